@@ -1,0 +1,544 @@
+"""Answering without an LLM: understand the question, decide whether the plan covers
+it, and compose a short Chinese answer from the retrieved passages.
+
+Markers in drafts are ``[k]`` with ``k`` the 1-based position of a passage in the list
+given to the composer; :func:`assistant.citations.renumber` turns them into citations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import yaml
+
+from .glossary import Term
+from .index import PlanIndex
+from .text import STOPWORDS, cjk_ratio
+from .types import SECTION_SEP, Chunk, RetrievedChunk
+
+# ----------------------------------------------------------------------------- texts
+HOTLINE = "12345政务服务便民热线"
+ISSUER = "白山市生态环境局临江市分局"
+NOTICE = "本回答由系统根据《规划》政策解读自动生成，仅供参考，以官方发布文件为准。"
+ASK_SOMETHING = "请输入您想了解的问题，例如：“生态安全领域投资多少？”"
+TOO_LONG = "问题太长了（超过{limit}字），请精简后再问，一次问一个问题效果更好。"
+NOT_COVERED = "《规划》政策解读中没有涉及{topic}的内容，我无法回答。{nearest}如需了解，请拨打" + HOTLINE + "，或咨询《规划》编制单位" + ISSUER + "。"
+OFF_TOPIC = (
+    "抱歉，我是《临江市生态文明建设示范区建设规划（2024—2035年）》政策解读问答助手，"
+    "只能回答与这份《规划》有关的问题，例如重点工程投资、规划目标、保障措施等。"
+    "其他事项可拨打" + HOTLINE + "咨询。"
+)
+
+
+class Intent(str, Enum):
+    FIGURE = "figure"
+    LIST = "list"
+    MEMBERSHIP = "membership"
+    DEFINITION = "definition"
+    YESNO = "yesno"
+    AGGREGATE = "aggregate"
+    GENERAL = "general"
+
+
+# what a figure question asks for → the figure pattern that answers it
+UNITS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "money": (
+        re.compile(r"投资|钱|资金|经费|花了|花费|预算|多少亿|亿元|invest|money|cost|spend|fund|budget", re.I),
+        re.compile(r"\d+(?:\.\d+)?亿元"),
+    ),
+    "projects": (
+        re.compile(r"(?:几|多少)个?项目|项目(?:数|有几|有多少)|how many projects", re.I),
+        re.compile(r"\d+个项目"),
+    ),
+    "indicators": (
+        re.compile(r"(?:几|多少)项|指标.*(?:几|多少)|(?:几|多少).*指标|how many .*indicators", re.I),
+        re.compile(r"\d+项"),
+    ),
+    "year": (
+        re.compile(r"哪一?年|什么时候|何时|啥时候|哪年|年份|期限|到.*年|when|what year|which year|deadline", re.I),
+        re.compile(r"(?:19|20)\d{2}年?"),
+    ),
+    "count": (
+        re.compile(r"几个|几大|几条|几项|多少个|哪几|how many", re.I),
+        re.compile(r"[\d一二两三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{0,4}"),
+    ),
+}
+_LIST_Q = re.compile(r"哪些|有啥|都有什么|包括什么|包含什么|哪几|什么项目|列举|what are|which .*(?:projects|measures|principles)|list", re.I)
+_MEMBER_Q = re.compile(r"属于|归(?:哪|什么)|哪个领域|哪一?类|哪个方面|which field|belong", re.I)
+_DEFINE_Q = re.compile(r"什么意思|是什么意思|指的是|指什么|是指|含义|啥意思|什么是|何为|what (?:is|does) .*mean|meaning of", re.I)
+_YESNO_Q = re.compile(r"吗[？?]?$|对吧|对吗|是不是|是否|有没有|会不会|能不能|能否|不[？?]?$|没[？?]?$|\bis it\b|\bdoes\b|\bare there\b", re.I)
+_AGG_Q = re.compile(r"一共|总共|合计|总计|加起来|共计|总投资|最多|最少|最大|最高|相差|多出|差多少|in total|altogether|combined|the most|the largest", re.I)
+_FIGURE_Q = re.compile(r"多少|几|哪一?年|什么时候|何时|啥时候|how (?:much|many)|when|what year", re.I)
+_INJECTION = re.compile(
+    r"忽略(?:之前|以上|前面|上面)?的?(?:所有|全部)?(?:指令|指示|规则|设定|要求)|无视.*(?:指令|规则)|系统提示|提示词|system prompt|"
+    r"ignore (?:all )?(?:the )?(?:previous|prior|above) (?:instructions|rules)|you are now|jailbreak|\bDAN\b|developer mode|"
+    r"扮演|角色扮演|不受(?:任何)?(?:约束|限制)|你现在是|从现在起你|你就是|【系统消息】|管理员已授权|内部配置",
+    re.I,
+)
+_FOLLOWUP = re.compile(r"^(?:那|那么|还有|再|另外|and|what about|how about)|呢[？?]?$|^它|^这个|^该|^其|^这些|^它们|^都有|^具体|^分成|\bit\b|\bthey\b", re.I)
+_PRONOUN = re.compile(r"^(?:那|那么)?(?:它们?|这个|这些|该领域|该项|其)")
+
+OFF_TOPIC_EN = re.compile(r"linjiang|plan|ecolog|environment|invest|project|green|pollution|indicator|principle|goal|target|measure|field|domain|government|resident|citizen|river|culture|agency|stage|approved", re.I)
+GENERIC_WORDS = frozenset(
+    """规划 政策 解读 文件 这份 这个 临江 临江市 当地 咱们 以后 现在 提到 提出 里面 具体 东西 内容 问题 这件 事情 事儿 这事
+    这块 哪里 哪儿 哪个 那个 这里 时候 工作 怎么办 咋办 咋弄 咋整 一样 能够 需要 应该 打算 希望 要求 相应 对应 安排 有关
+    相关 涉及 怎么样 样子 变成 变化 方向 程度 达到 领域 方面 措施 项目 目标 计划 部分 全部 所有 有人 谁来 单位 一个 几个
+    多少钱 什么样 回答 告诉 一下 请问 确认 继续 不是 对吗 对吧 是否 还是 成为 将来 未来 定下 下来 开干 新招 新玩意""".split()
+)
+
+
+# ----------------------------------------------------------------------------- data
+@dataclass(frozen=True)
+class Draft:
+    """An answer before citation resolution: text with [k] markers into ``passages``."""
+
+    text: str
+    passages: tuple[RetrievedChunk, ...]
+    intent: Intent = Intent.GENERAL
+
+
+@dataclass(frozen=True)
+class Decision:
+    covered: bool
+    kind: str | None = None  # "not_covered" | "off_topic"
+    reason: str = ""
+    missing: tuple[str, ...] = ()
+
+
+@dataclass
+class Vocabulary:
+    """What the corpus talks about: its text, section names, glossary and synonyms."""
+
+    text: str
+    sections: tuple[tuple[str, ...], ...]
+    glossary: tuple[Term, ...]
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_index(cls, index: PlanIndex, glossary: Sequence[Term], synonyms: dict[str, tuple[str, ...]]) -> "Vocabulary":
+        text = "\n".join(f"{c.section}\n{c.text}" for c in index.chunks)
+        sections = tuple(dict.fromkeys(c.section_path for c in index.chunks))
+        return cls(text=text, sections=sections, glossary=tuple(glossary), synonyms=synonyms)
+
+    def known(self, word: str) -> bool:
+        if word in self.text or word in GENERIC_WORDS:
+            return True
+        if any(word in t.names or any(word in n for n in t.names) for t in self.glossary):
+            return True
+        return word in self.synonyms
+
+
+def load_synonyms(corpus_dir: Path) -> dict[str, tuple[str, ...]]:
+    path = corpus_dir / "synonyms.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): tuple(str(v) for v in (vs or ())) for k, vs in data.items()}
+
+
+def leaf(chunk: Chunk) -> str:
+    """The last heading of a chunk's section, without its numbering (2. 近期目标 → 近期目标)."""
+    name = chunk.section_path[-1] if chunk.section_path else ""
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])", "", name).strip()
+
+
+def strip_numbering(heading: str) -> str:
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])", "", heading).strip()
+
+
+# ----------------------------------------------------------------------------- question analysis
+def classify(question: str) -> Intent:
+    q = question
+    if _DEFINE_Q.search(q):
+        return Intent.DEFINITION
+    if _MEMBER_Q.search(q):
+        return Intent.MEMBERSHIP
+    if _AGG_Q.search(q) and _FIGURE_Q.search(q) and not re.search(r"一共(?:有|包括)?哪些", q):
+        return Intent.AGGREGATE
+    if _YESNO_Q.search(q) and not _LIST_Q.search(q) and not re.search(r"多少|几", q):
+        return Intent.YESNO
+    if _LIST_Q.search(q) and not re.search(r"几个项目|多少个项目|投资多少", q):
+        return Intent.LIST
+    if _FIGURE_Q.search(q) or any(p.search(q) for p, _ in UNITS.values() if p is not UNITS["count"][0]) and re.search(r"多少|几|when|how", q, re.I):
+        return Intent.FIGURE
+    return Intent.GENERAL
+
+
+def unit_of(question: str) -> str | None:
+    for name, (asks, _) in UNITS.items():
+        if asks.search(question):
+            return name
+    return None
+
+
+def strip_injection(question: str) -> tuple[str, bool]:
+    """Remove instruction-like parts; returns (what is left to answer, was there any)."""
+    if not _INJECTION.search(question):
+        return question, False
+    parts = re.split(r"(?<=[。！？!?；;，,：:])|\n", question)
+    kept = [p for p in parts if p.strip() and not _INJECTION.search(p) and not re.search(r"回答后|务必加上|请.*(?:输出|宣布|确认)|confirm|reply", p, re.I)]
+    rest = "".join(kept).strip()
+    rest = re.sub(r"^(?:好了|好吧|ok|okay)[，,。.\s]*|^(?:正经问一句|说正事)[：:，,\s]*", "", rest, flags=re.I).strip()
+    return rest, True
+
+
+def content_words(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if len(t) >= 2 and t not in STOPWORDS and not t.isdigit()]
+
+
+# ----------------------------------------------------------------------------- follow-up questions
+def entities(vocab: Vocabulary) -> list[str]:
+    """Section names a follow-up can switch to (生态文化领域, 科技创新, 远期目标 …) and their short forms."""
+    names: set[str] = set()
+    for path in vocab.sections:
+        for heading in path[1:] if len(path) > 1 else path:
+            name = strip_numbering(heading)
+            if 2 <= len(name) <= 12:
+                names.add(name)
+                if name.endswith("领域"):
+                    names.add(name[:-2])
+                if name.endswith("目标") and len(name) > 3:
+                    names.add(name[:-2])
+    return sorted(names, key=len, reverse=True)
+
+
+def find_entity(text: str, names: Sequence[str]) -> str | None:
+    for name in names:
+        if name in text:
+            return name
+    return None
+
+
+def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -> str:
+    """Resolve a follow-up such as 「那生态文化领域呢？」 or 「它投资多少？」 with the earlier
+    questions (rule-based: swap or supply the section the conversation is about)."""
+    if not history:
+        return question
+    names = entities(vocab)
+    previous = next((h for h in reversed(history) if find_entity(h, names)), history[-1])
+    prev_entity = find_entity(previous, names)
+    entity = find_entity(question, names)
+    short = len(re.sub(r"[\W_]", "", question)) <= 12
+    if not (_FOLLOWUP.search(question) or short):
+        return question
+    if entity and prev_entity and entity != prev_entity and re.search(r"呢[？?]?$|^(?:那|那么|还有)", question):
+        core = re.sub(r"^(?:那|那么|还有)|呢[？?]?$|[？?]$", "", question).strip()
+        if re.sub(r"方面|领域", "", core) in (entity, re.sub(r"方面|领域", "", entity)):
+            return previous.replace(prev_entity, entity)
+        return f"{entity}{core.replace(entity, '')}"
+    if not entity and prev_entity:
+        rest = _PRONOUN.sub("", question).strip()
+        rest = re.sub(r"^(?:那|那么|还有)", "", rest)
+        return f"{prev_entity}{rest}" if rest else previous
+    if not entity:
+        return f"{previous} {question}"
+    return question
+
+
+# ----------------------------------------------------------------------------- coverage gate
+def decide(question: str, tokens: Sequence[str], dense_top: float | None, vocab: Vocabulary, thresholds: "Thresholds") -> Decision:
+    """Does the plan cover the question? Calibrated on the Q&A set (see eval/)."""
+    words = content_words(tokens)
+    english = cjk_ratio(question) < 0.3
+    missing = tuple(w for w in words if not vocab.known(w)) if not english else ()
+    on_topic = bool(OFF_TOPIC_EN.search(question)) if english else any(vocab.known(w) and w not in GENERIC_WORDS for w in words) or any(
+        w in question for w in ("规划", "临江", "生态", "环境")
+    )
+    score = dense_top if dense_top is not None else 1.0
+    if score < thresholds.off_topic or not on_topic:
+        if not on_topic or score < thresholds.off_topic:
+            return Decision(False, "off_topic" if not on_topic else "not_covered", f"dense {score:.3f}", missing)
+    if score < thresholds.low:
+        return Decision(False, "not_covered", f"dense {score:.3f} < {thresholds.low}", missing)
+    if missing and score < thresholds.with_unknown_words:
+        return Decision(False, "not_covered", f"unknown words {missing} and dense {score:.3f}", missing)
+    return Decision(True)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    off_topic: float = 0.78
+    low: float = 0.80
+    with_unknown_words: float = 0.86
+
+
+def refusal_text(decision: Decision, nearest: Chunk | None) -> str:
+    if decision.kind == "off_topic":
+        return OFF_TOPIC
+    topic = "“" + "、".join(decision.missing[:2]) + "”" if decision.missing else "这一问题"
+    near = f"与您的问题最接近的是《规划》“{nearest.section}”部分。" if nearest is not None else ""
+    return NOT_COVERED.format(topic=topic, nearest=near)
+
+
+# ----------------------------------------------------------------------------- composition
+_SENT = re.compile(r"[^。！？；\n]+[。！？；]?")
+_CLAUSE = re.compile(r"[^，。！？；\n]+[，。！？；]?")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.findall(text) if s.strip()]
+
+
+def clauses(sentence: str) -> list[str]:
+    return [c for c in _CLAUSE.findall(sentence) if c.strip()]
+
+
+def _end(text: str) -> str:
+    return text.rstrip("，,；;。") 
+
+
+class Composer:
+    """Builds an extractive draft for one question from ranked passages."""
+
+    def __init__(self, index: PlanIndex, vocab: Vocabulary, tokenize) -> None:  # type: ignore[no-untyped-def]
+        self.index = index
+        self.vocab = vocab
+        self.tokenize = tokenize
+
+    # -- scoring ---------------------------------------------------------------
+    def _overlap(self, qtokens: set[str], text: str) -> float:
+        if not qtokens:
+            return 0.0
+        ttokens = set(self.tokenize(text))
+        hits = sum(1 for t in qtokens if t in ttokens or (len(t) >= 2 and t in text))
+        return hits / len(qtokens)
+
+    def _qtokens(self, question: str) -> set[str]:
+        tokens = set(content_words(self.tokenize(question))) | {t for t in self.tokenize(question) if len(t) == 1 and "\u4e00" <= t <= "\u9fff"}
+        for word, alts in self.vocab.synonyms.items():
+            if word in question:
+                tokens.update(alts)
+        for term in self.vocab.glossary:
+            if any(n in question for n in term.names):
+                tokens.add(term.term)
+        return tokens
+
+    def best_sentences(self, question: str, passages: Sequence[RetrievedChunk], n: int = 2) -> list[tuple[float, int, str]]:
+        """(score, passage position, sentence), best first: word overlap plus a rank prior."""
+        q = self._qtokens(question)
+        scored = []
+        for pos, rc in enumerate(passages[:3]):
+            prior = 0.35 / (pos + 1)
+            for k, s in enumerate(sentences(rc.chunk.text)):
+                scored.append((self._overlap(q, s) + self._overlap(q, leaf(rc.chunk)) * 0.3 + prior - k * 0.01, pos, s))
+        scored.sort(key=lambda x: -x[0])
+        return scored[:n]
+
+    # -- intents -----------------------------------------------------------------
+    def compose(self, question: str, passages: Sequence[RetrievedChunk], intent: Intent) -> Draft | None:
+        passages = tuple(passages)
+        handlers = {
+            Intent.FIGURE: self._figure,
+            Intent.LIST: self._list,
+            Intent.MEMBERSHIP: self._membership,
+            Intent.DEFINITION: self._definition,
+            Intent.YESNO: self._yesno,
+            Intent.AGGREGATE: self._aggregate,
+            Intent.GENERAL: self._general,
+        }
+        draft = handlers[intent](question, passages)
+        if draft is None and intent is not Intent.GENERAL:
+            draft = self._general(question, passages)
+        return draft
+
+    def _subject(self, chunk: Chunk, sentence: str) -> str:
+        name = leaf(chunk)
+        if len(chunk.section_path) < 2 or not name or name in sentence:
+            return ""
+        return name if re.match(r"涉及|共|项目|设置|建立|加强|发挥|积极|按照|到\d", sentence) is None else name
+
+    def _lead(self, chunk: Chunk, sentence: str, first: str) -> str:
+        """The sentence with the answering clause moved to the front, with its subject."""
+        parts = clauses(sentence)
+        rest = [p for p in parts if p != first]
+        body = _end(first) + ("，" + "".join(rest) if rest else "")
+        body = _end(body)
+        subject = self._subject(chunk, sentence)
+        if subject and re.match(r"涉及|共|项目|设置", body):
+            return subject + body
+        if subject:
+            return f"{subject}：{body}"
+        return body
+
+    def _figure(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        unit = unit_of(question)
+        pattern = UNITS[unit][1] if unit else re.compile(r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?:个|大|项)")
+        q = self._qtokens(question)
+        best: tuple[float, int, str, str] | None = None
+        for pos, rc in enumerate(passages[:3]):
+            for s in sentences(rc.chunk.text):
+                for c in clauses(s):
+                    if pattern.search(c):
+                        score = self._overlap(q, s) + self._overlap(q, rc.chunk.section) * 0.5 + 0.4 / (pos + 1) + 0.2 * self._overlap(q, c)
+                        if best is None or score > best[0]:
+                            best = (score, pos, s, c)
+        if best is None:
+            return None
+        _, pos, s, c = best
+        chunk = passages[pos].chunk
+        if unit == "year" or len(_end(c)) < 6:
+            text = self._lead(chunk, s, clauses(s)[0])
+        else:
+            text = self._lead(chunk, s, c)
+        return Draft(f"{text}[{pos + 1}]。", passages, Intent.FIGURE)
+
+    def children_of(self, heading: str) -> list[Chunk]:
+        """Chunks whose section lies under a top-level heading (七、保障措施 › …)."""
+        return [c for c in self.index.chunks if len(c.section_path) >= 2 and strip_numbering(c.section_path[0]) == heading]
+
+    def _parent_heading(self, question: str) -> str | None:
+        tops = {strip_numbering(p[0]) for p in self.vocab.sections if len(p) >= 2}
+        return next((h for h in sorted(tops, key=len, reverse=True) if h in question or h[:2] + h[-2:] == h and h in question), None)
+
+    def _list(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        heading = self._parent_heading(question)
+        leaf_entity = find_entity(question, [e for e in entities(self.vocab) if e != heading])
+        if heading and not leaf_entity:
+            kids = self.children_of(heading)
+            names = list(dict.fromkeys(strip_numbering(c.section_path[1]) for c in kids))
+            if len(names) >= 2:
+                extra = tuple(RetrievedChunk(c, 0.0, 0) for c in kids if c.id not in {p.id for p in passages})
+                allp = passages + extra
+                pos = {p.id: i + 1 for i, p in enumerate(allp)}
+                first_of = {}
+                for c in kids:
+                    first_of.setdefault(strip_numbering(c.section_path[1]), c)
+                items = "、".join(f"{n}[{pos[first_of[n].id]}]" for n in names)
+                return Draft(f"《规划》的{heading}包括{items}等方面。", allp, Intent.LIST)
+        top = passages[0].chunk
+        lines = [ln for ln in top.text.split("\n") if ln.strip()]
+        if len(lines) >= 3:  # a list section (二、规划原则)
+            items = "；".join(strip_numbering(ln) for ln in lines)
+            return Draft(f"{leaf(top) or top.section}包括：{items}[1]。", passages, Intent.LIST)
+        q = self._qtokens(question)
+        best = None
+        for pos, rc in enumerate(passages[:3]):
+            for s in sentences(rc.chunk.text):
+                for c in clauses(s):
+                    if "、" in c or "包括" in c:
+                        score = self._overlap(q, s) + self._overlap(q, rc.chunk.section) * 0.5 + 0.4 / (pos + 1)
+                        if best is None or score > best[0]:
+                            best = (score, pos, s, c)
+        if best is None:
+            return None
+        _, pos, s, c = best
+        return Draft(f"{self._lead(passages[pos].chunk, s, c)}[{pos + 1}]。", passages, Intent.LIST)
+
+    def _membership(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        core = re.split(r"属于|归|是哪|在哪|which|belong", question, flags=re.I)[0]
+        core = re.sub(r"[“”\"？?。，,]|^(?:请问|那)", "", core).strip()
+        for pos, rc in enumerate(passages[:3]):
+            text = rc.chunk.text
+            match = next((item for item in re.split(r"[、，。；]|包括|项目为", text) if core and (core in item or (len(core) >= 4 and core[:4] in item))), None)
+            if match and len(rc.chunk.section_path) >= 2:
+                s = next(s for s in sentences(text) if match in s)
+                name = match.strip()
+                return Draft(
+                    f"{name}属于{strip_numbering(rc.chunk.section_path[0])}中的{leaf(rc.chunk)}[{pos + 1}]。{self._lead(rc.chunk, s, clauses(s)[0])}[{pos + 1}]。",
+                    passages,
+                    Intent.MEMBERSHIP,
+                )
+        return None
+
+    def _definition(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        term = next((t for t in self.vocab.glossary if any(n in question for n in t.names)), None)
+        if term is None:
+            return None
+        pos, s = next(
+            ((i, s) for i, rc in enumerate(passages[:5]) for s in sentences(rc.chunk.text) if any(n in s for n in term.names)),
+            (None, None),
+        )
+        label = "（释义依据《规划》原文）" if term.basis == "corpus" else "（释义为公共常识，非《规划》原文）"
+        text = f"“{term.term}”：{_end(term.explanation)}{label}。"
+        if pos is not None and s is not None:
+            text += f"《规划》原文：“{_end(s)}”[{pos + 1}]。"
+        return Draft(text, passages, Intent.DEFINITION)
+
+    def _yesno(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        claimed = re.findall(r"\d+(?:\.\d+)?", question)
+        unit = unit_of(question)
+        if claimed:
+            wrong = [f for f in claimed if not re.search(rf"(?<![\d.]){re.escape(f)}(?![\d]|\.\d)", self.vocab.text)]
+            fact = self._figure(question, passages) or self._general(question, passages)
+            if fact is None:
+                return None
+            if wrong:
+                return Draft(f"不是。《规划》中没有“{'、'.join(wrong)}”这一说法。实际上，{fact.text}", passages, Intent.YESNO)
+            return Draft(f"是的。{fact.text}", passages, Intent.YESNO)
+        if unit == "money":
+            return self._figure(question, passages)
+        best = self.best_sentences(question, passages, 1)
+        if not best:
+            return None
+        score, pos, s = best[0]
+        chunk = passages[pos].chunk
+        opener = "是的，《规划》有相关内容。" if score >= 0.75 else "《规划》中的相关内容是："
+        return Draft(f"{opener}{self._lead(chunk, s, clauses(s)[0])}[{pos + 1}]。", passages, Intent.YESNO)
+
+    def _aggregate(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        unit = unit_of(question) or "money"
+        if unit not in ("money", "projects"):
+            return None
+        pattern = UNITS[unit][1]
+        top = passages[0].chunk
+        if len(top.section_path) < 2:
+            return None
+        siblings = [c for c in self.index.chunks if c.section_path[:1] == top.section_path[:1] and len(c.section_path) >= 2]
+        named = [c for c in siblings if leaf(c) in question or leaf(c)[:4] in question]
+        group = named if len(named) >= 2 else siblings
+        extra = tuple(RetrievedChunk(c, 0.0, 0) for c in group if c.id not in {p.id for p in passages})
+        allp = passages + extra
+        pos = {p.id: i + 1 for i, p in enumerate(allp)}
+        found: list[tuple[Chunk, str]] = []
+        missing: list[str] = []
+        for c in group:
+            m = pattern.search(c.text)
+            if m:
+                found.append((c, m.group(0)))
+            else:
+                missing.append(leaf(c))
+        if len(found) < 2:
+            return None
+        number = lambda fig: re.match(r"\d+(?:\.\d+)?", fig).group(0)  # noqa: E731
+        parts = "、".join(f"{leaf(c)}{fig}[{pos[c.id]}]" for c, fig in found)
+        suffix = UNITS[unit][1].pattern.split(")")[-1].replace("\\", "") if unit == "money" else "个项目"
+        suffix = "亿元" if unit == "money" else "个项目"
+        if re.search(r"最多|最大|最高|the most|the largest", question, re.I):
+            c, fig = max(found, key=lambda x: float(number(x[1])))
+            text = f"{leaf(c)}最多，为{fig}[{pos[c.id]}]。各领域分别为：{parts}。"
+        else:
+            values = [number(fig) for _, fig in found]
+            decimals = max((len(v.split(".")[1]) if "." in v else 0) for v in values)
+            total = f"{round(sum(float(v) for v in values), decimals):.{decimals}f}"
+            text = f"《规划》分别列出：{parts}；合计{'+'.join(values)}={total}{suffix}（按原文数字相加）。"
+        if missing:
+            text += f"{'、'.join(missing)}未列出{'投资额' if unit == 'money' else '项目数'}。"
+        return Draft(text, allp, Intent.AGGREGATE)
+
+    def _general(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        best = self.best_sentences(question, passages, 2)
+        if not best:
+            return None
+        score, pos, s = best[0]
+        text = f"{self._lead(passages[pos].chunk, s, clauses(s)[0])}[{pos + 1}]。"
+        if len(s) < 40 and len(best) > 1 and best[1][0] > 0.5 * score and best[1][2] != s:
+            _, pos2, s2 = best[1]
+            text += f"{self._lead(passages[pos2].chunk, s2, clauses(s2)[0])}[{pos2 + 1}]。"
+        return Draft(text, passages, Intent.GENERAL)
+
+
+def quote_fallback(passages: Sequence[RetrievedChunk]) -> Draft:
+    """When a composed answer fails verification: quote the best passage as it stands."""
+    top = passages[0].chunk
+    return Draft(f"根据《规划》“{top.section}”部分：“{top.text.replace(chr(10), '；')}”[1]", tuple(passages))
+
+
+__all__ = [
+    "Composer", "Decision", "Draft", "Intent", "NOTICE", "Thresholds", "Vocabulary",
+    "classify", "decide", "load_synonyms", "quote_fallback", "refusal_text", "rewrite_followup", "strip_injection",
+    "SECTION_SEP",
+]

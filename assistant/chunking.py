@@ -1,0 +1,208 @@
+"""Structure-aware chunking for Chinese policy documents.
+
+Chunks follow the document's headings (Markdown ``#`` headings, or in plain text lines
+such as ``一、指导思想`` / ``（一）`` / ``1. 总体目标`` / ``第二章``) and long sections are
+split on sentence boundaries (。！？；, and ``. `` in English), never inside a sentence
+or a number. A sentence longer than a chunk is split at commas. Every chunk carries its
+section path (``六、重点工程 › 生态安全领域``), its source and a stable id derived from
+its content, so re-indexing the same corpus gives the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .types import SECTION_SEP, Chunk, Document
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_TXT_HEADINGS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"^第[一二三四五六七八九十百零\d]+[章篇]\s*\S"), 2),
+    (re.compile(r"^[一二三四五六七八九十]+、\s*\S"), 2),
+    (re.compile(r"^第[一二三四五六七八九十百零\d]+节\s*\S"), 3),
+    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*\S"), 3),
+    (re.compile(r"^\d{1,2}[.．、]\s*\S"), 4),
+)
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=[.])\s+(?=[A-Z“\"])")
+_CLAUSE_END = re.compile(r"(?<=[，、,：:])")
+_TERMINAL = re.compile(r"[。！？；.!?;，,]$")
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    chunk_size: int = 300
+    chunk_overlap: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {"strategy": "sections+sentences", "chunk_size": self.chunk_size, "chunk_overlap": self.chunk_overlap}
+
+
+@dataclass
+class _Section:
+    path: tuple[str, ...]
+    lines: list[str]
+
+
+def chunk_documents(documents: Iterable[Document], config: ChunkingConfig) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for doc in documents:
+        chunks.extend(chunk_document(doc, config))
+    return chunks
+
+
+def chunk_document(doc: Document, config: ChunkingConfig) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for section in _sections(doc):
+        for text in _pack(_units(section.lines), config):
+            base = _chunk_id(doc.source, section.path, text)
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            chunks.append(
+                Chunk(
+                    id=base if n == 0 else f"{base}-{n + 1}",
+                    source=doc.source,
+                    title=doc.title,
+                    section_path=section.path,
+                    text=text,
+                    ordinal=len(chunks),
+                )
+            )
+    return chunks
+
+
+def _chunk_id(source: str, path: tuple[str, ...], text: str) -> str:
+    digest = hashlib.sha1(f"{source}\n{SECTION_SEP.join(path)}\n{text}".encode()).hexdigest()
+    return digest[:16]
+
+
+# --------------------------------------------------------------------------- sections
+def _sections(doc: Document) -> Iterator[_Section]:
+    """Split a document into sections; the path omits the document title heading
+    except for the text directly under it (the introduction)."""
+    lines = doc.text.split("\n")
+    markdown = any(_MD_HEADING.match(line.strip()) for line in lines)
+    stack: list[tuple[int, str]] = []
+    current = _Section(path=(doc.title,), lines=[])
+    title_level = None
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        level_title = _heading(line, lines, i, markdown)
+        if level_title is None:
+            current.lines.append(line)
+            continue
+        level, heading = level_title
+        if current.lines:
+            yield current
+        if title_level is None and level == 1:
+            title_level = level
+            stack = []
+            current = _Section(path=(heading,), lines=[])
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        current = _Section(path=tuple(h for _, h in stack), lines=[])
+    if current.lines:
+        yield current
+
+
+def _heading(line: str, lines: list[str], i: int, markdown: bool) -> tuple[int, str] | None:
+    if markdown:
+        m = _MD_HEADING.match(line)
+        return (len(m.group(1)), m.group(2).strip()) if m else None
+    if not line or len(line) > 30 or _TERMINAL.search(line):
+        return None
+    for pattern, level in _TXT_HEADINGS:
+        if pattern.match(line):
+            if level == 4 and _in_numbered_list(lines, i, pattern):
+                return None  # a numbered list, not numbered headings
+            return level, line
+    return None
+
+
+def _in_numbered_list(lines: list[str], i: int, pattern: re.Pattern[str]) -> bool:
+    """A numbered line is a list item when its neighbours are numbered lines too, or
+    when no body text follows it."""
+    before = next((x.strip() for x in reversed(lines[:i]) if x.strip()), "")
+    after = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
+    if pattern.match(before) or pattern.match(after) or not after:
+        return True
+    return any(p.match(after) for p, _ in _TXT_HEADINGS)
+
+
+# --------------------------------------------------------------------------- sentences
+def _units(lines: list[str]) -> list[tuple[str, bool]]:
+    """Sentence units of a section, each with a flag: does it start a new line?"""
+    units: list[tuple[str, bool]] = []
+    for line in lines:
+        if not line:
+            continue
+        first = True
+        for sentence in _SENTENCE_END.split(line):
+            sentence = sentence.strip()
+            if sentence:
+                units.append((sentence, first))
+                first = False
+    return units
+
+
+def _split_long(sentence: str, size: int) -> list[str]:
+    """Split an over-long sentence at clause punctuation, then (last resort) at a
+    character that is not inside a number or a Latin word."""
+    pieces: list[str] = []
+    buf = ""
+    for clause in _CLAUSE_END.split(sentence):
+        if buf and len(buf) + len(clause) > size:
+            pieces.append(buf)
+            buf = ""
+        buf += clause
+        while len(buf) > size:
+            cut = size
+            while cut > size // 2 and re.match(r"[\w.%．]", buf[cut]) and re.match(r"[\w.%．]", buf[cut - 1]) and buf[cut].isascii():
+                cut -= 1
+            pieces.append(buf[:cut])
+            buf = buf[cut:]
+    if buf:
+        pieces.append(buf)
+    return pieces
+
+
+def _pack(units: list[tuple[str, bool]], config: ChunkingConfig) -> list[str]:
+    size, overlap = config.chunk_size, config.chunk_overlap
+    expanded: list[tuple[str, bool]] = []
+    for text, newline in units:
+        if len(text) > size:
+            parts = _split_long(text, size)
+            expanded.extend((p, newline and k == 0) for k, p in enumerate(parts))
+        else:
+            expanded.append((text, newline))
+
+    def render(group: list[tuple[str, bool]]) -> str:
+        out = ""
+        for k, (text, newline) in enumerate(group):
+            out += ("\n" if newline and k else "") + text
+        return out
+
+    chunks: list[str] = []
+    group: list[tuple[str, bool]] = []
+    fresh = 0  # units in ``group`` that are not overlap carried from the previous chunk
+    for unit in expanded:
+        if group and fresh and len(render(group + [unit])) > size:
+            chunks.append(render(group))
+            carried: list[tuple[str, bool]] = []
+            for prev in reversed(group):
+                if len(render([prev] + carried)) > overlap:
+                    break
+                carried.insert(0, prev)
+            while carried and len(render(carried + [unit])) > size:
+                carried.pop(0)
+            group = carried
+            fresh = 0
+        group.append(unit)
+        fresh += 1
+    if group and fresh:
+        chunks.append(render(group))
+    return chunks

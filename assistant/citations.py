@@ -1,0 +1,127 @@
+"""Citations: ``[n]`` markers, their resolution to passages, and figure verification.
+
+Every figure in an answer (Arabic numbers with their decimals and percentages, and
+Chinese counted numerals such as 七个、五大、两大) must appear verbatim in a passage
+cited by the sentence it stands in. A figure computed by the answer itself is accepted
+only inside an explicit sum ``a+b+…=c`` whose operands are verified and whose result
+is right, so a reader can check it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .types import Citation, RetrievedChunk
+
+MARKER = re.compile(r"\[(\d{1,2})\]")
+_ARABIC = re.compile(r"\d+(?:\.\d+)?%?")
+_CN_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万]+[个项大方类条年次种批]")
+_SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*\+\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?:\.\d+)?)")
+_SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]|\n|$)")
+
+
+def figures(text: str) -> list[str]:
+    """The figures a reader would check: 12.74, 2035, 25, 58.6%, 七个 → 七 …"""
+    plain = MARKER.sub(" ", text)
+    return _ARABIC.findall(plain) + _CN_NUMERAL.findall(plain)
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    unverified: tuple[str, ...] = ()
+    dangling: tuple[int, ...] = ()  # markers that point to no passage
+
+    @property
+    def problem(self) -> str:
+        parts = []
+        if self.unverified:
+            parts.append("未核实的数字 unverified figures: " + "、".join(self.unverified))
+        if self.dangling:
+            parts.append("无效引用 dangling markers: " + "、".join(f"[{n}]" for n in self.dangling))
+        return "；".join(parts)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def _sums_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
+    """Figures produced by a correct explicit sum of verified operands."""
+    produced: set[str] = set()
+    for m in _SUM.finditer(sentence):
+        operands = [x.strip() for x in m.group(1).split("+")]
+        if not all(op in verified for op in operands):
+            return produced, False
+        decimals = max((len(op.split(".")[1]) if "." in op else 0) for op in operands)
+        total = round(sum(float(op) for op in operands), decimals)
+        if f"{total:.{decimals}f}" != m.group(2):
+            return produced, False
+        produced.add(m.group(2))
+    return produced, True
+
+
+def _appears(figure: str, source: str) -> bool:
+    """``figure`` stands in ``source`` as a whole number (12.74 is not found in 112.745)."""
+    if not figure[0].isdigit():
+        return figure in source
+    return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d]|\.\d)", source) is not None
+
+
+def verify(text: str, passages: dict[int, str]) -> Verification:
+    """Check ``text`` against the cited ``passages`` (marker number → passage text).
+
+    Sentences are grouped up to the next sentence that carries a marker; the figures of a
+    group must appear in the passages its markers cite. Figures with no marker after
+    them are unverified.
+    """
+    dangling = sorted({int(n) for n in MARKER.findall(text)} - set(passages))
+    groups: list[str] = []
+    pending = ""
+    for sentence in _sentences(text):
+        pending += sentence
+        if MARKER.search(sentence):
+            groups.append(pending)
+            pending = ""
+    if pending:
+        groups.append(pending)
+    unverified: list[str] = []
+    for claim in groups:
+        sources = " ".join(passages.get(int(n), "") for n in MARKER.findall(claim))
+        found = {f for f in figures(claim) if _appears(f, sources)}
+        produced, sums_ok = _sums_ok(claim, found)
+        unverified += [f for f in figures(claim) if f not in found and f not in produced]
+        if not sums_ok:
+            unverified.append("(sum)")
+    return Verification(
+        ok=not unverified and not dangling,
+        unverified=tuple(dict.fromkeys(unverified)),
+        dangling=tuple(dangling),
+    )
+
+
+def renumber(text: str, retrieved: Sequence[RetrievedChunk]) -> tuple[str, tuple[Citation, ...]]:
+    """Map markers that refer to retrieved passages ([k] = k-th passage) to citations
+    numbered in order of first use; markers that point to nothing are dropped."""
+    mapping: dict[int, int] = {}
+    citations: list[Citation] = []
+
+    def sub(m: re.Match[str]) -> str:
+        k = int(m.group(1))
+        if not 1 <= k <= len(retrieved):
+            return ""
+        if k not in mapping:
+            mapping[k] = len(mapping) + 1
+            r = retrieved[k - 1]
+            citations.append(Citation(mapping[k], r.chunk.id, r.chunk.source, r.chunk.section, r.chunk.text))
+        return f"[{mapping[k]}]"
+
+    out = MARKER.sub(sub, text)
+    out = re.sub(r"(\[\d+\])(?:\1)+", r"\1", out)  # [1][1] → [1]
+    return out, tuple(citations)
+
+
+def passages_of(citations: Sequence[Citation]) -> dict[int, str]:
+    return {c.n: c.text for c in citations}

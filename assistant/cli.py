@@ -1,0 +1,103 @@
+"""Command line: ``assistant index | search | ask | eval | serve``.
+
+Domain errors become one clear sentence (``click.ClickException``) at this edge.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from .config import get_settings
+from .errors import AssistantError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AssistantError as err:
+            raise click.ClickException(str(err)) from err
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _assistant(**overrides: Any):  # type: ignore[no-untyped-def]
+    from .pipeline import Assistant
+
+    try:
+        settings = get_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as err:  # pydantic ValidationError is a ValueError
+        raise click.ClickException(f"设置有误（invalid settings）: {err}") from err
+    return Assistant(settings)
+
+
+def _questions(question: str) -> Iterator[str]:
+    """A single question, or one per line from stdin when the question is ``-``."""
+    if question != "-":
+        yield question
+        return
+    for line in sys.stdin:
+        line = line.strip()
+        if line:
+            yield line
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+def main(verbose: bool) -> None:
+    """Linjiang plan assistant (临江市生态文明建设示范区建设规划 问答助手)."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--if-needed", is_flag=True, help="Only build when the index is missing or out of date.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@friendly_errors
+def index(if_needed: bool, quiet: bool) -> None:
+    """Build or rebuild the index from corpus/ (atomically)."""
+    from .index import index_status
+
+    assistant = _assistant()
+    if if_needed:
+        reason = index_status(assistant.settings, assistant.embedder)
+        if reason is None:
+            click.echo(f"索引已是最新 index is up to date ({assistant.index.manifest['chunk_count']} chunks).")
+            return
+        click.echo(f"需要重建索引 rebuilding: {reason}", err=True)
+    report = assistant.build_index(progress=not quiet)
+    click.echo(report.summary())
+
+
+@main.command()
+@click.argument("question")
+@click.option("-k", "--top-k", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option("--mode", type=click.Choice(["dense", "keyword", "hybrid"]), default=None, help="Retrieval mode (default: setting).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
+@friendly_errors
+def search(question: str, top_k: int, mode: str | None, as_json: bool) -> None:
+    """Print the passages ranked for QUESTION (``-``: one question per line from stdin)."""
+    assistant = _assistant()
+    for q in _questions(question):
+        result = assistant.search(q, k=top_k, mode=mode)
+        if as_json:
+            payload = {"question": q, "results": [r.to_json() for r in result.chunks]}
+            click.echo(json.dumps(payload, ensure_ascii=False))
+            continue
+        click.echo(f"问题 question: {q}")
+        for r in result.chunks:
+            click.echo(f"[{r.rank}] {r.score:.3f}  {r.section}  ({r.source})")
+            click.echo(f"    {r.text}")
+
+
+if __name__ == "__main__":
+    main()

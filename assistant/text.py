@@ -1,0 +1,88 @@
+"""Text helpers shared by the stages: input cleaning, traditional→simplified conversion,
+Chinese word segmentation for keyword search, and the match normalization of the
+evaluation contract (NFKC, lower case, no whitespace)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+_WS = re.compile(r"\s+")
+
+#: Function words and question words that carry no topic for keyword search.
+STOPWORDS = frozenset(
+    """的 了 和 与 及 是 在 有 为 对 等 将 把 被 就 都 也 还 又 并 而 或 之 其 这 那 这个 那个 个 些
+    吗 呢 吧 啊 呀 哦 嘛 么 请问 请 问 一下 我 你 他 她 它 我们 你们 他们 大家 咱们
+    什么 多少 哪些 哪个 哪 几 几个 怎么 怎样 如何 为什么 是否 是不是 有没有 能 能不能 可以 会 要
+    说 讲 里 中 上 下 里面 方面 情况 知道 告诉 一共 总共 主要 具体""".split()
+)
+
+
+def clean_question(text: str) -> str:
+    """NFKC-normalize, drop control and zero-width characters, collapse whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return _WS.sub(" ", text).strip()
+
+
+def is_punctuation_only(text: str) -> bool:
+    return not text or bool(_PUNCT_ONLY.match(text))
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    from opencc import OpenCC  # opencc-python-reimplemented
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (identity on simplified and Latin text)."""
+    return _t2s().convert(text)
+
+
+def match_norm(text: str) -> str:
+    """Normalization of the Q&A contract: NFKC, lower case, whitespace removed."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def cjk_ratio(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") / len(letters)
+
+
+class ChineseTokenizer:
+    """jieba search-mode segmentation with the plan's own terms added, lower-cased,
+    stop words and punctuation removed. Thread-safe; the dictionary loads once."""
+
+    def __init__(self, user_words: Iterable[str] = ()) -> None:
+        self.user_words = tuple(sorted(set(w for w in user_words if w)))
+        self._jieba = None
+        self._lock = threading.Lock()
+
+    def _tokenizer(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                tok.initialize()
+                for word in self.user_words:
+                    tok.add_word(word, freq=20000)
+                self._jieba = tok
+            return self._jieba
+
+    def __call__(self, text: str) -> list[str]:
+        text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+        words = self._tokenizer().lcut_for_search(text)
+        return [w for w in (w.strip() for w in words) if w and w not in STOPWORDS and not _PUNCT_ONLY.match(w)]

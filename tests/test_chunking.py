@@ -1,0 +1,80 @@
+"""Structure-aware chunking on the real plan and on plain-text documents."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.chunking import ChunkingConfig, chunk_document
+from assistant.corpus import load_corpus
+from assistant.types import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def plan() -> Document:
+    return load_corpus(ROOT / "corpus").documents[0]
+
+
+def test_sections_follow_headings(plan: Document):
+    chunks = chunk_document(plan, ChunkingConfig(300, 0))
+    by_text = {c.text: c.section for c in chunks}
+    section_of = lambda needle: next(s for t, s in by_text.items() if needle in t)  # noqa: E731
+    assert section_of("12.74亿元") == "六、重点工程 › 生态安全领域"
+    assert section_of("6.37亿元") == "六、重点工程 › 生态文化领域"
+    assert section_of("扩大公民参与") == "七、保障措施 › 社会参与"
+    assert section_of("到2027年") == "三、主要目标 › 2. 近期目标"
+    assert section_of("整体优化原则") == "二、规划原则"
+    assert section_of("为深入贯彻落实") == plan.title  # the introduction
+    # the empty section 五、重点任务 yields no chunk, and headings never become chunk text
+    assert not any(s.startswith("五、") for s in by_text.values())
+    assert not any(t.startswith("#") for t in by_text)
+
+
+@pytest.mark.parametrize("size,overlap", [(100, 0), (120, 30), (300, 0), (300, 80)])
+def test_chunks_respect_size_and_sentence_boundaries(plan: Document, size: int, overlap: int):
+    chunks = chunk_document(plan, ChunkingConfig(size, overlap))
+    for c in chunks:
+        assert len(c.text) <= size, c.text
+        # each chunk ends at a sentence end, a list line end, or (over-long sentence) a comma
+        assert re.search(r"[。！？；，、]$|原则$", c.text), c.text
+    text = "".join(c.text for c in chunks)
+    for figure in re.findall(r"\d+(?:\.\d+)?(?:亿元|个项目|项|年)", plan.text):
+        assert figure in text  # no number is cut
+    if overlap == 0:  # without overlap the chunks are the body, in order, nothing lost
+        body = re.sub(r"\s+|#+ [^\n]*", "", re.sub(r"^#.*$", "", plan.text, flags=re.M))
+        assert re.sub(r"\s+", "", text) == body
+
+
+def test_ids_are_stable_and_follow_content(plan: Document):
+    a = chunk_document(plan, ChunkingConfig(300, 0))
+    b = chunk_document(plan, ChunkingConfig(300, 0))
+    assert [c.id for c in a] == [c.id for c in b]
+    assert len({c.id for c in a}) == len(a)
+    changed = Document(plan.source, plan.title, plan.text.replace("12.74亿元", "12.75亿元"))
+    ids_changed = {c.id for c in chunk_document(changed, ChunkingConfig(300, 0))}
+    assert len({c.id for c in a} - ids_changed) == 1  # only the edited chunk gets a new id
+
+
+def test_plain_text_headings_and_lists():
+    doc = Document(
+        "t.txt",
+        "测试文件",
+        "前言。\n\n一、总体要求\n\n（一）目标\n\n到2030年，森林覆盖率达到70.5%。\n\n"
+        "二、原则\n1. 保护优先\n2. 绿色发展\n\n三、措施\n1. 资金\n加大投入。\n",
+    )
+    chunks = chunk_document(doc, ChunkingConfig(300, 0))
+    sections = [c.section for c in chunks]
+    assert sections == ["测试文件", "一、总体要求 › （一）目标", "二、原则", "三、措施 › 1. 资金"]
+    assert chunks[2].text == "1. 保护优先\n2. 绿色发展"
+    assert "70.5%" in chunks[1].text
+
+
+def test_long_sentence_split_at_commas_not_numbers():
+    sentence = "，".join(f"第{i}项投资12.74亿元" for i in range(30)) + "。"
+    doc = Document("x.md", "X", "# X\n\n## 一、长句\n\n" + sentence)
+    chunks = chunk_document(doc, ChunkingConfig(60, 0))
+    assert len(chunks) > 1
+    assert all("12.74亿元" in c.text for c in chunks)
+    assert "".join(c.text for c in chunks) == sentence

@@ -1,0 +1,239 @@
+"""Consistency checks for the fixed evaluation set (eval/qa.jsonl) and the glossary
+(corpus/glossary.yaml).
+
+Run: /tmp/venv0/bin/python -m pytest tests/test_qa_set.py -q
+"""
+import json
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+QA_PATH = ROOT / "eval" / "qa.jsonl"
+GLOSSARY_PATH = ROOT / "corpus" / "glossary.yaml"
+CORPUS_DIR = ROOT / "corpus"
+
+CATEGORIES = {
+    "fact", "number", "list", "paraphrase", "colloquial", "aggregate", "english",
+    "traditional", "multi_turn", "unanswerable", "offtopic", "false_premise", "injection",
+}
+REQUIRED_KEYS = {"id", "question", "category", "answerable", "expected_facts", "evidence"}
+OPTIONAL_KEYS = {"history"}
+MIN_ITEMS = 100
+MIN_PER_CATEGORY = 5
+ALWAYS_REFUSED = {"unanswerable", "offtopic"}
+
+FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def norm(s: str) -> str:
+    """NFKC + lowercase + remove all whitespace (applied equally to both sides)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s).lower())
+
+
+def strip_front_matter(text: str) -> str:
+    return HTML_COMMENT.sub("", FRONT_MATTER.sub("", text, count=1))
+
+
+def corpus_bodies():
+    files = sorted(CORPUS_DIR.glob("*.md"))
+    assert files, "no corpus/*.md found"
+    return [strip_front_matter(p.read_text(encoding="utf-8")) for p in files]
+
+
+def sections(body: str):
+    """Split a body at Markdown headings; each piece starts with its heading line."""
+    return [s for s in re.split(r"\n(?=#)", body) if s.strip()]
+
+
+@pytest.fixture(scope="module")
+def corpus_norm():
+    return "\n".join(norm(b) for b in corpus_bodies())
+
+
+@pytest.fixture(scope="module")
+def corpus_sections_norm():
+    return [norm(s) for b in corpus_bodies() for s in sections(b)]
+
+
+@pytest.fixture(scope="module")
+def items():
+    assert QA_PATH.exists(), f"missing {QA_PATH}"
+    out = []
+    for n, line in enumerate(QA_PATH.read_text(encoding="utf-8").splitlines(), 1):
+        assert line.strip(), f"line {n}: blank line"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:  # pragma: no cover - failure path
+            pytest.fail(f"line {n}: invalid JSON: {e}")
+        assert isinstance(obj, dict), f"line {n}: not a JSON object"
+        out.append(obj)
+    return out
+
+
+# --------------------------------------------------------------------------- qa.jsonl
+
+def test_keys_and_types(items):
+    for it in items:
+        iid = it.get("id")
+        keys = set(it)
+        assert REQUIRED_KEYS <= keys, f"{iid}: missing keys {REQUIRED_KEYS - keys}"
+        assert keys <= REQUIRED_KEYS | OPTIONAL_KEYS, f"{iid}: extra keys {keys - REQUIRED_KEYS - OPTIONAL_KEYS}"
+        assert isinstance(it["id"], str) and re.fullmatch(r"q\d{3,}", it["id"]), f"bad id {iid!r}"
+        assert isinstance(it["question"], str) and it["question"].strip(), f"{iid}: empty question"
+        assert isinstance(it["category"], str), f"{iid}: category not str"
+        assert isinstance(it["answerable"], bool), f"{iid}: answerable not bool"
+        facts = it["expected_facts"]
+        assert isinstance(facts, list), f"{iid}: expected_facts not a list"
+        for g in facts:
+            assert isinstance(g, list) and g, f"{iid}: fact group must be a non-empty list"
+            assert all(isinstance(a, str) and norm(a) for a in g), f"{iid}: bad alternative in {g}"
+        ev = it["evidence"]
+        assert isinstance(ev, list) and all(isinstance(e, str) and e.strip() for e in ev), f"{iid}: bad evidence"
+        if "history" in it:
+            h = it["history"]
+            assert isinstance(h, list) and h, f"{iid}: history must be a non-empty list"
+            assert all(isinstance(x, str) and x.strip() for x in h), f"{iid}: history items must be strings"
+
+
+def test_ids_unique_and_sequential(items):
+    ids = [it["id"] for it in items]
+    dup = [i for i, c in Counter(ids).items() if c > 1]
+    assert not dup, f"duplicate ids: {dup}"
+    assert ids == [f"q{n:03d}" for n in range(1, len(ids) + 1)], "ids must run q001, q002, ... in order"
+
+
+def test_questions_unique(items):
+    keys = [(tuple(it.get("history", [])), norm(it["question"])) for it in items]
+    dup = [k for k, c in Counter(keys).items() if c > 1]
+    assert not dup, f"duplicate questions: {dup}"
+
+
+def test_size_and_categories(items):
+    assert len(items) >= MIN_ITEMS, f"only {len(items)} items"
+    cats = Counter(it["category"] for it in items)
+    bad = set(cats) - CATEGORIES
+    assert not bad, f"invalid categories: {bad}"
+    missing = CATEGORIES - set(cats)
+    assert not missing, f"categories missing: {missing}"
+    small = {c: n for c, n in cats.items() if n < MIN_PER_CATEGORY}
+    assert not small, f"categories with < {MIN_PER_CATEGORY} items: {small}"
+
+
+def test_multi_turn_has_history(items):
+    for it in items:
+        if it["category"] == "multi_turn":
+            assert it.get("history"), f"{it['id']}: multi_turn item needs history"
+
+
+def test_answerable_consistency(items):
+    for it in items:
+        iid = it["id"]
+        if it["category"] in ALWAYS_REFUSED:
+            assert it["answerable"] is False, f"{iid}: {it['category']} must be answerable=false"
+        if it["answerable"]:
+            assert it["expected_facts"], f"{iid}: answerable item needs expected_facts"
+            assert 1 <= len(it["evidence"]) <= 3, f"{iid}: answerable item needs 1-3 evidence strings"
+        else:
+            assert it["expected_facts"] == [], f"{iid}: refused item must have empty expected_facts"
+            assert it["evidence"] == [], f"{iid}: refused item must have empty evidence"
+
+
+def test_both_kinds_of_injection(items):
+    inj = [it for it in items if it["category"] == "injection"]
+    assert any(it["answerable"] for it in inj), "need injections wrapped around a real question"
+    assert any(not it["answerable"] for it in inj), "need pure injections that must be refused"
+
+
+def test_evidence_in_corpus(items, corpus_norm):
+    for it in items:
+        for e in it["evidence"]:
+            assert norm(e) in corpus_norm, f"{it['id']}: evidence not in corpus body: {e!r}"
+
+
+def test_evidence_within_one_section(items, corpus_sections_norm):
+    """Chunks follow headings, so each evidence string must sit inside a single section."""
+    for it in items:
+        for e in it["evidence"]:
+            assert "\n" not in e, f"{it['id']}: evidence spans lines: {e!r}"
+            assert any(norm(e) in s for s in corpus_sections_norm), (
+                f"{it['id']}: evidence crosses a section boundary: {e!r}")
+
+
+def test_expected_facts_in_corpus(items, corpus_norm):
+    for it in items:
+        if not it["answerable"] or it["category"] == "aggregate":
+            continue
+        for g in it["expected_facts"]:
+            assert any(norm(a) in corpus_norm for a in g), (
+                f"{it['id']}: no alternative of fact group {g} occurs in the corpus")
+
+
+def test_aggregate_facts_partly_quoted(items, corpus_norm):
+    """Aggregate items may contain a computed figure, but must quote at least one corpus figure."""
+    for it in items:
+        if it["category"] == "aggregate" and it["answerable"]:
+            assert any(any(norm(a) in corpus_norm for a in g) for g in it["expected_facts"]) or \
+                any(norm(e) in corpus_norm for e in it["evidence"]), it["id"]
+
+
+@pytest.mark.parametrize("figure", [
+    "2024", "2035", "2027", "25项", "五大方面", "四个阶段", "七个方面", "两大平台",
+    "六大优势产业", "2.64亿", "12.74亿", "6.37亿", "14个", "1个", "2个", "3个",
+])
+def test_every_key_figure_is_asked(items, figure):
+    blob = norm(" ".join(
+        it["question"] + " " + json.dumps(it["expected_facts"], ensure_ascii=False) + " " + " ".join(it["evidence"])
+        for it in items if it["answerable"]))
+    assert norm(figure) in blob, f"no answerable item covers {figure}"
+
+
+# --------------------------------------------------------------------------- glossary
+
+GLOSSARY_KEYS = {"term", "aliases", "explanation", "basis", "expand"}
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    assert GLOSSARY_PATH.exists(), f"missing {GLOSSARY_PATH}"
+    data = yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8"))
+    assert isinstance(data, list) and data, "glossary must be a non-empty YAML list"
+    return data
+
+
+def test_glossary_structure(glossary):
+    terms = []
+    for e in glossary:
+        assert isinstance(e, dict), f"entry is not a mapping: {e!r}"
+        assert set(e) == GLOSSARY_KEYS, f"{e.get('term')}: keys {set(e)} != {GLOSSARY_KEYS}"
+        assert isinstance(e["term"], str) and e["term"].strip(), e
+        assert isinstance(e["explanation"], str) and e["explanation"].strip(), e["term"]
+        assert len(e["explanation"]) <= 60, f"{e['term']}: explanation longer than 60 chars"
+        assert e["basis"] in {"corpus", "public"}, f"{e['term']}: bad basis {e['basis']!r}"
+        for k in ("aliases", "expand"):
+            assert isinstance(e[k], list), f"{e['term']}: {k} must be a list"
+            assert all(isinstance(x, str) and x.strip() for x in e[k]), f"{e['term']}: bad {k}"
+        terms.append(e["term"])
+    dup = [t for t, c in Counter(terms).items() if c > 1]
+    assert not dup, f"duplicate glossary terms: {dup}"
+
+
+def test_glossary_corpus_terms_in_corpus(glossary, corpus_norm):
+    for e in glossary:
+        if e["basis"] == "corpus":
+            assert norm(e["term"]) in corpus_norm, f"corpus-basis term not in corpus: {e['term']}"
+
+
+@pytest.mark.parametrize("term", [
+    "两山", "一主六双", "一山两江", "一体两翼", "五位一体", "四长治河", "生态+", "六大优势产业",
+    "山水林田湖草沙", "生态产业化和产业生态化", "生态文明建设示范区", "鸭绿江经济带",
+    "省级边境经济合作区", "25项建设指标",
+])
+def test_glossary_required_terms(glossary, term):
+    names = {norm(e["term"]) for e in glossary} | {norm(a) for e in glossary for a in e["aliases"]}
+    assert norm(term) in names, f"glossary lacks {term}"
