@@ -99,5 +99,26 @@ def search(question: str, top_k: int, mode: str | None, as_json: bool) -> None:
             click.echo(f"    {r.text}")
 
 
+@main.command()
+@click.argument("question")
+@click.option("--history", multiple=True, help="An earlier question of the conversation (repeatable).")
+@click.option("--mode", type=click.Choice(["extractive", "llm"]), default=None, help="Answer mode (default: setting).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
+@friendly_errors
+def ask(question: str, history: tuple[str, ...], mode: str | None, as_json: bool) -> None:
+    """Answer QUESTION with numbered sources (``-``: one question per line from stdin)."""
+    assistant = _assistant()
+    for q in _questions(question):
+        answer = assistant.ask(q, history=history, mode=mode)
+        if as_json:
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+            continue
+        click.echo(answer.text)
+        for c in answer.citations:
+            click.echo(f"[{c.n}] {c.section}（{c.source}）")
+            click.echo(f"    {c.text}")
+        click.echo(answer.notice)
+
+
 if __name__ == "__main__":
     main()

@@ -138,7 +138,7 @@ class Assistant:
                 text, citations = renumber(draft.text, draft.passages)
             timings["total"] = (time.perf_counter() - started) * 1000
             return Answer(
-                question=cleaned, text=text, citations=citations, refused=refused, refusal_kind=kind,
+                question=question, text=text, citations=citations, refused=refused, refusal_kind=kind,
                 notice=NOTICE, mode=how, retrieved=tuple(retrieved), timings_ms=dict(timings),
             )
 

@@ -140,4 +140,5 @@ class Answer:
             "refusal_kind": self.refusal_kind,
             "citations": [c.to_json() for c in self.citations],
             "latency_ms": round(self.latency_ms, 2),
+            "notice": self.notice,
         }
