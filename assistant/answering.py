@@ -18,6 +18,7 @@ import yaml
 from .glossary import Term
 from .index import PlanIndex
 from .text import STOPWORDS, cjk_ratio
+from .retrieval import expansions, section_names
 from .types import SECTION_SEP, Chunk, RetrievedChunk
 
 # ----------------------------------------------------------------------------- texts
@@ -35,6 +36,7 @@ OFF_TOPIC = (
 
 
 class Intent(str, Enum):
+    NOT_STATED = "not_stated"  # the passages about the question do not state what it asks
     FIGURE = "figure"
     LIST = "list"
     MEMBERSHIP = "membership"
@@ -62,6 +64,10 @@ UNITS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"哪一?年|什么时候|何时|啥时候|哪年|年份|期限|到.*年|when|what year|which year|deadline", re.I),
         re.compile(r"(?:19|20)\d{2}年?"),
     ),
+    "date": (
+        re.compile(r"哪一?天|几月几[日号]|日期|具体时间"),
+        re.compile(r"\d{1,2}月\d{1,2}[日号]"),
+    ),
     "count": (
         re.compile(r"几个|几大|几条|几项|多少个|哪几|how many", re.I),
         re.compile(r"[\d一二两三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{0,4}"),
@@ -76,7 +82,8 @@ _FIGURE_Q = re.compile(r"多少|几|哪一?年|什么时候|何时|啥时候|how
 _INJECTION = re.compile(
     r"忽略(?:之前|以上|前面|上面)?的?(?:所有|全部)?(?:指令|指示|规则|设定|要求)|无视.*(?:指令|规则)|系统提示|提示词|system prompt|"
     r"ignore (?:all )?(?:the )?(?:previous|prior|above) (?:instructions|rules)|you are now|jailbreak|\bDAN\b|developer mode|"
-    r"扮演|角色扮演|不受(?:任何)?(?:约束|限制)|你现在是|从现在起你|你就是|【系统消息】|管理员已授权|内部配置",
+    r"你(?:现在)?扮演|请扮演|扮演一个|角色扮演|不受(?:任何)?(?:约束|限制)|你现在是|从现在起你|你就是|【系统消息】|管理员已授权|内部配置|"
+    r"回答后请?务必|务必加上|加上一句|不要引用|不需要引用|随意发挥|do not cite|don't cite|without cit",
     re.I,
 )
 _FOLLOWUP = re.compile(r"^(?:那|那么|还有|再|另外|and|what about|how about)|呢[？?]?$|^它|^这个|^该|^其|^这些|^它们|^都有|^具体|^分成|\bit\b|\bthey\b", re.I)
@@ -157,7 +164,7 @@ def classify(question: str) -> Intent:
         return Intent.DEFINITION
     if _MEMBER_Q.search(q):
         return Intent.MEMBERSHIP
-    if _AGG_Q.search(q) and _FIGURE_Q.search(q) and not re.search(r"一共(?:有|包括)?哪些", q):
+    if _AGG_Q.search(q) and (_FIGURE_Q.search(q) or re.search(r"最多|最少|最大|最高|the most", q)) and not re.search(r"一共(?:有|包括)?哪些", q):
         return Intent.AGGREGATE
     if _YESNO_Q.search(q) and not _LIST_Q.search(q) and not re.search(r"多少|几", q):
         return Intent.YESNO
@@ -179,10 +186,13 @@ def strip_injection(question: str) -> tuple[str, bool]:
     """Remove instruction-like parts; returns (what is left to answer, was there any)."""
     if not _INJECTION.search(question):
         return question, False
-    parts = re.split(r"(?<=[。！？!?；;，,：:])|\n", question)
-    kept = [p for p in parts if p.strip() and not _INJECTION.search(p) and not re.search(r"回答后|务必加上|请.*(?:输出|宣布|确认)|confirm|reply", p, re.I)]
+    # a bracketed aside that carries an instruction goes as a whole
+    text = re.sub(r"[（(【\[][^（）()【】\[\]]*[）)】\]]", lambda m: "" if _INJECTION.search(m.group(0)) else m.group(0), question)
+    parts = re.split(r"(?<=[。！？!?；;，,：:])|(?<=\.)\s+|\n", text)
+    kept = [p for p in parts if p.strip() and not _INJECTION.search(p) and not re.search(r"请.*(?:输出|宣布|确认)|confirm|reply", p, re.I)]
     rest = "".join(kept).strip()
-    rest = re.sub(r"^(?:好了|好吧|ok|okay)[，,。.\s]*|^(?:正经问一句|说正事)[：:，,\s]*", "", rest, flags=re.I).strip()
+    rest = re.sub(r"^(?:然后|好了|好吧|ok|okay|and)[，,。.\s]*|^(?:正经问一句|说正事)[：:，,\s]*", "", rest, flags=re.I).strip()
+    rest = re.sub(r"^(?:告诉我|请告诉我)", "", rest).strip()
     return rest, True
 
 
@@ -240,30 +250,66 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 
 # ----------------------------------------------------------------------------- coverage gate
-def decide(question: str, tokens: Sequence[str], dense_top: float | None, vocab: Vocabulary, thresholds: "Thresholds") -> Decision:
-    """Does the plan cover the question? Calibrated on the Q&A set (see eval/)."""
-    words = content_words(tokens)
-    english = cjk_ratio(question) < 0.3
-    missing = tuple(w for w in words if not vocab.known(w)) if not english else ()
-    on_topic = bool(OFF_TOPIC_EN.search(question)) if english else any(vocab.known(w) and w not in GENERIC_WORDS for w in words) or any(
-        w in question for w in ("规划", "临江", "生态", "环境")
-    )
-    score = dense_top if dense_top is not None else 1.0
-    if score < thresholds.off_topic or not on_topic:
-        if not on_topic or score < thresholds.off_topic:
-            return Decision(False, "off_topic" if not on_topic else "not_covered", f"dense {score:.3f}", missing)
-    if score < thresholds.low:
-        return Decision(False, "not_covered", f"dense {score:.3f} < {thresholds.low}", missing)
-    if missing and score < thresholds.with_unknown_words:
-        return Decision(False, "not_covered", f"unknown words {missing} and dense {score:.3f}", missing)
-    return Decision(True)
+#: Abstract nouns that frame a question rather than name a thing the plan might lack.
+ABSTRACT_NOUNS = frozenset(
+    """年份 数量 比例 合计 投资额 分属 状况 程度 关系 道路 格局 看法 人员 外界 变化 损失 影响 安排 具体措施 措施 办法
+    方式 方法 作用 意义 内容 情况 时间 时候 地方 东西 问题 事情 部分 方面 领域 角色 态度 水平 标准 条件 结果 效果 前景
+    打算 想法 目的 原因 理由 过程 阶段 步骤 重点 特点 区别 依据 讲究 玩意儿 新招 新玩意 这块 那块 大自然 日子 过日子
+    开发资源 年里 以后 将来 之前 前面 后面 上面 下面 里面 总体 整体 具体 未来 长远""".split()
+)
+_NOUN_FLAGS = ("n", "vn", "eng", "an")
+DOMAIN_WORDS = ("规划", "临江", "生态", "环境", "文件", "政府", "项目", "投资", "领域", "措施", "目标", "指标", "原则", "工程", "政策")
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    off_topic: float = 0.78
-    low: float = 0.80
-    with_unknown_words: float = 0.86
+    """Calibrated on eval/qa.jsonl (see README, "Refusals")."""
+
+    on_topic: float = 0.845  # dense similarity that counts as on-topic without a plan word
+    english: float = 0.74  # English questions: dense similarity below this is not covered
+
+
+def missing_nouns(question: str, vocab: Vocabulary, posseg) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """Concrete nouns of the question that the plan never mentions (市长, 门票, PM2.5 …)."""
+    out = []
+    for word, flag in posseg.cut(question):
+        if not flag.startswith(_NOUN_FLAGS) or len(word) < 2 or word in ABSTRACT_NOUNS:
+            continue
+        if re.match(r"^(?:哪|什么|几|多少|啥)", word):
+            continue  # 哪些项目, 什么措施: the question word, not a thing
+        if word in vocab.synonyms or vocab.known(word) or any(word in key for key in vocab.synonyms if key in question):
+            continue
+        if any(len(key) >= 2 and key in word for key in vocab.synonyms):
+            continue  # 旅游景点 ⊃ 景点
+        if word[-1] in "里上下中边" and vocab.known(word[:-1]):
+            continue  # 河里, 山上: a place word around a plan word
+        out.append(word)
+    return tuple(dict.fromkeys(out))
+
+
+def decide(question: str, tokens: Sequence[str], dense_top: float | None, vocab: Vocabulary, thresholds: Thresholds, posseg) -> Decision:  # type: ignore[no-untyped-def]
+    """Does the plan cover the question? Chinese: no concrete noun the plan never mentions,
+    and on topic; English: on topic and similar enough to a passage."""
+    score = dense_top if dense_top is not None else 1.0
+    if cjk_ratio(question) < 0.3:
+        if not OFF_TOPIC_EN.search(question):
+            return Decision(False, "off_topic", "English, no plan word")
+        if score < thresholds.english:
+            return Decision(False, "not_covered", f"English, dense {score:.3f} < {thresholds.english}")
+        return Decision(True)
+    missing = missing_nouns(question, vocab, posseg)
+    nouns = [w for w, f in posseg.cut(question) if f.startswith(_NOUN_FLAGS) and len(w) >= 2]
+    on_topic = (
+        any(w in question for w in DOMAIN_WORDS)
+        or any(vocab.known(w) and w not in GENERIC_WORDS for w in nouns)
+        or any(key in question for key in vocab.synonyms)
+        or score >= thresholds.on_topic
+    )
+    if missing:
+        return Decision(False, "not_covered" if on_topic else "off_topic", f"not in the plan: {missing}", missing)
+    if not on_topic:
+        return Decision(False, "off_topic", f"no plan word, dense {score:.3f}")
+    return Decision(True)
 
 
 def refusal_text(decision: Decision, nearest: Chunk | None) -> str:
@@ -309,9 +355,8 @@ class Composer:
 
     def _qtokens(self, question: str) -> set[str]:
         tokens = set(content_words(self.tokenize(question))) | {t for t in self.tokenize(question) if len(t) == 1 and "\u4e00" <= t <= "\u9fff"}
-        for word, alts in self.vocab.synonyms.items():
-            if word in question:
-                tokens.update(alts)
+        for extra in expansions(question, self.vocab.glossary, self.vocab.synonyms):
+            tokens.update(content_words(self.tokenize(extra)) or [extra])
         for term in self.vocab.glossary:
             if any(n in question for n in term.names):
                 tokens.add(term.term)
@@ -331,6 +376,9 @@ class Composer:
     # -- intents -----------------------------------------------------------------
     def compose(self, question: str, passages: Sequence[RetrievedChunk], intent: Intent) -> Draft | None:
         passages = tuple(passages)
+        named = self.named(question, passages)
+        if named and intent is not Intent.AGGREGATE:
+            passages = named + tuple(p for p in passages if p not in named)
         handlers = {
             Intent.FIGURE: self._figure,
             Intent.LIST: self._list,
@@ -344,6 +392,11 @@ class Composer:
         if draft is None and intent is not Intent.GENERAL:
             draft = self._general(question, passages)
         return draft
+
+    @staticmethod
+    def named(question: str, passages: Sequence[RetrievedChunk]) -> tuple[RetrievedChunk, ...]:
+        """Passages of the sections the question names (生态经济领域, 远期目标 …)."""
+        return tuple(p for p in passages if any(n in question for n in section_names(p.chunk)))
 
     def _subject(self, chunk: Chunk, sentence: str) -> str:
         name = leaf(chunk)
@@ -364,19 +417,30 @@ class Composer:
             return f"{subject}：{body}"
         return body
 
+    STATED_AS = {"money": "投资额", "projects": "项目数量", "year": "时间安排", "date": "具体日期"}
+
     def _figure(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         unit = unit_of(question)
         pattern = UNITS[unit][1] if unit else re.compile(r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?:个|大|项)")
         q = self._qtokens(question)
+        named = self.named(question, passages)
+        candidates = named or passages[:3]
         best: tuple[float, int, str, str] | None = None
-        for pos, rc in enumerate(passages[:3]):
+        for rc in candidates:
+            pos = passages.index(rc)
             for s in sentences(rc.chunk.text):
+                overlap = self._overlap(q, s) + self._overlap(q, rc.chunk.section) * 0.5
+                if not named and overlap == 0:
+                    continue  # a figure from a passage that shares nothing with the question
                 for c in clauses(s):
                     if pattern.search(c):
-                        score = self._overlap(q, s) + self._overlap(q, rc.chunk.section) * 0.5 + 0.4 / (pos + 1) + 0.2 * self._overlap(q, c)
+                        score = overlap + 0.4 / (pos + 1) + 0.2 * self._overlap(q, c)
                         if best is None or score > best[0]:
                             best = (score, pos, s, c)
         if best is None:
+            if unit in self.STATED_AS:
+                subject = "、".join(leaf(p.chunk) for p in named) if named else "这一事项"
+                return Draft(f"{subject}的{self.STATED_AS[unit]}", passages, Intent.NOT_STATED)
             return None
         _, pos, s, c = best
         chunk = passages[pos].chunk
@@ -484,11 +548,14 @@ class Composer:
         if unit not in ("money", "projects"):
             return None
         pattern = UNITS[unit][1]
-        top = passages[0].chunk
-        if len(top.section_path) < 2:
+        # the top-level section whose subsections state this kind of figure (六、重点工程)
+        tops = [p.chunk.section_path[0] for p in passages if len(p.chunk.section_path) >= 2]
+        counts = {t: sum(1 for c in self.index.chunks if c.section_path[:1] == (t,) and pattern.search(c.text)) for t in tops}
+        if not counts or max(counts.values()) < 2:
             return None
-        siblings = [c for c in self.index.chunks if c.section_path[:1] == top.section_path[:1] and len(c.section_path) >= 2]
-        named = [c for c in siblings if leaf(c) in question or leaf(c)[:4] in question]
+        top_heading = max(counts, key=lambda t: (counts[t], -tops.index(t)))
+        siblings = [c for c in self.index.chunks if c.section_path[:1] == (top_heading,) and len(c.section_path) >= 2]
+        named = [c for c in siblings if any(n in question for n in section_names(c))]
         group = named if len(named) >= 2 else siblings
         extra = tuple(RetrievedChunk(c, 0.0, 0) for c in group if c.id not in {p.id for p in passages})
         allp = passages + extra
@@ -505,16 +572,25 @@ class Composer:
             return None
         number = lambda fig: re.match(r"\d+(?:\.\d+)?", fig).group(0)  # noqa: E731
         parts = "、".join(f"{leaf(c)}{fig}[{pos[c.id]}]" for c, fig in found)
-        suffix = UNITS[unit][1].pattern.split(")")[-1].replace("\\", "") if unit == "money" else "个项目"
         suffix = "亿元" if unit == "money" else "个项目"
+        if len(found) == 2 and re.search(r"比.+多|相差|差多少|多出|少多少|差距", question):
+            (a, fa), (b, fb) = sorted(found, key=lambda x: -float(number(x[1])))
+            places = max(_decimals(number(fa)), _decimals(number(fb)))
+            diff = f"{float(number(fa)) - float(number(fb)):.{places}f}"
+            text = (
+                f"{leaf(a)}{fa}[{pos[a.id]}]，{leaf(b)}{fb}[{pos[b.id]}]，"
+                f"前者多{number(fa)}-{number(fb)}={diff}{suffix}[{pos[a.id]}][{pos[b.id]}]（按原文数字相减）。"
+            )
+            return Draft(text, allp, Intent.AGGREGATE)
         if re.search(r"最多|最大|最高|the most|the largest", question, re.I):
             c, fig = max(found, key=lambda x: float(number(x[1])))
             text = f"{leaf(c)}最多，为{fig}[{pos[c.id]}]。各领域分别为：{parts}。"
         else:
             values = [number(fig) for _, fig in found]
-            decimals = max((len(v.split(".")[1]) if "." in v else 0) for v in values)
+            decimals = max(_decimals(v) for v in values)
             total = f"{round(sum(float(v) for v in values), decimals):.{decimals}f}"
-            text = f"《规划》分别列出：{parts}；合计{'+'.join(values)}={total}{suffix}（按原文数字相加）。"
+            marks = "".join(f"[{pos[c.id]}]" for c, _ in found)
+            text = f"《规划》分别列出：{parts}；合计{'+'.join(values)}={total}{suffix}{marks}（按原文数字相加）。"
         if missing:
             text += f"{'、'.join(missing)}未列出{'投资额' if unit == 'money' else '项目数'}。"
         return Draft(text, allp, Intent.AGGREGATE)
@@ -529,6 +605,10 @@ class Composer:
             _, pos2, s2 = best[1]
             text += f"{self._lead(passages[pos2].chunk, s2, clauses(s2)[0])}[{pos2 + 1}]。"
         return Draft(text, passages, Intent.GENERAL)
+
+
+def _decimals(number: str) -> int:
+    return len(number.split(".")[1]) if "." in number else 0
 
 
 def quote_fallback(passages: Sequence[RetrievedChunk]) -> Draft:

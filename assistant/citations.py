@@ -18,7 +18,7 @@ from .types import Citation, RetrievedChunk
 MARKER = re.compile(r"\[(\d{1,2})\]")
 _ARABIC = re.compile(r"\d+(?:\.\d+)?%?")
 _CN_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万]+[个项大方类条年次种批]")
-_SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*\+\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?:\.\d+)?)")
+_SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*[+\-−]\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?:\.\d+)?)")
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]|\n|$)")
 
 
@@ -49,14 +49,16 @@ def _sentences(text: str) -> list[str]:
 
 
 def _sums_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
-    """Figures produced by a correct explicit sum of verified operands."""
+    """Figures produced by a correct explicit sum or difference of verified operands."""
     produced: set[str] = set()
     for m in _SUM.finditer(sentence):
-        operands = [x.strip() for x in m.group(1).split("+")]
+        expr = m.group(1).replace("−", "-")
+        operands = re.findall(r"\d+(?:\.\d+)?", expr)
         if not all(op in verified for op in operands):
             return produced, False
+        signs = ["+"] + re.findall(r"[+\-]", expr)
         decimals = max((len(op.split(".")[1]) if "." in op else 0) for op in operands)
-        total = round(sum(float(op) for op in operands), decimals)
+        total = round(sum(float(op) * (1 if sign == "+" else -1) for sign, op in zip(signs, operands)), decimals)
         if f"{total:.{decimals}f}" != m.group(2):
             return produced, False
         produced.add(m.group(2))

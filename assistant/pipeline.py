@@ -79,7 +79,9 @@ class Assistant:
     def retriever(self) -> Retriever:
         with self._lock:
             if self._retriever is None:
-                self._retriever = Retriever(self.index, self.embedder, self.settings, self.glossary)
+                self._retriever = Retriever(
+                    self.index, self.embedder, self.settings, self.glossary, load_synonyms(self.settings.corpus_path)
+                )
             return self._retriever
 
     # ------------------------------------------------------------------ operations
@@ -168,7 +170,7 @@ class Assistant:
         result = self.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
         tokens = self.index.tokenizer(result.query)
-        decision = decide(result.query, tokens, result.dense_top, self.vocabulary, self.thresholds)
+        decision = decide(result.query, tokens, result.dense_top, self.vocabulary, self.thresholds, self.index.tokenizer.posseg)
         if not decision.covered or not result.chunks:
             nearest = result.chunks[0].chunk if result.chunks and decision.kind == "not_covered" else None
             answer = finish(refusal_text(decision, nearest), refused=True, kind=decision.kind or "not_covered",
@@ -216,6 +218,12 @@ class Assistant:
 
         draft = self._extractive(result.query, result.chunks)
         timings["answer"] = (time.perf_counter() - t0) * 1000
+        if draft.intent is Intent.NOT_STATED:
+            answer = finish(refusal_text(_Refusal("not_covered", (draft.text,)), result.chunks[0].chunk),
+                            refused=True, kind="not_covered", retrieved=result.chunks)
+            yield answer.text
+            yield answer
+            return
         answer = finish("", draft, retrieved=result.chunks)
         for sentence in re.findall(r"[^。！？]+[。！？]?", answer.text):
             yield sentence
@@ -233,6 +241,8 @@ class Assistant:
     def _extractive(self, query: str, passages: Sequence[RetrievedChunk]) -> Draft:
         intent = classify(query)
         draft = self.composer.compose(query, passages, intent) or quote_fallback(passages)
+        if draft.intent is Intent.NOT_STATED:
+            return draft
         text, citations = renumber(draft.text, draft.passages)
         check = verify(text, {c.n: c.text for c in citations})
         if not check.ok:
@@ -286,9 +296,9 @@ class Assistant:
 class _Refusal:
     """A coverage decision made before retrieval (empty or injection-only questions)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, missing: tuple[str, ...] = ()) -> None:
         self.kind = kind
-        self.missing: tuple[str, ...] = ()
+        self.missing = missing
         self.covered = False
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .config import Settings
@@ -45,11 +45,19 @@ class RetrievalResult:
 
 
 class Retriever:
-    def __init__(self, index: PlanIndex, embedder: Embedder, settings: Settings, glossary: Sequence[Term] = ()) -> None:
+    def __init__(
+        self,
+        index: PlanIndex,
+        embedder: Embedder,
+        settings: Settings,
+        glossary: Sequence[Term] = (),
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
         self.glossary = tuple(glossary)
+        self.synonyms = {k.lower(): tuple(v) for k, v in (synonyms or {}).items()}
 
     def search(
         self, question: str, k: int | None = None, mode: str | None = None, with_dense_score: bool = False
@@ -98,11 +106,25 @@ class Retriever:
 
     def keyword_tokens(self, query: str) -> list[str]:
         tokens = self.index.tokenizer(query)
-        for term in self.glossary:
-            if any(name in query for name in term.names):
-                for extra in term.expand:
-                    tokens.extend(self.index.tokenizer(extra))
+        for extra in expansions(query, self.glossary, self.synonyms):
+            tokens.extend(self.index.tokenizer(extra))
         return tokens
+
+
+def expansions(query: str, glossary: Sequence[Term], synonyms: Mapping[str, Sequence[str]]) -> list[str]:
+    """Words of the plan that a query's glossary terms and colloquial or English words stand for."""
+    lowered = query.lower()
+    out: list[str] = []
+    for term in glossary:
+        if any(name in query for name in term.names):
+            out.extend(term.expand)
+    for key, words in synonyms.items():
+        if key.isascii():
+            if re.search(rf"\b{re.escape(key)}", lowered):
+                out.extend(words)
+        elif key in query:
+            out.extend(words)
+    return out
 
 
 def fuse(

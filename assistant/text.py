@@ -67,7 +67,8 @@ class ChineseTokenizer:
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self.user_words = tuple(sorted(set(w for w in user_words if w)))
         self._jieba = None
-        self._lock = threading.Lock()
+        self._posseg = None
+        self._lock = threading.RLock()
 
     def _tokenizer(self):  # type: ignore[no-untyped-def]
         with self._lock:
@@ -81,6 +82,16 @@ class ChineseTokenizer:
                     tok.add_word(word, freq=20000)
                 self._jieba = tok
             return self._jieba
+
+    @property
+    def posseg(self):  # type: ignore[no-untyped-def]
+        """Part-of-speech segmentation with the same dictionary (``.cut(text)`` → (word, flag))."""
+        with self._lock:
+            if self._posseg is None:
+                import jieba.posseg
+
+                self._posseg = jieba.posseg.POSTokenizer(self._tokenizer())
+            return self._posseg
 
     def __call__(self, text: str) -> list[str]:
         text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
