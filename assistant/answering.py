@@ -68,6 +68,10 @@ UNITS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"哪一?天|几月几[日号]|日期|具体时间"),
         re.compile(r"\d{1,2}月\d{1,2}[日号]"),
     ),
+    "place": (
+        re.compile(r"建在哪|在哪里|在哪儿|在哪个|在什么地方|哪个乡镇|哪个村|具体位置|选址|where\b|located", re.I),
+        re.compile(r"位于|坐落|建在|选址于|地点"),
+    ),
     "count": (
         re.compile(r"几个|几大|几条|几项|多少个|哪几|how many", re.I),
         re.compile(r"[\d一二两三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{0,4}"),
@@ -77,8 +81,8 @@ _LIST_Q = re.compile(r"哪些|有啥|都有什么|包括什么|包含什么|哪�
 _MEMBER_Q = re.compile(r"属于|归(?:哪|什么)|哪个领域|哪一?类|哪个方面|which field|belong", re.I)
 _DEFINE_Q = re.compile(r"什么意思|是什么意思|指的是|指什么|是指|含义|啥意思|什么是|何为|what (?:is|does) .*mean|meaning of", re.I)
 _YESNO_Q = re.compile(r"吗[？?]?$|对吧|对吗|是不是|是否|有没有|会不会|能不能|能否|不[？?]?$|没[？?]?$|\bis it\b|\bdoes\b|\bare there\b", re.I)
-_AGG_Q = re.compile(r"一共|总共|合计|总计|加起来|共计|总投资|最多|最少|最大|最高|相差|多出|差多少|in total|altogether|combined|the most|the largest", re.I)
-_FIGURE_Q = re.compile(r"多少|几|哪一?年|什么时候|何时|啥时候|how (?:much|many)|when|what year", re.I)
+_AGG_Q = re.compile(r"一共|总共|合计|总计|加起来|共计|总投资|最多|最少|最大|最高|相差|多出|差多少|比.+多|in total|altogether|combined|the most|the largest", re.I)
+_FIGURE_Q = re.compile(r"多少|几|哪一?年|哪一?天|日期|什么时候|何时|啥时候|how (?:much|many)|when|what year", re.I)
 _INJECTION = re.compile(
     r"忽略(?:之前|以上|前面|上面)?的?(?:所有|全部)?(?:指令|指示|规则|设定|要求)|无视.*(?:指令|规则)|系统提示|提示词|system prompt|"
     r"ignore (?:all )?(?:the )?(?:previous|prior|above) (?:instructions|rules)|you are now|jailbreak|\bDAN\b|developer mode|"
@@ -160,6 +164,8 @@ def strip_numbering(heading: str) -> str:
 # ----------------------------------------------------------------------------- question analysis
 def classify(question: str) -> Intent:
     q = question
+    if unit_of(q) in ("place", "date") or re.search(r"(?:几|多少)[条类种批]", q):
+        return Intent.FIGURE
     if _DEFINE_Q.search(q):
         return Intent.DEFINITION
     if _MEMBER_Q.search(q):
@@ -378,7 +384,7 @@ class Composer:
         passages = tuple(passages)
         named = self.named(question, passages)
         if named and intent is not Intent.AGGREGATE:
-            passages = named + tuple(p for p in passages if p not in named)
+            passages = named  # the question names its section: answer from it alone
         handlers = {
             Intent.FIGURE: self._figure,
             Intent.LIST: self._list,
@@ -417,11 +423,21 @@ class Composer:
             return f"{subject}：{body}"
         return body
 
-    STATED_AS = {"money": "投资额", "projects": "项目数量", "year": "时间安排", "date": "具体日期"}
+    STATED_AS = {
+        "money": "投资额", "projects": "项目数量", "year": "时间安排", "date": "具体日期",
+        "place": "具体位置", "count": "具体数量",
+    }
 
     def _figure(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         unit = unit_of(question)
         pattern = UNITS[unit][1] if unit else re.compile(r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?:个|大|项)")
+        if unit == "count":
+            listed = self._numbered_list(passages[0])
+            if listed:
+                return listed
+            asked = re.search(r"(?:几|多少)([个大项条类种批])", question)
+            if asked:  # 几条河 is answered by “N条…”, not by “14个项目”
+                pattern = re.compile(rf"[\d一二两三四五六七八九十]+{asked.group(1)}[\u4e00-\u9fff]{{0,4}}")
         q = self._qtokens(question)
         named = self.named(question, passages)
         candidates = named or passages[:3]
@@ -449,6 +465,17 @@ class Composer:
         else:
             text = self._lead(chunk, s, c)
         return Draft(f"{text}[{pos + 1}]。", passages, Intent.FIGURE)
+
+    @staticmethod
+    def _numbered_list(rc: RetrievedChunk) -> Draft | None:
+        """“几条原则？” over a numbered list: the count is the list's own last number."""
+        lines = [ln.strip() for ln in rc.chunk.text.split("\n") if ln.strip()]
+        numbers = [re.match(r"(\d+)[.．、]", ln) for ln in lines]
+        if len(lines) < 3 or not all(numbers):
+            return None
+        last = numbers[-1].group(1)  # type: ignore[union-attr]
+        items = "；".join(lines)
+        return Draft(f"{leaf(rc.chunk) or rc.chunk.section}共{last}条：{items}[1]。", (rc,), Intent.FIGURE)
 
     def children_of(self, heading: str) -> list[Chunk]:
         """Chunks whose section lies under a top-level heading (七、保障措施 › …)."""
@@ -545,6 +572,8 @@ class Composer:
 
     def _aggregate(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         unit = unit_of(question) or "money"
+        if unit == "count":
+            return self._figure(question, passages)
         if unit not in ("money", "projects"):
             return None
         pattern = UNITS[unit][1]
@@ -596,6 +625,14 @@ class Composer:
         return Draft(text, allp, Intent.AGGREGATE)
 
     def _general(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        named = self.named(question, passages)
+        if len(named) == 1 and len(named[0].chunk.text) <= 160:
+            # “远期目标是什么？”: the named section is short enough to give whole
+            chunk = named[0].chunk
+            parts = sentences(chunk.text.replace("\n", "；"))
+            body = self._lead(chunk, parts[0], clauses(parts[0])[0]) + "".join(parts[1:])
+            pos = passages.index(named[0]) + 1
+            return Draft(f"{_end(body)}[{pos}]。", passages, Intent.GENERAL)
         best = self.best_sentences(question, passages, 2)
         if not best:
             return None

@@ -30,9 +30,10 @@ def section_names(chunk: Chunk) -> tuple[str, ...]:
         return ()
     name = _NUMBERING.sub("", chunk.section_path[-1]).strip()
     names = [name]
-    for suffix in ("领域", "目标"):
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            names.append(name[: -len(suffix)])
+    if name.endswith("领域") and len(name) >= 4:
+        names.append(name[:-2])  # 生态经济领域 → 生态经济
+    if re.fullmatch(r"[\u4e00-\u9fff]期目标", name):
+        names.append(name[:2])  # 远期目标 → 远期 (but 总体目标 is not “总体”)
     return tuple(n for n in names if len(n) >= 2)
 
 
