@@ -168,6 +168,8 @@ def classify(question: str) -> Intent:
         return Intent.FIGURE
     if _DEFINE_Q.search(q):
         return Intent.DEFINITION
+    if re.search(r"最多|最少|最大|最高|the most|the largest", q, re.I):
+        return Intent.AGGREGATE
     if _MEMBER_Q.search(q):
         return Intent.MEMBERSHIP
     if _AGG_Q.search(q) and (_FIGURE_Q.search(q) or re.search(r"最多|最少|最大|最高|the most", q)) and not re.search(r"一共(?:有|包括)?哪些", q):
@@ -258,7 +260,7 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 # ----------------------------------------------------------------------------- coverage gate
 #: Abstract nouns that frame a question rather than name a thing the plan might lack.
 ABSTRACT_NOUNS = frozenset(
-    """年份 数量 比例 合计 投资额 分属 状况 程度 关系 道路 格局 看法 人员 外界 变化 损失 影响 安排 具体措施 措施 办法
+    """意思 含义 意义 概念 内涵 定义 说法 提法 口号 年份 数量 比例 合计 投资额 分属 状况 程度 关系 道路 格局 看法 人员 外界 变化 损失 影响 安排 具体措施 措施 办法
     方式 方法 作用 意义 内容 情况 时间 时候 地方 东西 问题 事情 部分 方面 领域 角色 态度 水平 标准 条件 结果 效果 前景
     打算 想法 目的 原因 理由 过程 阶段 步骤 重点 特点 区别 依据 讲究 玩意儿 新招 新玩意 这块 那块 大自然 日子 过日子
     开发资源 年里 以后 将来 之前 前面 后面 上面 下面 里面 总体 整体 具体 未来 长远""".split()
@@ -558,7 +560,7 @@ class Composer:
             if fact is None:
                 return None
             if wrong:
-                return Draft(f"不是。《规划》中没有“{'、'.join(wrong)}”这一说法。实际上，{fact.text}", passages, Intent.YESNO)
+                return Draft(f"不是，《规划》中没有提到您说的这个数字。实际上，{fact.text}", passages, Intent.YESNO)
             return Draft(f"是的。{fact.text}", passages, Intent.YESNO)
         if unit == "money":
             return self._figure(question, passages)

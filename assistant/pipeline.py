@@ -35,7 +35,7 @@ from .answering import (
     rewrite_followup,
     strip_injection,
 )
-from .citations import MARKER, renumber, verify
+from .citations import MARKER, figures, renumber, verify
 from .errors import LLMError
 from .retrieval import RetrievalResult, Retriever
 from .text import clean_question, is_punctuation_only, to_simplified
@@ -256,7 +256,7 @@ class Assistant:
             return draft
         body = MARKER.sub("", draft.text)
         for term in self.glossary:
-            if any(name in body for name in term.names) and not re.search(r"\d", term.explanation):
+            if any(name in body for name in term.names) and not figures(term.explanation):
                 basis = "据《规划》原文" if term.basis == "corpus" else "公共常识"
                 note = f"\n注：“{term.term}”——{term.explanation.rstrip('。')}（{basis}）。"
                 return Draft(draft.text + note, draft.passages, draft.intent)
