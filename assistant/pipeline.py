@@ -41,6 +41,14 @@ from .retrieval import RetrievalResult, Retriever
 from .text import clean_question, is_punctuation_only, to_simplified
 from .types import Answer, RetrievedChunk
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
+
+
+def strip_tags(text: str) -> str:
+    """Answers carry no markup, whatever the input, the documents or the LLM contained."""
+    return _TAG.sub("", text).replace("<", "＜").replace(">", "＞")
+
+
 LLM_FALLBACK_NOTICE = "（智能生成服务暂不可用或其回答未通过核验，以下为原文摘录式回答。）"
 
 log = logging.getLogger(__name__)
@@ -138,6 +146,7 @@ class Assistant:
             citations: tuple = ()
             if draft is not None:
                 text, citations = renumber(draft.text, draft.passages)
+            text = strip_tags(text)
             timings["total"] = (time.perf_counter() - started) * 1000
             return Answer(
                 question=question, text=text, citations=citations, refused=refused, refusal_kind=kind,
@@ -189,7 +198,7 @@ class Assistant:
                     if piece is None:  # the model declined
                         break
                     pieces.append(piece)
-                    full = renumber("".join(pieces), result.chunks)[0]  # numbering is stable on a prefix
+                    full = strip_tags(renumber("".join(pieces), result.chunks)[0])  # stable on a prefix
                     yield full[len(shown):]
                     shown = full
                 else:
