@@ -19,7 +19,7 @@ from .glossary import Term
 from .index import PlanIndex
 from .text import STOPWORDS, cjk_ratio
 from .retrieval import expansions, section_names
-from .types import SECTION_SEP, Chunk, RetrievedChunk
+from .types import Chunk, RetrievedChunk
 
 # ----------------------------------------------------------------------------- texts
 HOTLINE = "12345政务服务便民热线"
@@ -295,7 +295,7 @@ def missing_nouns(question: str, vocab: Vocabulary, posseg) -> tuple[str, ...]: 
     return tuple(dict.fromkeys(out))
 
 
-def decide(question: str, tokens: Sequence[str], dense_top: float | None, vocab: Vocabulary, thresholds: Thresholds, posseg) -> Decision:  # type: ignore[no-untyped-def]
+def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds: Thresholds, posseg) -> Decision:  # type: ignore[no-untyped-def]
     """Does the plan cover the question? Chinese: no concrete noun the plan never mentions,
     and on topic; English: on topic and similar enough to a passage."""
     score = dense_top if dense_top is not None else 1.0
@@ -485,7 +485,7 @@ class Composer:
 
     def _parent_heading(self, question: str) -> str | None:
         tops = {strip_numbering(p[0]) for p in self.vocab.sections if len(p) >= 2}
-        return next((h for h in sorted(tops, key=len, reverse=True) if h in question or h[:2] + h[-2:] == h and h in question), None)
+        return next((h for h in sorted(tops, key=len, reverse=True) if h in question), None)
 
     def _list(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         heading = self._parent_heading(question)
@@ -659,5 +659,4 @@ def quote_fallback(passages: Sequence[RetrievedChunk]) -> Draft:
 __all__ = [
     "Composer", "Decision", "Draft", "Intent", "NOTICE", "Thresholds", "Vocabulary",
     "classify", "decide", "load_synonyms", "quote_fallback", "refusal_text", "rewrite_followup", "strip_injection",
-    "SECTION_SEP",
 ]

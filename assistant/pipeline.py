@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 
@@ -23,6 +24,7 @@ from .answering import (
     NOTICE,
     TOO_LONG,
     Composer,
+    Decision,
     Draft,
     Intent,
     Thresholds,
@@ -141,36 +143,35 @@ class Assistant:
         mode = mode or self.settings.answer_mode
         cleaned = clean_question(question)
 
-        def finish(text: str, draft: Draft | None = None, *, refused: bool = False, kind: str | None = None,
+        def finish(text: str, draft: Draft | None = None, *, kind: str | None = None,
                    retrieved: Sequence[RetrievedChunk] = (), how: str = "extractive") -> Answer:
             citations: tuple = ()
             if draft is not None:
                 text, citations = renumber(draft.text, draft.passages)
-            text = strip_tags(text)
             timings["total"] = (time.perf_counter() - started) * 1000
             return Answer(
-                question=question, text=text, citations=citations, refused=refused, refusal_kind=kind,
-                notice=NOTICE, mode=how, retrieved=tuple(retrieved), timings_ms=dict(timings),
+                question=question, text=strip_tags(text), citations=citations, refused=kind is not None,
+                refusal_kind=kind, notice=NOTICE, mode=how, retrieved=tuple(retrieved), timings_ms=dict(timings),
             )
 
+        def refuse(decision: Decision, retrieved: Sequence[RetrievedChunk] = (), how: str = "extractive") -> list[str | Answer]:
+            nearest = retrieved[0].chunk if retrieved and decision.kind == "not_covered" else None
+            answer = finish(refusal_text(decision, nearest), kind=decision.kind or "not_covered", retrieved=retrieved, how=how)
+            return [answer.text, answer]
+
         if is_punctuation_only(cleaned):
-            answer = finish(ASK_SOMETHING, refused=True, kind="empty")
-            yield answer.text
-            yield answer
+            answer = finish(ASK_SOMETHING, kind="empty")
+            yield from (answer.text, answer)
             return
         if len(cleaned) > self.settings.max_question_chars:
-            answer = finish(TOO_LONG.format(limit=self.settings.max_question_chars), refused=True, kind="too_long")
-            yield answer.text
-            yield answer
+            answer = finish(TOO_LONG.format(limit=self.settings.max_question_chars), kind="too_long")
+            yield from (answer.text, answer)
+            return
+        query, _ = strip_injection(cleaned)
+        if not query or is_punctuation_only(query):  # nothing but instructions
+            yield from refuse(Decision(False, "off_topic"))
             return
 
-        query, injected = strip_injection(cleaned)
-        if not query or is_punctuation_only(query):
-            decision_kind = "off_topic"
-            answer = finish(refusal_text(_Refusal(decision_kind), None), refused=True, kind=decision_kind)
-            yield answer.text
-            yield answer
-            return
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
         query = to_simplified(query)
         if history:
@@ -178,62 +179,39 @@ class Assistant:
         t0 = time.perf_counter()
         result = self.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
-        tokens = self.index.tokenizer(result.query)
-        decision = decide(result.query, tokens, result.dense_top, self.vocabulary, self.thresholds, self.index.tokenizer.posseg)
+        decision = decide(result.query, result.dense_top, self.vocabulary, self.thresholds, self.index.tokenizer.posseg)
         if not decision.covered or not result.chunks:
-            nearest = result.chunks[0].chunk if result.chunks and decision.kind == "not_covered" else None
-            answer = finish(refusal_text(decision, nearest), refused=True, kind=decision.kind or "not_covered",
-                            retrieved=result.chunks)
-            yield answer.text
-            yield answer
+            yield from refuse(decision, result.chunks)
             return
 
         t0 = time.perf_counter()
+        how = "extractive"
         if mode == "llm":
-            draft = None
             try:
-                pieces: list[str] = []
-                shown = ""
-                for piece in self._llm_sentences(result.query, result.chunks, history):
-                    if piece is None:  # the model declined
-                        break
-                    pieces.append(piece)
-                    full = strip_tags(renumber("".join(pieces), result.chunks)[0])  # stable on a prefix
-                    yield full[len(shown):]
-                    shown = full
-                else:
-                    draft = Draft("".join(pieces), result.chunks)
-                if draft is None and not pieces:
-                    kind = "not_covered"
-                    answer = finish(refusal_text(_Refusal(kind), result.chunks[0].chunk), refused=True, kind=kind,
-                                    retrieved=result.chunks, how="llm")
-                    yield answer.text
-                    yield answer
-                    return
-            except LLMError as err:
-                log.warning("LLM fallback: %s", err)
-                draft = None
-            timings["answer"] = (time.perf_counter() - t0) * 1000
-            if draft is not None:
-                answer = finish("", self._with_notes(draft), retrieved=result.chunks, how="llm")
-                yield answer
+                shown, raw = "", ""
+                for step in self._llm_stream(result.query, result.chunks, history):
+                    if step is None:  # the model says the passages do not answer
+                        yield from refuse(Decision(False, "not_covered"), result.chunks, how="llm")
+                        return
+                    text, raw = step
+                    yield text[len(shown):]
+                    shown = text
+                draft = Draft(raw, result.chunks)
+                timings["answer"] = (time.perf_counter() - t0) * 1000
+                yield finish("", self._with_notes(draft), retrieved=result.chunks, how="llm")
                 return
-            draft = self._extractive(result.query, result.chunks)
-            answer = finish("", draft, retrieved=result.chunks, how="extractive-fallback")
-            answer = _prefix(answer, LLM_FALLBACK_NOTICE)
-            yield answer.text
-            yield answer
-            return
+            except LLMError as err:
+                log.warning("LLM answer replaced by the extractive one: %s", err)
+                how = "extractive-fallback"
 
         draft = self._extractive(result.query, result.chunks)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         if draft.intent is Intent.NOT_STATED:
-            answer = finish(refusal_text(_Refusal("not_covered", (draft.text,)), result.chunks[0].chunk),
-                            refused=True, kind="not_covered", retrieved=result.chunks)
-            yield answer.text
-            yield answer
+            yield from refuse(Decision(False, "not_covered", missing=(draft.text,)), result.chunks, how=how)
             return
-        answer = finish("", draft, retrieved=result.chunks)
+        answer = finish("", draft, retrieved=result.chunks, how=how)
+        if how == "extractive-fallback":
+            answer = replace(answer, text=LLM_FALLBACK_NOTICE + answer.text)
         for sentence in re.findall(r"[^。！？]+[。！？]?", answer.text):
             yield sentence
         yield answer
@@ -271,26 +249,29 @@ class Assistant:
                 return Draft(draft.text + note, draft.passages, draft.intent)
         return draft
 
-    def _llm_sentences(self, query: str, passages: Sequence[RetrievedChunk], history: Sequence[str]) -> Iterator[str | None]:
-        """Stream the LLM's answer sentence by sentence, each verified before it is shown.
-        Yields None when the model declines; raises LLMError when a sentence fails checks."""
+    def _llm_stream(
+        self, query: str, passages: Sequence[RetrievedChunk], history: Sequence[str]
+    ) -> Iterator[tuple[str, str] | None]:
+        """The LLM's answer so far, growing one verified sentence at a time, as (text to
+        show, renumbered; raw text with the passages' own markers). Numbering by first use
+        is stable on a prefix. Yields None when the model declines; raises LLMError when a
+        sentence fails the checks."""
         from .llm import REFUSAL_SENTINEL
 
         local = {k: r.chunk.text for k, r in enumerate(passages, start=1)}
-        buffer = ""
+        buffer, raw = "", ""
         for delta in self.llm.stream(query, passages, history):
             buffer += delta
             if REFUSAL_SENTINEL in buffer:
                 yield None
                 return
-            while True:
-                m = re.search(r"[。！？](?:\[\d+\])*", buffer)
-                if not m:
-                    break
+            while m := re.search(r"[。！？](?:\[\d+\])*", buffer):
                 sentence, buffer = buffer[: m.end()], buffer[m.end():]
-                yield self._checked(sentence, local)
+                raw += self._checked(sentence, local)
+                yield strip_tags(renumber(raw, passages)[0]), raw
         if buffer.strip():
-            yield self._checked(buffer, local)
+            raw += self._checked(buffer, local)
+            yield strip_tags(renumber(raw, passages)[0]), raw
 
     @staticmethod
     def _checked(sentence: str, local: dict[int, str]) -> str:
@@ -300,18 +281,3 @@ class Assistant:
         if re.search(r"\d", MARKER.sub("", sentence)) and not MARKER.search(sentence):
             raise LLMError("大模型回答中的数字缺少引用（figures without a citation）。")
         return sentence
-
-
-class _Refusal:
-    """A coverage decision made before retrieval (empty or injection-only questions)."""
-
-    def __init__(self, kind: str, missing: tuple[str, ...] = ()) -> None:
-        self.kind = kind
-        self.missing = missing
-        self.covered = False
-
-
-def _prefix(answer: Answer, notice: str) -> Answer:
-    from dataclasses import replace
-
-    return replace(answer, text=notice + answer.text)

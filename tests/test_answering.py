@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -198,14 +197,20 @@ def stub() -> Iterator[OpenAIStub]:
         yield server
 
 
-@pytest.fixture
-def llm_assistant(plan_assistant: Assistant, stub: OpenAIStub) -> Iterator[Assistant]:
-    stub.reset()
+@pytest.fixture(scope="module")
+def warm_llm_assistant(plan_assistant: Assistant, stub: OpenAIStub) -> Assistant:
     settings = plan_assistant.settings.model_copy(
         update={"answer_mode": "llm", "llm_base_url": stub.base_url, "llm_timeout": 2.0}
     )
     assistant = Assistant(settings, embedder=plan_assistant.embedder)
-    yield assistant
+    assistant.ask("生态安全领域投资多少？", mode="extractive")  # open the index before any timing
+    return assistant
+
+
+@pytest.fixture
+def llm_assistant(warm_llm_assistant: Assistant, stub: OpenAIStub) -> Iterator[Assistant]:
+    stub.reset()
+    yield warm_llm_assistant
     stub.release_hangs()
 
 
