@@ -27,6 +27,8 @@ run: index
 test: $(STAMP)
 	./scripts/test-deps.sh
 	$(BIN)/python -m pytest
+	$(BIN)/assistant index --if-needed
+	$(BIN)/assistant eval --gate --quiet --out eval/results/ci
 
 eval: index
 	$(BIN)/assistant eval

@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -118,6 +119,55 @@ def ask(question: str, history: tuple[str, ...], mode: str | None, as_json: bool
             click.echo(f"[{c.n}] {c.section}（{c.source}）")
             click.echo(f"    {c.text}")
         click.echo(answer.notice)
+
+
+@main.command(name="eval")
+@click.option("--qa", "qa_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Q&A file in the format of eval/README.md (default: eval/qa.jsonl).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder (default: eval/results/<timestamp>/).")
+@click.option("--mode", type=click.Choice(["extractive", "llm"]), default=None, help="Answer mode (default: setting).")
+@click.option("--retrieval", type=click.Choice(["dense", "keyword", "hybrid"]), default=None,
+              help="Retrieval mode the assistant answers with (default: setting); all three are scored.")
+@click.option("--gate", is_flag=True, help="Exit non-zero when a metric misses its threshold.")
+@click.option("--thresholds", "thresholds_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Thresholds for --gate (default: eval/thresholds.json).")
+@click.option("--baseline/--no-baseline", default=True, show_default=True, help="Also score the LangChain tutorial baseline.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@friendly_errors
+def eval_command(qa_file: Path | None, out_dir: Path | None, mode: str | None, retrieval: str | None, gate: bool,
+                 thresholds_file: Path | None, baseline: bool, quiet: bool) -> None:
+    """Run the Q&A set through the assistant (and a baseline), score it and write a report."""
+    from datetime import datetime
+
+    from . import evaluation as ev
+
+    assistant = _assistant(retrieval_mode=retrieval, answer_mode=mode)
+    home = assistant.settings.home
+    qa_path = qa_file or home / "eval" / "qa.jsonl"
+    thresholds_path = thresholds_file or home / "eval" / "thresholds.json"
+    try:
+        items = ev.load_qa(qa_path)
+        thresholds = ev.load_thresholds(thresholds_path) if gate else None
+    except (OSError, ValueError) as err:
+        raise click.ClickException(str(err)) from err
+    if not items:
+        raise click.ClickException(f"{qa_path}: no Q&A items")
+    out = out_dir or home / "eval" / "results" / datetime.now().strftime("%Y%m%dT%H%M%S")
+    report = ev.run_evaluation(
+        assistant, items, out, answer_mode=mode, baseline=baseline, thresholds=thresholds,
+        thresholds_file=str(thresholds_path), qa_file=str(qa_path), progress=not quiet,
+    )
+    click.echo(ev.text_table(ev._headline_header(report), ev.headline_rows(report["metrics"])))
+    click.echo(f"\n{len(items)} items in {report['runtime_s']['total']:.1f} s; report: {out / 'report.md'}")
+    if gate:
+        failures = report["gate"]["failures"]
+        if failures:
+            click.echo(f"评测未达门槛 gate FAILED ({thresholds_path}):", err=True)
+            for line in failures:
+                click.echo(f"  {line}", err=True)
+            sys.exit(1)
+        click.echo(f"评测门槛通过 gate passed ({thresholds_path}).")
 
 
 if __name__ == "__main__":
