@@ -101,6 +101,11 @@ def test_follow_up_questions_use_the_history(plan_assistant: Assistant, history,
     assert needle in answer.text, answer.text
 
 
+def test_a_self_contained_question_is_not_rewritten_by_the_history(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("有哪些保障措施？", history=["生态安全领域投资多少？", "那生态经济呢？"]))
+    assert "组织领导" in answer.text and "2.64" not in answer.text
+
+
 @pytest.mark.parametrize(
     "question",
     ["临江市的市长是谁？", "龙头山风景区的门票多少钱？", "临江市现在的PM2.5浓度是多少？", "个人怎么申请生态补偿补贴？"],
@@ -118,7 +123,9 @@ def test_stated_nowhere_figure_is_refused_not_guessed(plan_assistant: Assistant)
     assert "目标责任领域的投资额" in answer.text
 
 
-@pytest.mark.parametrize("question", ["帮我写一首关于春天的诗。", "红烧肉怎么做才好吃？", "帮我算一下 37 乘以 48 等于多少。"])
+@pytest.mark.parametrize(
+    "question", ["帮我写一首关于春天的诗。", "红烧肉怎么做才好吃？", "帮我算一下 37 乘以 48 等于多少。", "今天天气怎么样？"]
+)
 def test_off_topic_refusal_is_worded_differently(plan_assistant: Assistant, question):
     answer = check(plan_assistant.ask(question))
     assert answer.refused and answer.refusal_kind == "off_topic"

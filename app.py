@@ -1,0 +1,44 @@
+"""Start the web app: settings → Assistant → create_app → uvicorn.
+
+    python app.py            # (make run) binds ASSISTANT_HOST:ASSISTANT_PORT, 127.0.0.1:7860 by default
+
+Everything else (the chat, the API, the widget) is in :mod:`assistant.web`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import uvicorn
+
+from assistant.config import get_settings
+from assistant.errors import AssistantError
+from assistant.pipeline import Assistant
+from assistant.web import WebSettings, create_app
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    web = WebSettings()
+    try:
+        app = create_app(Assistant(settings), web)
+    except AssistantError as err:
+        print(f"无法启动（cannot start）: {err}", file=sys.stderr)
+        return 1
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        root_path=web.root_path,
+        proxy_headers=True,
+        forwarded_allow_ips=web.forwarded_allow_ips,
+        access_log=web.access_log,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

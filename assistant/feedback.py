@@ -1,0 +1,265 @@
+"""Anonymous feedback on answers, kept in a local SQLite database.
+
+What is stored, per answer that a visitor rated: a random id (made for that answer,
+linked to no person or session), the rating (helpful / not helpful), an optional reason,
+the question and the answer with ID-card numbers, mobile numbers and e-mail addresses
+masked, the cited passages (ids and sections), the index build, the channel (``web``,
+``embed``) and the time (UTC, to the second). Nothing else: no IP address, no cookie,
+no user agent, no session id. Rows older than the retention period (180 days by default)
+are deleted on start-up and on every write.
+
+Export::
+
+    python -m assistant.feedback export --format csv  --output feedback.csv
+    python -m assistant.feedback export --format jsonl            # to stdout
+    python -m assistant.feedback purge                            # apply the retention now
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any, Literal
+
+DEFAULT_DB = Path("feedback/feedback.sqlite3")
+DEFAULT_RETENTION_DAYS = 180
+
+HELPFUL = "helpful"
+NOT_HELPFUL = "not_helpful"
+RATINGS = (HELPFUL, NOT_HELPFUL)
+#: Reasons a visitor can pick for "not helpful" (shown as they are, in Chinese).
+REASONS = ("答案不对", "引用不对", "没回答我的问题", "其他")
+
+COLUMNS = (
+    "id", "created_at", "updated_at", "rating", "reason", "question", "answer",
+    "refused", "refusal_kind", "citations", "index_build", "channel",
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id           TEXT PRIMARY KEY,   -- random per answer; identifies no person
+    created_at   TEXT NOT NULL,      -- UTC, ISO 8601, seconds
+    updated_at   TEXT NOT NULL,
+    rating       TEXT NOT NULL CHECK (rating IN ('helpful', 'not_helpful')),
+    reason       TEXT,
+    question     TEXT NOT NULL,      -- masked
+    answer       TEXT NOT NULL,      -- masked
+    refused      INTEGER NOT NULL DEFAULT 0,
+    refusal_kind TEXT,
+    citations    TEXT NOT NULL DEFAULT '[]',  -- JSON: [{"n", "chunk_id", "section"}]
+    index_build  TEXT,
+    channel      TEXT
+);
+CREATE INDEX IF NOT EXISTS feedback_created ON feedback (created_at);
+"""
+
+# ----------------------------------------------------------------------------- masking
+# 18-digit resident ID numbers (the last character may be X), optionally written in groups
+# 6-8-4 with spaces or hyphens; not part of a longer run of digits.
+_ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{6}[ -]?\d{8}[ -]?\d{3}[0-9Xx](?![0-9A-Za-z])")
+# Mainland mobile numbers 1[3-9]xxxxxxxxx, optionally +86 / 86 and groups 3-4-4.
+_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+ID_MASK = "[身份证号已隐去]"
+MOBILE_MASK = "[手机号已隐去]"
+EMAIL_MASK = "[邮箱已隐去]"
+
+
+def mask_personal_data(text: str) -> str:
+    """Replace ID-card numbers, mobile numbers and e-mail addresses with placeholders."""
+    text = _ID_CARD.sub(ID_MASK, text)
+    text = _MOBILE.sub(MOBILE_MASK, text)
+    return _EMAIL.sub(EMAIL_MASK, text)
+
+
+# ----------------------------------------------------------------------------- store
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    """What the web app knows about a rated answer (before masking)."""
+
+    id: str
+    question: str
+    answer: str
+    refused: bool = False
+    refusal_kind: str | None = None
+    citations: Sequence[dict[str, Any]] = ()
+    index_build: str | None = None
+    channel: str = "web"
+
+
+class FeedbackStore:
+    """A small SQLite store; one connection per operation, safe to share between threads."""
+
+    def __init__(self, path: Path | str = DEFAULT_DB, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+        self.path = Path(path)
+        self.retention_days = retention_days
+        self._lock = threading.Lock()
+        self._ready = False
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(self.path, timeout=10)) as conn:
+                conn.row_factory = sqlite3.Row
+                if not self._ready:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.executescript(_SCHEMA)
+                    self._ready = True
+                with conn:  # one transaction
+                    yield conn
+
+    def record(self, entry: FeedbackEntry, rating: str, reason: str | None = None) -> None:
+        """Store (or replace) the rating of one answer; later ratings of it overwrite earlier ones."""
+        if rating not in RATINGS:
+            raise ValueError(f"unknown rating {rating!r}")
+        if reason is not None and reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
+        if rating == HELPFUL:
+            reason = None
+        now = _now().isoformat()
+        cites = [
+            {"n": c.get("n"), "chunk_id": c.get("chunk_id"), "section": c.get("section")} for c in entry.citations
+        ]
+        with self._connect() as conn:
+            conn.execute(
+                """INSERT INTO feedback (id, created_at, updated_at, rating, reason, question, answer,
+                                         refused, refusal_kind, citations, index_build, channel)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at,
+                       rating = excluded.rating, reason = excluded.reason""",
+                (
+                    entry.id, now, now, rating, reason,
+                    mask_personal_data(entry.question), mask_personal_data(entry.answer),
+                    int(entry.refused), entry.refusal_kind, json.dumps(cites, ensure_ascii=False),
+                    entry.index_build, entry.channel,
+                ),
+            )
+            self._purge(conn)
+
+    def set_reason(self, entry_id: str, reason: str) -> bool:
+        """Add a reason to a "not helpful" rating; False if there is no such rating."""
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
+        with self._connect() as conn:
+            cur = conn.execute(
+                "UPDATE feedback SET reason = ?, updated_at = ? WHERE id = ? AND rating = ?",
+                (reason, _now().isoformat(), entry_id, NOT_HELPFUL),
+            )
+            return cur.rowcount > 0
+
+    def withdraw(self, entry_id: str) -> None:
+        """The visitor took the rating back."""
+        with self._connect() as conn:
+            conn.execute("DELETE FROM feedback WHERE id = ?", (entry_id,))
+
+    def purge(self) -> int:
+        """Delete rows older than the retention period; returns how many."""
+        with self._connect() as conn:
+            return self._purge(conn)
+
+    def _purge(self, conn: sqlite3.Connection) -> int:
+        cutoff = (_now() - timedelta(days=self.retention_days)).isoformat()
+        return conn.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,)).rowcount
+
+    def rows(self) -> list[dict[str, Any]]:
+        with self._connect() as conn:
+            cur = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY created_at, id")
+            out = []
+            for row in cur.fetchall():
+                item = dict(row)
+                item["refused"] = bool(item["refused"])
+                item["citations"] = json.loads(item["citations"] or "[]")
+                out.append(item)
+            return out
+
+    def export(self, out: IO[str], fmt: Literal["csv", "jsonl"] = "csv") -> int:
+        """Write every row as CSV (header first) or JSON lines; returns the number of rows."""
+        rows = self.rows()
+        if fmt == "jsonl":
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**row, "refused": int(row["refused"]),
+                                 "citations": json.dumps(row["citations"], ensure_ascii=False)})
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+        return len(rows)
+
+
+def export_feedback(db: Path | str, out: IO[str], fmt: Literal["csv", "jsonl"] = "csv") -> int:
+    """Export the feedback database ``db`` to ``out``; returns the number of rows."""
+    return FeedbackStore(db).export(out, fmt)
+
+
+# ----------------------------------------------------------------------------- command line
+def _default_db() -> Path:
+    try:
+        from .web.settings import WebSettings
+
+        return WebSettings().feedback_db_path()
+    except ValueError:  # settings unreadable (pydantic's ValidationError): the default path
+        return DEFAULT_DB
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.feedback", description="匿名反馈数据 anonymous feedback")
+    sub = parser.add_subparsers(dest="command", required=True)
+    exp = sub.add_parser("export", help="export all feedback as CSV or JSON lines")
+    exp.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    exp.add_argument("--output", "-o", type=Path, help="file to write (default: stdout); CSV files get a BOM for Excel")
+    exp.add_argument("--db", type=Path, default=None, help="database (default: ASSISTANT_FEEDBACK_DB or feedback/feedback.sqlite3)")
+    pur = sub.add_parser("purge", help="delete feedback older than the retention period now")
+    pur.add_argument("--db", type=Path, default=None)
+    pur.add_argument("--days", type=int, default=None, help=f"retention in days (default: setting, {DEFAULT_RETENTION_DAYS})")
+    args = parser.parse_args(argv)
+
+    db = args.db or _default_db()
+    if args.command == "export":
+        if not db.exists():
+            print(f"没有反馈数据库（no feedback database at {db}）。", file=sys.stderr)
+            return 1
+        store = FeedbackStore(db)
+        if args.output:
+            encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+            with open(args.output, "w", encoding=encoding, newline="") as fh:
+                n = store.export(fh, args.format)
+        else:
+            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+            n = store.export(sys.stdout, args.format)
+        print(f"导出 {n} 条反馈（exported {n} rows）。", file=sys.stderr)
+        return 0
+    days = args.days
+    if days is None:
+        try:
+            from .web.settings import WebSettings
+
+            days = WebSettings().feedback_retention_days
+        except ValueError:
+            days = DEFAULT_RETENTION_DAYS
+    n = FeedbackStore(db, retention_days=days).purge()
+    print(f"删除 {n} 条超过 {days} 天的反馈（purged {n} rows）。", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""A real uvicorn server on 127.0.0.1 (a free port), run in a thread for the tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from assistant.pipeline import Assistant
+from assistant.web import WebSettings, create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class LiveServer:
+    def __init__(self, assistant: Assistant, web: WebSettings) -> None:
+        self.app = create_app(assistant, web)
+        self.web = web
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))  # the port is ours before the server starts: no race
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on",
+                                timeout_graceful_shutdown=2, root_path=web.root_path)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    @property
+    def gate(self):  # type: ignore[no-untyped-def]
+        return self.app.state.gate
+
+    @property
+    def feedback(self):  # type: ignore[no-untyped-def]
+        return self.app.state.feedback
+
+    def start(self, timeout: float = 60.0) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while True:  # bounded polling of /healthz, no fixed sleeps
+            try:
+                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if not self.thread.is_alive():
+                raise RuntimeError("the web server stopped during start-up")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the web server did not answer /healthz within {timeout:.0f} s")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+_shared: dict[str, LiveServer] = {}
+
+
+def shared_server(assistant: Assistant, tmp: Path) -> LiveServer:
+    """One server per test session for the default settings (both web test modules use it)."""
+    if "default" not in _shared:
+        web = WebSettings(home=ROOT, feedback_db=tmp / "feedback.sqlite3")
+        _shared["default"] = LiveServer(assistant, web).start()
+    return _shared["default"]
+
+
+def stop_shared() -> None:
+    while _shared:
+        _shared.popitem()[1].stop()
