@@ -311,6 +311,7 @@ def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds
         any(w in question for w in DOMAIN_WORDS)
         or any(vocab.known(w) and w not in GENERIC_WORDS for w in nouns)
         or any(key in question for key in vocab.synonyms)
+        or any(name in question for term in vocab.glossary for name in term.names)
         or score >= thresholds.on_topic
     )
     if missing:
