@@ -13,6 +13,14 @@ Layout under ``index/``::
 A build is written into ``builds/.tmp-<id>``, validated (count, dimension, self-retrieval
 of sample chunks), renamed, and only then is ``CURRENT`` replaced, so a reader never sees
 a half-built index and a killed build leaves the previous one in service.
+
+Server mode (``ASSISTANT_CHROMA_URL`` set): the vectors go to a Chroma server (``chroma
+run``) instead of ``chroma/``, one collection per build (``plan_chunks-<build-id>``); the
+manifest, ``chunks.jsonl`` and ``bm25/`` stay in the build folder as above (every app
+process reads them). The same guarantee holds: the new collection is written and
+validated before ``CURRENT`` switches, the collection of a killed build is dropped with
+its ``.tmp-`` folder by the next build, and a build folder's collection is dropped when
+the folder is (old builds beyond :data:`KEEP_OLD_BUILDS`).
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from .corpus import CorpusLoad, load_corpus
 from .embeddings import Embedder, ModelSpec
 from .errors import (
     REBUILD_HINT,
+    AssistantError,
     IndexBuildError,
     IndexLockedError,
     IndexMismatchError,
@@ -53,6 +62,15 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 COLLECTION = "plan_chunks"
 KEEP_OLD_BUILDS = 2
+VALIDATE_DEPTH = 10  # hits searched for a sample chunk's own vector when validating a build
+LOCAL_STORE = "local"  # vectors in builds/<id>/chroma/
+SERVER_STORE = "chroma-server"  # vectors in a Chroma server, one collection per build
+#: Seconds before a request to the Chroma server is abandoned (connect / everything else).
+SERVER_TIMEOUT = (5.0, 60.0)
+
+
+class ChromaServerError(AssistantError):
+    """The Chroma server is unreachable, refused the token or failed a request."""
 
 
 def chunking_config(settings: Settings) -> ChunkingConfig:
@@ -63,6 +81,137 @@ def chroma_client(path: Path) -> chromadb.ClientAPI:
     return chromadb.PersistentClient(
         path=str(path), settings=chromadb.config.Settings(anonymized_telemetry=False)
     )
+
+
+def server_client(settings: Settings) -> chromadb.ClientAPI:
+    """An HTTP client for ``settings.chroma_url`` (with the token, when one is set).
+
+    The token is sent as ``Authorization: Bearer <token>`` (chromadb's token client
+    provider). ``chroma run`` itself does not check tokens; the proxy in front of it does
+    (see docs/deploy.md)."""
+    import httpx
+    from urllib.parse import urlsplit
+
+    url = str(settings.chroma_url).rstrip("/")
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ChromaServerError(f"ASSISTANT_CHROMA_URL 无效（invalid Chroma server URL: {url}）。")
+    options: dict[str, Any] = {"anonymized_telemetry": False}
+    if settings.chroma_token:
+        if not all(33 <= ord(ch) < 127 for ch in settings.chroma_token):
+            raise ChromaServerError("ASSISTANT_CHROMA_TOKEN 只能包含 ASCII 字母、数字和标点（invalid token characters）。")
+        options["chroma_client_auth_provider"] = "chromadb.auth.token_authn.TokenAuthClientProvider"
+        options["chroma_client_auth_credentials"] = settings.chroma_token
+    try:
+        client = chromadb.HttpClient(
+            host=parts.geturl(),
+            port=parts.port or (443 if parts.scheme == "https" else 8000),
+            ssl=parts.scheme == "https",
+            settings=chromadb.config.Settings(**options),
+        )
+    except Exception as err:  # noqa: BLE001 - connection, HTTP status or chromadb errors
+        raise _server_error(settings, err) from err
+    # chromadb's HTTP session has no timeout; a hung server must not hang every question.
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(SERVER_TIMEOUT[1], connect=SERVER_TIMEOUT[0])
+    return client
+
+
+def _server_error(settings: Settings, err: BaseException) -> ChromaServerError:
+    """One clear sentence for a failed request to the Chroma server."""
+    import httpx
+
+    url = _display_url(str(settings.chroma_url))
+    if isinstance(err, ChromaServerError):
+        return err
+    if isinstance(err, (httpx.ConnectError, httpx.ConnectTimeout)) or "Could not connect" in str(err):
+        return ChromaServerError(f"无法连接 Chroma 服务器 {url}（cannot reach the Chroma server）；请检查 ASSISTANT_CHROMA_URL 和服务器是否在运行。")
+    if isinstance(err, httpx.TimeoutException):
+        return ChromaServerError(f"Chroma 服务器 {url} 响应超时（the Chroma server timed out）。")
+    text = f"{type(err).__name__}: {err}"
+    if _is_auth_failure(err) or _probe_status(settings) in (401, 403):
+        what = "拒绝了访问令牌" if settings.chroma_token else "要求访问令牌"
+        hint = "请检查 ASSISTANT_CHROMA_TOKEN" if settings.chroma_token else "请设置 ASSISTANT_CHROMA_TOKEN"
+        return ChromaServerError(
+            f"Chroma 服务器 {url} {what}（the Chroma server refused the request: unauthorized）；{hint}。"
+        )
+    return ChromaServerError(f"Chroma 服务器 {url} 请求失败（the Chroma server failed: {_short(text)}）。")
+
+
+def _probe_status(settings: Settings) -> int | None:
+    """HTTP status of an authenticated request to the server (chromadb's errors lose it)."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {settings.chroma_token}"} if settings.chroma_token else {}
+    try:
+        url = str(settings.chroma_url).rstrip("/")
+        url = url if "://" in url else f"http://{url}"
+        return httpx.get(f"{url}/api/v2/auth/identity", headers=headers, timeout=5.0).status_code
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _is_auth_failure(err: BaseException) -> bool:
+    from chromadb.errors import AuthorizationError
+
+    if isinstance(err, AuthorizationError) or type(err).__name__ in ("AuthenticationError", "AuthorizationError"):
+        return True
+    text = str(err).lower()
+    return any(s in text for s in ("unauthorized", "forbidden", "authorization required"))
+
+
+def _display_url(url: str) -> str:
+    """The URL without any user:password part (never printed)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def store_kind(settings: Settings) -> str:
+    """Where builds made with these settings keep their vectors."""
+    return SERVER_STORE if settings.chroma_url else LOCAL_STORE
+
+
+def collection_name(build_id: str, kind: str = LOCAL_STORE) -> str:
+    """The Chroma collection of a build: ``plan_chunks`` in the build's own store, or
+    ``plan_chunks-<build-id>`` in a shared server (names allow ``[A-Za-z0-9._-]``)."""
+    return COLLECTION if kind == LOCAL_STORE else f"{COLLECTION}-{build_id}"
+
+
+def build_client(settings: Settings | None, build: Path, kind: str = LOCAL_STORE) -> chromadb.ClientAPI:
+    """The chromadb client holding a build's vectors: a persistent store in
+    ``build/chroma`` or the Chroma server of ``settings.chroma_url``."""
+    if kind == LOCAL_STORE:
+        return chroma_client(build / "chroma")
+    if settings is None or not settings.chroma_url:
+        raise IndexMismatchError(
+            f"索引 {build.name} 的向量存放在 Chroma 服务器上，但没有设置 ASSISTANT_CHROMA_URL（the index lives in a "
+            f"Chroma server; set ASSISTANT_CHROMA_URL）；或{REBUILD_HINT}。"
+        )
+    return server_client(settings)
+
+
+def manifest_store(manifest: dict[str, Any]) -> str:
+    """Where a build's vectors are (builds without the field are local)."""
+    return str(manifest.get("vector_store", LOCAL_STORE))
+
+
+def _drop_collection(settings: Settings, name: str) -> bool:
+    """Delete a build's collection from the server; True when it is gone."""
+    try:
+        client = server_client(settings)
+        client.delete_collection(name)
+    except Exception as err:  # noqa: BLE001 - NotFoundError counts as gone
+        if type(err).__name__ == "NotFoundError" or "does not exist" in str(err):
+            return True
+        log.warning("cannot drop Chroma collection %s: %s", name, err)
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -153,16 +302,33 @@ def _short(value: Any) -> str:
 class PlanIndex:
     """A built index opened for search. Thread-safe for concurrent searches."""
 
-    def __init__(self, path: Path, manifest: dict[str, Any]) -> None:
-        import bm25s
-
+    def __init__(self, path: Path, manifest: dict[str, Any], settings: Settings | None = None) -> None:
+        bm25s = _bm25s()
         self.path = path
         self.manifest = manifest
+        self.settings = settings
         self.chunks: list[Chunk] = [_chunk_from_json(json.loads(line)) for line in (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
         self.by_id = {c.id: c for c in self.chunks}
-        self.collection = chroma_client(path / "chroma").get_collection(COLLECTION)
+        self.store = manifest_store(manifest)
+        self.collection = self._collection()
         self.bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
         self.tokenizer = ChineseTokenizer(manifest["keyword"]["user_words"])
+
+    def _collection(self) -> Any:
+        name = str(self.manifest.get("collection") or COLLECTION)
+        client = build_client(self.settings, self.path, self.store)
+        if self.store == LOCAL_STORE:
+            return client.get_collection(name)
+        assert self.settings is not None
+        try:
+            return client.get_collection(name)
+        except Exception as err:  # noqa: BLE001
+            if type(err).__name__ == "NotFoundError" or "does not exist" in str(err):
+                raise IndexMissingError(
+                    f"Chroma 服务器 {_display_url(str(self.settings.chroma_url))} 上没有索引 {self.build_id} 的集合 "
+                    f"{name}（the server has no collection for this build）；请{REBUILD_HINT}。"
+                ) from err
+            raise _server_error(self.settings, err) from err
 
     @property
     def build_id(self) -> str:
@@ -171,7 +337,19 @@ class PlanIndex:
     def dense(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity (1 - cosine distance)."""
         k = min(k, len(self.chunks))
-        res = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+        if self.store == LOCAL_STORE:
+            res = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+        else:
+            try:
+                res = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+            except Exception as err:  # noqa: BLE001 - a server failure is one clear sentence, not a traceback
+                assert self.settings is not None
+                if type(err).__name__ == "NotFoundError" or "does not exist" in str(err):
+                    raise IndexMissingError(
+                        f"索引 {self.build_id} 的向量集合已从 Chroma 服务器上删除（its collection was dropped: newer "
+                        "builds replaced it）；请重启应用以使用最新的索引。"
+                    ) from err
+                raise _server_error(self.settings, err) from err
         return [(self.by_id[i], 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def keyword(self, tokens: list[str], k: int) -> list[tuple[Chunk, float]]:
@@ -195,9 +373,22 @@ def open_index(settings: Settings, embedder: Embedder, corpus: CorpusLoad | None
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     corpus = corpus or load_corpus(settings.corpus_path)
     check_manifest(manifest, expected_manifest(settings, embedder, corpus))
+    check_store(manifest, settings)
     if manifest.get("chromadb_version") != chromadb.__version__:
         log.warning("index built with chromadb %s, running %s", manifest.get("chromadb_version"), chromadb.__version__)
-    return PlanIndex(build, manifest)
+    return PlanIndex(build, manifest, settings)
+
+
+def check_store(manifest: dict[str, Any], settings: Settings) -> None:
+    """The index must keep its vectors where the settings look for them."""
+    have, want = manifest_store(manifest), store_kind(settings)
+    if have == want:
+        return
+    where = {LOCAL_STORE: "本地 local chroma/", SERVER_STORE: "Chroma 服务器 server"}
+    raise IndexMismatchError(
+        f"索引的向量存放位置与设置不一致（index vectors are in {where[have]}, settings want {where[want]}: "
+        f"ASSISTANT_CHROMA_URL {'set' if settings.chroma_url else 'unset'}）；请{REBUILD_HINT}。"
+    )
 
 
 def index_status(settings: Settings, embedder: Embedder) -> str | None:
@@ -241,7 +432,10 @@ def _build_locked(
     stage: Callable[[str], None],
 ) -> BuildReport:
     started = time.perf_counter()
+    kind = store_kind(settings)
     for stale in layout.builds.glob(".tmp-*"):  # left by a killed build
+        if kind == SERVER_STORE and not _drop_collection(settings, collection_name(stale.name[len(".tmp-"):], kind)):
+            continue  # the server is unreachable: try again next time
         shutil.rmtree(stale, ignore_errors=True)
 
     stage("load")
@@ -256,22 +450,30 @@ def _build_locked(
     build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     tmp = layout.builds / f".tmp-{build_id}"
     tmp.mkdir()
+    name = collection_name(build_id, kind)
+    created = False
     try:
         stage("embed")
         vectors = _embed_chunks(embedder, chunks, settings.embed_batch_size, progress)
         stage("write")
-        client = chroma_client(tmp / "chroma")
-        collection = client.create_collection(
-            COLLECTION, configuration={"hnsw": {"space": "cosine"}}, metadata={"build_id": build_id}
-        )
-        for start in range(0, len(chunks), 1000):
-            part = chunks[start : start + 1000]
-            collection.add(
-                ids=[c.id for c in part],
-                embeddings=vectors[start : start + len(part)],
-                documents=[c.text for c in part],
-                metadatas=[c.to_metadata() for c in part],
+        client = build_client(settings, tmp, kind)
+        try:
+            collection = client.create_collection(
+                name, configuration={"hnsw": {"space": "cosine"}}, metadata={"build_id": build_id}
             )
+            created = True
+            for start in range(0, len(chunks), 1000):
+                part = chunks[start : start + 1000]
+                collection.add(
+                    ids=[c.id for c in part],
+                    embeddings=vectors[start : start + len(part)],
+                    documents=[c.text for c in part],
+                    metadatas=[c.to_metadata() for c in part],
+                )
+        except Exception as err:
+            if kind == SERVER_STORE:
+                raise _server_error(settings, err) from err
+            raise
         tokenizer = ChineseTokenizer(words)
         _build_bm25(tmp / "bm25", [tokenizer(c.embed_text) for c in chunks])
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
@@ -282,7 +484,8 @@ def _build_locked(
             "build_id": build_id,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "chromadb_version": chromadb.__version__,
-            "collection": COLLECTION,
+            "collection": name,
+            **({"vector_store": kind} if kind != LOCAL_STORE else {}),
             "chunk_count": len(chunks),
             "keyword": {"tokenizer": "jieba.lcut_for_search", "user_words": words},
             "documents": [
@@ -293,16 +496,18 @@ def _build_locked(
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         stage("validate")
-        _validate(tmp, manifest, vectors, chunks, embedder.dimension)
+        _validate(tmp, manifest, vectors, chunks, embedder.dimension, settings)
         final = layout.builds / build_id
         os.replace(tmp, final)
         _fsync_dir(layout.builds)
         stage("switch")
         layout.switch_to(final)
     except BaseException:
+        if created and kind == SERVER_STORE and layout.current() != layout.builds / build_id:
+            _drop_collection(settings, name)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _remove_old_builds(layout, keep=final)
+    _remove_old_builds(layout, keep=final, settings=settings)
     return BuildReport(
         build_id=build_id,
         path=final,
@@ -330,16 +535,27 @@ def _embed_chunks(embedder: Embedder, chunks: list[Chunk], batch: int, progress:
     return out
 
 
-def _build_bm25(path: Path, tokens: list[list[str]]) -> None:
+def _bm25s():  # type: ignore[no-untyped-def]
+    """bm25s, imported lazily; it sets its own logger to DEBUG on import, which would print
+    "DEBUG bm25s: Building index from tokens" under the CLI's logging set-up."""
     import bm25s
 
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def _build_bm25(path: Path, tokens: list[list[str]]) -> None:
+    bm25s = _bm25s()
     retriever = bm25s.BM25()
     retriever.index([t or [""] for t in tokens], show_progress=False)
     retriever.save(str(path), show_progress=False)
 
 
-def _validate(tmp: Path, manifest: dict[str, Any], vectors: list[list[float]], chunks: list[Chunk], dim: int) -> None:
-    index = PlanIndex(tmp, manifest)
+def _validate(
+    tmp: Path, manifest: dict[str, Any], vectors: list[list[float]], chunks: list[Chunk], dim: int,
+    settings: Settings | None = None,
+) -> None:
+    index = PlanIndex(tmp, manifest, settings)
     count = index.collection.count()
     if count != len(chunks):
         raise IndexBuildError(f"索引校验失败：写入 {count} 个片段，应为 {len(chunks)}（validation: count mismatch）。")
@@ -347,16 +563,34 @@ def _validate(tmp: Path, manifest: dict[str, Any], vectors: list[list[float]], c
         raise IndexBuildError(f"索引校验失败：向量维度 {len(vectors[0])} ≠ {dim}（validation: dimension）。")
     samples = sorted({0, len(chunks) // 2, len(chunks) - 1})
     for i in samples:
-        hits = index.dense(vectors[i], 1)
-        if not hits or hits[0][1] < 0.999:  # itself, or an exact duplicate of it
+        # HNSW is approximate: on a large index a vector's own entry may rank just below
+        # the first place, so the check looks at the first few hits.
+        hits = index.dense(vectors[i], VALIDATE_DEPTH)
+        if not any(c.id == chunks[i].id or score >= 0.999 for c, score in hits):  # itself, or an exact duplicate
             raise IndexBuildError(f"索引校验失败：片段 {chunks[i].id} 检索不到自身（validation: self-retrieval）。")
 
 
-def _remove_old_builds(layout: IndexLayout, keep: Path) -> None:
+def _remove_old_builds(layout: IndexLayout, keep: Path, settings: Settings | None = None) -> None:
     builds = sorted((p for p in layout.builds.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
     old = [p for p in builds if p != keep]
     for p in old[: max(0, len(old) - KEEP_OLD_BUILDS)]:
+        if not _drop_build_collection(p, settings):
+            continue  # keep the folder so that the next build retries dropping its collection
         shutil.rmtree(p, ignore_errors=True)
+
+
+def _drop_build_collection(build: Path, settings: Settings | None) -> bool:
+    """Drop the server collection of a build folder about to be deleted (True if none is left)."""
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    if manifest_store(manifest) == LOCAL_STORE:
+        return True
+    if settings is None or not settings.chroma_url:
+        log.warning("build %s lives in a Chroma server but ASSISTANT_CHROMA_URL is unset; keeping it", build.name)
+        return False
+    return _drop_collection(settings, str(manifest.get("collection") or collection_name(build.name, SERVER_STORE)))
 
 
 def _chunk_to_json(c: Chunk) -> dict[str, Any]:
