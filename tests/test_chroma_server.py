@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -36,8 +35,7 @@ from assistant.index import (
 )
 from assistant.pipeline import Assistant
 
-from .conftest import ROOT, make_settings
-from .test_index import BUILDER
+from .conftest import ROOT, builder_paused_at, make_settings
 
 CHROMA = Path(sys.executable).parent / "chroma"
 STARTUP_DEADLINE = 60.0
@@ -178,25 +176,11 @@ def test_killed_build_leaves_previous_collection_serving(tmp_path: Path, embedde
     before = ranked(Assistant(settings, embedder=embedder), "生态安全领域投资多少", "hybrid")
     existing = collections(chroma_url)
 
-    proc = subprocess.Popen(
-        [sys.executable, "-c", BUILDER, str(ROOT), str(settings.index_path), str(settings.models_path), pause_at],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, "ASSISTANT_CHROMA_URL": chroma_url, "HF_HUB_OFFLINE": "1"},
-    )
-    try:
-        for line in proc.stdout:  # type: ignore[union-attr]
-            if line.strip() == pause_at:
-                break
-        else:
-            pytest.fail(f"builder exited before {pause_at}: {proc.wait()}")
+    with builder_paused_at(settings, pause_at, env={"ASSISTANT_CHROMA_URL": chroma_url, "HF_HUB_OFFLINE": "1"}):
         with pytest.raises(IndexLockedError):
             build_index(settings, embedder, progress=False)
         orphan = collections(chroma_url) - existing  # written by the builder, not in service
         assert len(orphan) == 1
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.wait()
 
     layout = IndexLayout(settings.index_path)
     assert layout.current() == first.path

@@ -4,12 +4,7 @@ rebuild surviving a killed build, the build lock, and concurrent search."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,7 +15,7 @@ from assistant.errors import IndexLockedError, IndexMismatchError, IndexMissingE
 from assistant.index import IndexLayout, build_index, open_index
 from assistant.pipeline import Assistant
 
-from .conftest import ROOT, make_settings
+from .conftest import ROOT, builder_paused_at, make_settings
 
 
 def test_manifest_records_the_build(plan_assistant: Assistant):
@@ -98,47 +93,15 @@ def test_mismatched_settings_or_corpus_are_clear_errors(tmp_path: Path, embedder
         open_index(settings, embedder)
 
 
-BUILDER = textwrap.dedent(
-    """
-    import sys
-    from pathlib import Path
-    from assistant.config import Settings
-    from assistant.embeddings import Embedder
-    from assistant.index import build_index
-    settings = Settings(home=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), models_dir=Path(sys.argv[3]))
-    pause_at = sys.argv[4]
-    def stage(name):
-        print(name, flush=True)
-        if name == pause_at:
-            sys.stdin.readline()  # hold here until killed
-    build_index(settings, Embedder(settings), progress=False, on_stage=stage)
-    print("done", flush=True)
-    """
-)
-
-
 @pytest.mark.parametrize("pause_at", ["embed", "write", "validate", "switch"])
 def test_killed_build_leaves_previous_index_working(tmp_path: Path, embedder, pause_at: str):
     settings = make_settings(tmp_path)
     first = build_index(settings, embedder, progress=False)
     before = Assistant(settings, embedder=embedder).search("生态安全领域投资多少", k=3)
 
-    proc = subprocess.Popen(
-        [sys.executable, "-c", BUILDER, str(ROOT), str(settings.index_path), str(settings.models_path), pause_at],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
-    )
-    try:
-        for line in proc.stdout:  # wait until the builder reports the stage it holds in
-            if line.strip() == pause_at:
-                break
-        else:
-            pytest.fail(f"builder exited before {pause_at}: {proc.wait()}")
+    with builder_paused_at(settings, pause_at):
         with pytest.raises(IndexLockedError):  # one builder at a time
             build_index(settings, embedder, progress=False)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.wait()
 
     layout = IndexLayout(settings.index_path)
     assert layout.current() == first.path
