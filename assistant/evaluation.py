@@ -527,8 +527,9 @@ def headline_rows(systems: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
     return rows
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def cell(x: str) -> str:
+def markdown_table(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> str:
+    """A Markdown table; cells are converted with str and may not break the row."""
+    def cell(x: Any) -> str:
         return str(x).replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
@@ -573,7 +574,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         f"index build `{report['index'].get('build_id')}` ({report['index'].get('chunk_count')} chunks). "
         f"Runtime {report['runtime_s']['total']:.1f} s."
     )
-    out += ["", "## Headline", "", _table(_headline_header(report), headline_rows(systems)), ""]
+    out += ["", "## Headline", "", markdown_table(_headline_header(report), headline_rows(systems)), ""]
     if "baseline" in report:
         b = report["baseline"]
         out.append(
@@ -589,7 +590,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             if mode == "no_relevant_passage":
                 continue
             rrows.append([f"{name} · {mode}", *(_fmt(m[k]) for k in ("hit@1", "hit@3", "hit@5", "mrr@10", "ndcg@10")), str(m["queries"])])
-    out += [_table(["system · mode", "hit@1", "hit@3", "hit@5", "MRR@10", "nDCG@10", "queries"], rrows), ""]
+    out += [markdown_table(["system · mode", "hit@1", "hit@3", "hit@5", "MRR@10", "nDCG@10", "queries"], rrows), ""]
     missing = systems["project"]["retrieval"].get("no_relevant_passage") or []
     if missing:
         out += [f"Answerable items whose evidence is in no project passage (left out of retrieval metrics): {', '.join(missing)}.", ""]
@@ -604,7 +605,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             cm = systems[name]["categories"][cat]
             row += [_fmt(cm["fact_recall"]), _fmt(cm["exact_rate"]), _fmt(cm["pass_rate"])]
         crows.append(row)
-    out += [_table(header, crows), ""]
+    out += [markdown_table(header, crows), ""]
     out.append("*exact* = answered (not refused) and every fact group covered, over answerable items; "
                "*pass* = exact for answerable items, refused for items marked `answerable: false`.")
     out += ["", "## Refusals", ""]
