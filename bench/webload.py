@@ -19,7 +19,13 @@ from .common import ROOT, Section, free_port, percentile, table
 from .context import Context
 
 TARGET_P95_S = 1.5
-CONFIGS = {"as configured": {}, "OMP_NUM_THREADS=1": {"OMP_NUM_THREADS": "1"}}
+#: App set-ups compared in the same run: (environment, number of app processes). Clients are
+#: spread round-robin over the processes, as nginx's least_conn would.
+CONFIGS: dict[str, tuple[dict[str, str], int]] = {
+    "as configured": ({}, 1),
+    "OMP_NUM_THREADS=1": ({"OMP_NUM_THREADS": "1"}, 1),
+    "2 processes × OMP_NUM_THREADS=1": ({"OMP_NUM_THREADS": "1"}, 2),
+}
 TARGET_LEVEL = 30
 REQUEST_TIMEOUT = 60.0
 STARTUP_DEADLINE = 240.0
@@ -51,7 +57,7 @@ class App:
             "GRADIO_ANALYTICS_ENABLED": "False",
             **(extra_env or {}),
         })
-        self.log_path = ctx.work / "web-app.log"
+        self.log_path = ctx.work / f"web-app-{self.port}.log"
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=str(ROOT), env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -70,6 +76,14 @@ class App:
                 pass
             time.sleep(0.25)
         raise RuntimeError(f"app.py did not answer /healthz within {STARTUP_DEADLINE:.0f} s: {self.tail()}")
+
+    def cpu_seconds(self) -> float:
+        """user + system CPU seconds of the app process so far."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return float("nan")
 
     def tail(self) -> str:
         try:
@@ -107,16 +121,28 @@ async def _client(url: str, questions: list[str], offset: int, n: int, out: list
             out.append({"s": time.perf_counter() - t0, "status": status, "busy": busy, "ok": ok})
 
 
-def api_level(url: str, questions: list[str], clients: int, per_client: int) -> dict[str, Any]:
+def api_level(apps: list[App], questions: list[str], clients: int, per_client: int) -> dict[str, Any]:
     out: list[dict[str, Any]] = []
 
     async def main() -> float:
         t0 = time.perf_counter()
-        await asyncio.gather(*(_client(url, questions, i * 7, per_client, out) for i in range(clients)))
+        await asyncio.gather(*(_client(apps[i % len(apps)].url, questions, i * 7, per_client, out) for i in range(clients)))
         return time.perf_counter() - t0
 
+    cpu0 = sum(a.cpu_seconds() for a in apps)
+    own0 = _own_cpu()
     wall = asyncio.run(main())
-    return summarize(out, wall, clients)
+    result = summarize(out, wall, clients)
+    result["cores"] = (sum(a.cpu_seconds() for a in apps) - cpu0) / wall if wall else float("nan")
+    result["client_cores"] = (_own_cpu() - own0) / wall if wall else float("nan")
+    return result
+
+
+def _own_cpu() -> float:
+    import resource
+
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
 
 
 def summarize(out: list[dict[str, Any]], wall: float, clients: int) -> dict[str, Any]:
@@ -192,19 +218,20 @@ def run(ctx: Context) -> Section:
     questions = [i.question for i in ev.load_qa(settings.home / "eval" / "qa.jsonl") if not i.history]
     runs: dict[str, dict[str, Any]] = {}
     gradio: dict[str, Any] = {}
-    for config, extra in CONFIGS.items():
-        app = App(ctx, index_dir, extra)
+    for config, (extra, processes) in CONFIGS.items():
+        apps = [App(ctx, index_dir, extra) for _ in range(processes)]
         try:
-            startup = app.wait()
-            api_level(app.url, questions, 2, 2)  # warm-up
-            levels = [api_level(app.url, questions, c, ctx.sizes.web_requests) for c in ctx.sizes.web_levels]
+            startup = max(a.wait() for a in apps)
+            api_level(apps, questions, 2, 2)  # warm-up
+            levels = [api_level(apps, questions, c, ctx.sizes.web_requests) for c in ctx.sizes.web_levels]
             if config == "as configured":
                 try:
-                    gradio = gradio_level(app.url, questions, ctx.sizes.gradio_clients, 2)
+                    gradio = gradio_level(apps[0].url, questions, ctx.sizes.gradio_clients, 2)
                 except Exception as err:  # noqa: BLE001
                     gradio = {"error": f"{type(err).__name__}: {err}"}
         finally:
-            app.stop()
+            for a in apps:
+                a.stop()
         runs[config] = {"startup": startup, "levels": levels}
 
     rows = []
@@ -222,7 +249,8 @@ def run(ctx: Context) -> Section:
                            note=f"{lv['answers_per_s']:.1f} answers/s, {lv['errors']} errors, {lv['busy']} busy")
             rows.append([config, lv["clients"], lv["requests"], lv["answers"], f"{lv['answers_per_s']:.1f}",
                          f"{lv['p50']:.2f}", f"{lv['p95']:.2f}", lv["busy"], lv["errors"],
-                         ", ".join(lv["error_kinds"]) or "–", f"{lv['wall']:.1f}"])
+                         ", ".join(lv["error_kinds"]) or "–", f"{lv['cores']:.2f}", f"{lv['client_cores']:.2f}",
+                         f"{lv['wall']:.1f}"])
     sec.add(
         "`python app.py` (defaults: concurrency_limit 4, queue 32, busy timeout 20 s) on 127.0.0.1, started in "
         + ", ".join(f"{r['startup']:.1f} s ({c})" for c, r in runs.items())
@@ -230,11 +258,16 @@ def run(ctx: Context) -> Section:
         f"{ctx.sizes.web_requests} questions of eval/qa.jsonl one after the other to `/api/ask`; latency is per "
         "successful answer (refusals included: they are answers); *busy* = 503 with the Chinese busy message "
         "(the gate's designed answer when more than limit + queue wait); *errors* = anything else. The load "
-        "generator runs on the same 2 cores as the app. Configurations: as configured, and the same app "
-        "started with `OMP_NUM_THREADS=1` (one torch thread per process, a deployment setting).",
+        "generator runs on the same cores as the app. Set-ups: the app as configured; the same app started "
+        "with `OMP_NUM_THREADS=1` (one torch thread, a deployment setting); and two such processes on the two "
+        "cores with the clients spread over them (what nginx does in docs/deploy.md). *app cores* = CPU "
+        "seconds of the app process(es) per wall second during the level, *client cores* the same for the load "
+        "generator (this process); the rest of the 2 cores went to other jobs on the machine. One app process "
+        "uses at most about one core here: the query embedding is serialized (one model, one lock) and the "
+        "rest of a request (jieba, composition, verification, HTTP) is Python holding the GIL.",
         "",
         table(["app", "clients", "requests", "answers", "answers/s", "p50 s", "p95 s", "busy", "errors",
-               "error kinds", "wall s"], rows),
+               "error kinds", "app cores", "client cores", "wall s"], rows),
     )
     if "error" in gradio:
         sec.add("", f"Gradio chat endpoint: not measured ({gradio['error']}).")
