@@ -89,8 +89,9 @@ def server_client(settings: Settings) -> chromadb.ClientAPI:
     The token is sent as ``Authorization: Bearer <token>`` (chromadb's token client
     provider). ``chroma run`` itself does not check tokens; the proxy in front of it does
     (see docs/deploy.md)."""
-    import httpx
     from urllib.parse import urlsplit
+
+    import httpx
 
     url = str(settings.chroma_url).rstrip("/")
     parts = urlsplit(url if "://" in url else f"http://{url}")
@@ -109,7 +110,7 @@ def server_client(settings: Settings) -> chromadb.ClientAPI:
             ssl=parts.scheme == "https",
             settings=chromadb.config.Settings(**options),
         )
-    except Exception as err:  # noqa: BLE001 - connection, HTTP status or chromadb errors
+    except Exception as err:  # connection, HTTP status or chromadb errors
         raise _server_error(settings, err) from err
     # chromadb's HTTP session has no timeout; a hung server must not hang every question.
     session = getattr(getattr(client, "_server", None), "_session", None)
@@ -148,7 +149,7 @@ def _probe_status(settings: Settings) -> int | None:
         url = str(settings.chroma_url).rstrip("/")
         url = url if "://" in url else f"http://{url}"
         return httpx.get(f"{url}/api/v2/auth/identity", headers=headers, timeout=5.0).status_code
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - unreachable: not an auth failure
         return None
 
 
@@ -322,7 +323,7 @@ class PlanIndex:
         assert self.settings is not None
         try:
             return client.get_collection(name)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # NotFoundError, or the server failing
             if type(err).__name__ == "NotFoundError" or "does not exist" in str(err):
                 raise IndexMissingError(
                     f"Chroma 服务器 {_display_url(str(self.settings.chroma_url))} 上没有索引 {self.build_id} 的集合 "
@@ -342,7 +343,7 @@ class PlanIndex:
         else:
             try:
                 res = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
-            except Exception as err:  # noqa: BLE001 - a server failure is one clear sentence, not a traceback
+            except Exception as err:  # a server failure is one clear sentence, not a traceback
                 assert self.settings is not None
                 if type(err).__name__ == "NotFoundError" or "does not exist" in str(err):
                     raise IndexMissingError(

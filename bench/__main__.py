@@ -16,8 +16,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from .common import ROOT, Section, load_average, machine, table  # noqa: E402
-from .context import Context, Sizes  # noqa: E402
+from .common import ROOT, Section, load_average, machine, table
+from .context import Context, Sizes
 
 BENCHMARKS = ("build", "model", "latency", "server", "peer", "cold", "web")
 

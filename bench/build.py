@@ -3,6 +3,7 @@ alone needs to encode the same chunk texts (``Embedder.embed_passages``)."""
 
 from __future__ import annotations
 
+import itertools
 import resource
 import shutil
 import time
@@ -42,12 +43,12 @@ def measure(ctx: Context, settings: Settings, runs: int) -> dict[str, object]:
             else:
                 marks: list[tuple[str, float]] = []
                 t0 = time.perf_counter()
-                build_index(settings, embedder, progress=False, on_stage=lambda s: marks.append((s, time.perf_counter())))
+                build_index(settings, embedder, progress=False, on_stage=lambda s, m=marks: m.append((s, time.perf_counter())))
                 end = time.perf_counter()
                 build.append(end - t0)
                 build_cpu.append(cpu_seconds() - c0)
                 points = [("start", t0), *marks, ("end", end)]
-                stages.append({a: b_t - a_t for (a, a_t), (_, b_t) in zip(points, points[1:])})
+                stages.append({a: b_t - a_t for (a, a_t), (_, b_t) in itertools.pairwise(points)})
     stage_median = {k: median([s.get(k, 0.0) for s in stages]) for k in stages[0]}
     return {
         "chunks": len(chunks),
@@ -58,6 +59,20 @@ def measure(ctx: Context, settings: Settings, runs: int) -> dict[str, object]:
         "stages": stage_median,
         "rate": len(texts) / median(encode),
     }
+
+
+def jieba_load(ctx: Context) -> float:
+    """Seconds a fresh keyword tokenizer takes for its first call (jieba's dictionary load)."""
+    from assistant.glossary import load_glossary, user_words
+    from assistant.text import ChineseTokenizer
+
+    words = user_words(load_glossary(ctx.base.corpus_path))
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        ChineseTokenizer(words)("生态安全领域")
+        times.append(time.perf_counter() - t0)
+    return median(times)
 
 
 def cpu_seconds() -> float:
@@ -87,16 +102,24 @@ def run(ctx: Context) -> Section:
             f"{median(r['cpu_ratios']):.2f}", f"{r['rate']:.1f}",  # type: ignore[arg-type]
         ])
     real_r, synth_r = results["real corpus"], results["synthetic corpus"]
+    jieba_s = jieba_load(ctx)
     synth_ratio = median(synth_r["ratios"])  # type: ignore[arg-type]
     real_ratio = median(real_r["ratios"])  # type: ignore[arg-type]
     synth_cpu = median(synth_r["cpu_ratios"])  # type: ignore[arg-type]
     sec.figure(f"build / bare encoding, synthetic corpus ({synth_r['chunks']} chunks)", synth_ratio, "×",
                f"≤ {TARGET}", synth_ratio <= TARGET, f"CPU-time ratio {synth_cpu:.2f}")
+    fixed = median(real_r["build"]) - median(real_r["encode"])  # type: ignore[arg-type]
     sec.figure(f"build / bare encoding, real corpus ({real_r['chunks']} chunks)", real_ratio, "×", f"≤ {TARGET}",
-               real_ratio <= TARGET, "fixed costs (Chroma store, BM25, validation) weigh on 21 chunks")
+               real_ratio <= TARGET, f"~{fixed:.1f} s fixed per build, {jieba_s:.1f} s of it jieba's dictionary load")
     sec.figure("bare model, passages/s (synthetic chunks)", float(synth_r["rate"]), "passages/s")  # type: ignore[arg-type]
     sec.figure("build time, synthetic corpus", median(synth_r["build"]), "s")  # type: ignore[arg-type]
     sec.add(
+        f"The build's fixed cost is mostly jieba loading its dictionary for the keyword index ({jieba_s:.2f} s, "
+        "once per tokenizer, i.e. once per `assistant index` process); the Chroma store, BM25, chunks.jsonl, "
+        "manifest and validation take about 0.1 s for the plan. On the plan's 21 chunks (under a second of "
+        "encoding) that fixed cost alone puts the ratio above the target; on a corpus of a few hundred chunks "
+        "the build runs within a few percent of the model's own time.",
+        "",
         "Each run encodes the chunk texts (`Embedder.embed_passages([c.embed_text for c in chunks])`) and "
         "builds the index (`build_index`: load, chunk, embed, Chroma, BM25, chunks.jsonl, manifest, "
         "validation, switch), alternating which goes first. Ratios are per run (same run, same load), "

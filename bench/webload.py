@@ -211,6 +211,8 @@ def run(ctx: Context) -> Section:
     from assistant import evaluation as ev
     from assistant.index import build_index, index_status
 
+    for old in ctx.work.glob("web-app*.log"):  # logs of earlier runs
+        old.unlink(missing_ok=True)
     index_dir = ctx.work / "web-index"
     settings = ctx.settings(index_dir=index_dir)
     if index_status(settings, ctx.embedder) is not None:
