@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from .chunking import strip_numbering
 from .glossary import Term
 from .index import PlanIndex
 from .text import STOPWORDS, cjk_ratio
@@ -153,12 +154,7 @@ def load_synonyms(corpus_dir: Path) -> dict[str, tuple[str, ...]]:
 
 def leaf(chunk: Chunk) -> str:
     """The last heading of a chunk's section, without its numbering (2. 近期目标 → 近期目标)."""
-    name = chunk.section_path[-1] if chunk.section_path else ""
-    return re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])", "", name).strip()
-
-
-def strip_numbering(heading: str) -> str:
-    return re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])", "", heading).strip()
+    return strip_numbering(chunk.section_path[-1]) if chunk.section_path else ""
 
 
 # ----------------------------------------------------------------------------- question analysis

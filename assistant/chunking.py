@@ -25,6 +25,7 @@ _TXT_HEADINGS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*\S"), 3),
     (re.compile(r"^\d{1,2}[.．、]\s*\S"), 4),
 )
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=[.])\s+(?=[A-Z“\"])")
 _CLAUSE_END = re.compile(r"(?<=[，、,：:])")
 _TERMINAL = re.compile(r"[。！？；.!?;，,]$")
@@ -43,6 +44,11 @@ class ChunkingConfig:
 class _Section:
     path: tuple[str, ...]
     lines: list[str]
+
+
+def strip_numbering(heading: str) -> str:
+    """A heading without its numbering: 六、重点工程 → 重点工程, 2. 近期目标 → 近期目标."""
+    return _NUMBERING.sub("", heading).strip()
 
 
 def chunk_documents(documents: Iterable[Document], config: ChunkingConfig) -> list[Chunk]:

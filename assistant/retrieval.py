@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .chunking import strip_numbering
 from .config import Settings
 from .embeddings import Embedder
 from .glossary import Term
@@ -20,7 +21,6 @@ from .types import Chunk, RetrievedChunk
 
 RRF_K = 60
 SECTION_BONUS = 1.0
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])")
 
 
 def section_names(chunk: Chunk) -> tuple[str, ...]:
@@ -28,7 +28,7 @@ def section_names(chunk: Chunk) -> tuple[str, ...]:
     远期目标 / 远期. Top-level sections are not used, being too broad to single out a chunk."""
     if len(chunk.section_path) < 2:
         return ()
-    name = _NUMBERING.sub("", chunk.section_path[-1]).strip()
+    name = strip_numbering(chunk.section_path[-1])
     names = [name]
     if name.endswith("领域") and len(name) >= 4:
         names.append(name[:-2])  # 生态经济领域 → 生态经济
