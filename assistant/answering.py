@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -123,25 +124,55 @@ class Decision:
 
 @dataclass
 class Vocabulary:
-    """What the corpus talks about: its text, section names, glossary and synonyms."""
+    """What the corpus talks about, computed once per index: its text, its sections and the
+    chunks under each top-level heading, the section names a question may use, the glossary
+    and the synonyms."""
 
     text: str
     sections: tuple[tuple[str, ...], ...]
     glossary: tuple[Term, ...]
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    children: dict[str, tuple[Chunk, ...]] = field(default_factory=dict)  # 保障措施 → its subsection chunks
+    _known: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_index(cls, index: PlanIndex, glossary: Sequence[Term], synonyms: dict[str, tuple[str, ...]]) -> "Vocabulary":
         text = "\n".join(f"{c.section}\n{c.text}" for c in index.chunks)
         sections = tuple(dict.fromkeys(c.section_path for c in index.chunks))
-        return cls(text=text, sections=sections, glossary=tuple(glossary), synonyms=synonyms)
+        children: dict[str, list[Chunk]] = {}
+        for c in index.chunks:
+            if len(c.section_path) >= 2:
+                children.setdefault(strip_numbering(c.section_path[0]), []).append(c)
+        return cls(
+            text=text, sections=sections, glossary=tuple(glossary), synonyms=synonyms,
+            children={k: tuple(v) for k, v in children.items()},
+        )
+
+    @cached_property
+    def entities(self) -> tuple[str, ...]:
+        """Section names a follow-up can switch to (生态文化领域, 科技创新, 远期目标 …) and their
+        short forms, longest first."""
+        names: set[str] = set()
+        for path in self.sections:
+            for heading in path:
+                name = strip_numbering(heading)
+                if 2 <= len(name) <= 12:
+                    names.add(name)
+                    if name.endswith("领域"):
+                        names.add(name[:-2])
+                    if name.endswith("目标") and len(name) > 3:
+                        names.add(name[:-2])
+        return tuple(sorted(names, key=len, reverse=True))
 
     def known(self, word: str) -> bool:
-        if word in self.text or word in GENERIC_WORDS:
-            return True
-        if any(word in t.names or any(word in n for n in t.names) for t in self.glossary):
-            return True
-        return word in self.synonyms
+        if word not in self._known:
+            self._known[word] = (
+                word in self.text
+                or word in GENERIC_WORDS
+                or any(word in t.names or any(word in n for n in t.names) for t in self.glossary)
+                or word in self.synonyms
+            )
+        return self._known[word]
 
 
 def load_synonyms(corpus_dir: Path) -> dict[str, tuple[str, ...]]:
@@ -205,21 +236,6 @@ def content_words(tokens: Sequence[str]) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- follow-up questions
-def entities(vocab: Vocabulary) -> list[str]:
-    """Section names a follow-up can switch to (生态文化领域, 科技创新, 远期目标 …) and their short forms."""
-    names: set[str] = set()
-    for path in vocab.sections:
-        for heading in path:
-            name = strip_numbering(heading)
-            if 2 <= len(name) <= 12:
-                names.add(name)
-                if name.endswith("领域"):
-                    names.add(name[:-2])
-                if name.endswith("目标") and len(name) > 3:
-                    names.add(name[:-2])
-    return sorted(names, key=len, reverse=True)
-
-
 def find_entity(text: str, names: Sequence[str]) -> str | None:
     for name in names:
         if name in text:
@@ -232,7 +248,7 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
     questions (rule-based: swap or supply the section the conversation is about)."""
     if not history:
         return question
-    names = entities(vocab)
+    names = vocab.entities
     previous = next((h for h in reversed(history) if find_entity(h, names)), history[-1])
     prev_entity = find_entity(previous, names)
     entity = find_entity(question, names)
@@ -345,8 +361,7 @@ def _end(text: str) -> str:
 class Composer:
     """Builds an extractive draft for one question from ranked passages."""
 
-    def __init__(self, index: PlanIndex, vocab: Vocabulary, tokenize) -> None:  # type: ignore[no-untyped-def]
-        self.index = index
+    def __init__(self, vocab: Vocabulary, tokenize) -> None:  # type: ignore[no-untyped-def]
         self.vocab = vocab
         self.tokenize = tokenize
 
@@ -476,19 +491,15 @@ class Composer:
         items = "；".join(lines)
         return Draft(f"{leaf(rc.chunk) or rc.chunk.section}共{last}条：{items}[1]。", (rc,), Intent.FIGURE)
 
-    def children_of(self, heading: str) -> list[Chunk]:
-        """Chunks whose section lies under a top-level heading (七、保障措施 › …)."""
-        return [c for c in self.index.chunks if len(c.section_path) >= 2 and strip_numbering(c.section_path[0]) == heading]
-
     def _parent_heading(self, question: str) -> str | None:
-        tops = {strip_numbering(p[0]) for p in self.vocab.sections if len(p) >= 2}
-        return next((h for h in sorted(tops, key=len, reverse=True) if h in question), None)
+        """The top-level heading with subsections that the question names (保障措施)."""
+        return next((h for h in sorted(self.vocab.children, key=len, reverse=True) if h in question), None)
 
     def _list(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         heading = self._parent_heading(question)
-        leaf_entity = find_entity(question, [e for e in entities(self.vocab) if e != heading])
+        leaf_entity = find_entity(question, [e for e in self.vocab.entities if e != heading])
         if heading and not leaf_entity:
-            kids = self.children_of(heading)
+            kids = self.vocab.children[heading]
             names = list(dict.fromkeys(strip_numbering(c.section_path[1]) for c in kids))
             if len(names) >= 2:
                 extra = tuple(RetrievedChunk(c, 0.0, 0) for c in kids if c.id not in {p.id for p in passages})
@@ -577,12 +588,12 @@ class Composer:
             return None
         pattern = UNITS[unit][1]
         # the top-level section whose subsections state this kind of figure (六、重点工程)
-        tops = [p.chunk.section_path[0] for p in passages if len(p.chunk.section_path) >= 2]
-        counts = {t: sum(1 for c in self.index.chunks if c.section_path[:1] == (t,) and pattern.search(c.text)) for t in tops}
+        tops = [strip_numbering(p.chunk.section_path[0]) for p in passages if len(p.chunk.section_path) >= 2]
+        counts = {t: sum(1 for c in self.vocab.children[t] if pattern.search(c.text)) for t in tops}
         if not counts or max(counts.values()) < 2:
             return None
         top_heading = max(counts, key=lambda t: (counts[t], -tops.index(t)))
-        siblings = [c for c in self.index.chunks if c.section_path[:1] == (top_heading,) and len(c.section_path) >= 2]
+        siblings = list(self.vocab.children[top_heading])
         named = [c for c in siblings if any(n in question for n in section_names(c))]
         group = named if len(named) >= 2 else siblings
         extra = tuple(RetrievedChunk(c, 0.0, 0) for c in group if c.id not in {p.id for p in passages})

@@ -78,6 +78,10 @@ class Assistant:
     def glossary(self) -> tuple[Term, ...]:
         return load_glossary(self.settings.corpus_path)
 
+    @cached_property
+    def synonyms(self) -> dict[str, tuple[str, ...]]:
+        return load_synonyms(self.settings.corpus_path)
+
     @property
     def index(self) -> PlanIndex:
         with self._lock:
@@ -90,7 +94,7 @@ class Assistant:
         with self._lock:
             if self._retriever is None:
                 self._retriever = Retriever(
-                    self.index, self.embedder, self.settings, self.glossary, load_synonyms(self.settings.corpus_path)
+                    self.index, self.embedder, self.settings, self.glossary, self.synonyms
                 )
             return self._retriever
 
@@ -100,7 +104,8 @@ class Assistant:
         with self._lock:
             self._index = None
             self._retriever = None
-            self.__dict__.pop("glossary", None)
+            for name in ("glossary", "synonyms", "vocabulary", "composer"):
+                self.__dict__.pop(name, None)
         return report
 
     def search(self, question: str, k: int | None = None, mode: str | None = None) -> RetrievalResult:
@@ -108,11 +113,11 @@ class Assistant:
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary.from_index(self.index, self.glossary, load_synonyms(self.settings.corpus_path))
+        return Vocabulary.from_index(self.index, self.glossary, self.synonyms)
 
     @cached_property
     def composer(self) -> Composer:
-        return Composer(self.index, self.vocabulary, self.index.tokenizer)
+        return Composer(self.vocabulary, self.index.tokenizer)
 
     @cached_property
     def llm(self):  # type: ignore[no-untyped-def]
