@@ -289,13 +289,11 @@ class Thresholds:
     english: float = 0.74  # English questions: dense similarity below this is not covered
 
 
-def missing_nouns(question: str, vocab: Vocabulary, posseg) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tuple[str, ...]:
     """Concrete nouns of the question that the plan never mentions (市长, 门票, PM2.5 …)."""
     out = []
-    for word, flag in posseg.cut(question):
-        if not flag.startswith(_NOUN_FLAGS) or len(word) < 2 or word in ABSTRACT_NOUNS:
-            continue
-        if re.match(r"^(?:哪|什么|几|多少|啥)", word):
+    for word in nouns:
+        if word in ABSTRACT_NOUNS or re.match(r"^(?:哪|什么|几|多少|啥)", word):
             continue  # 哪些项目, 什么措施: the question word, not a thing
         if word in vocab.synonyms or vocab.known(word) or any(word in key for key in vocab.synonyms if key in question):
             continue
@@ -317,8 +315,8 @@ def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds
         if score < thresholds.english:
             return Decision(False, "not_covered", f"English, dense {score:.3f} < {thresholds.english}")
         return Decision(True)
-    missing = missing_nouns(question, vocab, posseg)
     nouns = [w for w, f in posseg.cut(question) if f.startswith(_NOUN_FLAGS) and len(w) >= 2]
+    missing = missing_nouns(question, nouns, vocab)
     on_topic = (
         any(w in question for w in DOMAIN_WORDS)
         or any(vocab.known(w) and w not in GENERIC_WORDS for w in nouns)
