@@ -235,8 +235,7 @@ class Assistant:
         draft = self.composer.compose(query, passages, intent) or quote_fallback(passages)
         if draft.intent is Intent.NOT_STATED:
             return draft
-        text, citations = renumber(draft.text, draft.passages)
-        check = verify(text, {c.n: c.text for c in citations})
+        check = verify(draft.text, _numbered(draft.passages))
         if not check.ok:
             log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
             draft = quote_fallback(passages)
@@ -263,7 +262,7 @@ class Assistant:
         sentence fails the checks."""
         from .llm import REFUSAL_SENTINEL
 
-        local = {k: r.chunk.text for k, r in enumerate(passages, start=1)}
+        local = _numbered(passages)
         buffer, raw = "", ""
         for delta in self.llm.stream(query, passages, history):
             buffer += delta
@@ -286,3 +285,8 @@ class Assistant:
         if re.search(r"\d", MARKER.sub("", sentence)) and not MARKER.search(sentence):
             raise LLMError("大模型回答中的数字缺少引用（figures without a citation）。")
         return sentence
+
+
+def _numbered(passages: Sequence[RetrievedChunk]) -> dict[int, str]:
+    """Passage texts by the 1-based position that a draft's [k] markers refer to."""
+    return {k: r.chunk.text for k, r in enumerate(passages, start=1)}
