@@ -84,6 +84,7 @@ _MEMBER_Q = re.compile(r"属于|归(?:哪|什么)|哪个领域|哪一?类|哪个
 _DEFINE_Q = re.compile(r"什么意思|是什么意思|指的是|指什么|是指|含义|啥意思|什么是|何为|what (?:is|does) .*mean|meaning of", re.I)
 _YESNO_Q = re.compile(r"吗[？?]?$|对吧|对吗|是不是|是否|有没有|会不会|能不能|能否|不[？?]?$|没[？?]?$|\bis it\b|\bdoes\b|\bare there\b", re.I)
 _AGG_Q = re.compile(r"一共|总共|合计|总计|加起来|共计|总投资|最多|最少|最大|最高|相差|多出|差多少|比.+多|in total|altogether|combined|the most|the largest", re.I)
+_MAXIMA = re.compile(r"最多|最少|最大|最高|the most|the largest", re.I)
 _FIGURE_Q = re.compile(r"多少|几|哪一?年|哪一?天|日期|什么时候|何时|啥时候|how (?:much|many)|when|what year", re.I)
 _INJECTION = re.compile(
     r"忽略(?:之前|以上|前面|上面)?的?(?:所有|全部)?(?:指令|指示|规则|设定|要求)|无视.*(?:指令|规则)|系统提示|提示词|system prompt|"
@@ -152,17 +153,24 @@ class Vocabulary:
     def entities(self) -> tuple[str, ...]:
         """Section names a follow-up can switch to (生态文化领域, 科技创新, 远期目标 …) and their
         short forms, longest first."""
-        names: set[str] = set()
+        return tuple(sorted(self.entity_depth, key=lambda n: (-len(n), self.entity_depth[n], n)))
+
+    @cached_property
+    def entity_depth(self) -> dict[str, int]:
+        """Each section name (and short form) → its heading level (0 = top-level)."""
+        names: dict[str, int] = {}
         for path in self.sections:
-            for heading in path:
+            for depth, heading in enumerate(path):
                 name = strip_numbering(heading)
                 if 2 <= len(name) <= 12:
-                    names.add(name)
+                    forms = [name]
                     if name.endswith("领域"):
-                        names.add(name[:-2])
+                        forms.append(name[:-2])
                     if name.endswith("目标") and len(name) > 3:
-                        names.add(name[:-2])
-        return tuple(sorted(names, key=len, reverse=True))
+                        forms.append(name[:-2])
+                    for form in forms:
+                        names.setdefault(form, depth)
+        return names
 
     def known(self, word: str) -> bool:
         if word not in self._known:
@@ -250,8 +258,11 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
         return question
     names = vocab.entities
     previous = next((h for h in reversed(history) if find_entity(h, names)), history[-1])
-    prev_entity = find_entity(previous, names)
     entity = find_entity(question, names)
+    prev_entity = find_entity(previous, names)
+    if entity is not None:  # 资金统筹 → 科技创新, not 保障措施 → 科技创新
+        same_level = [n for n in names if vocab.entity_depth[n] == vocab.entity_depth[entity]]
+        prev_entity = find_entity(previous, same_level) or prev_entity
     short = len(re.sub(r"[\W_]", "", question)) <= 12
     if not (_FOLLOWUP.search(question) or short):
         return question
@@ -287,6 +298,7 @@ class Thresholds:
 
     on_topic: float = 0.87  # dense similarity that counts as on-topic without a plan word
     english: float = 0.74  # English questions: dense similarity below this is not covered
+    paraphrase: float = 0.90  # an unknown noun in a question this close to a passage is a paraphrase
 
 
 def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tuple[str, ...]:
@@ -305,6 +317,20 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
     return tuple(dict.fromkeys(out))
 
 
+CONCRETE_TAGS = re.compile(r"n$|nr|nt")
+#: what a question may ask for that a passage about its subject could still lack
+DATUM_UNITS = frozenset({"money", "projects", "indicators", "year", "date", "place", "count"})
+
+
+def concrete_nouns(tagged: Sequence[tuple[str, str]], posseg) -> list[str]:  # type: ignore[no-untyped-def]
+    """The words of a (word, tag) segmentation that can name a thing the plan lacks: what
+    jieba's dictionary lists as common nouns (门票, 市长), names (比特币's 比特, 英超) or
+    organizations, and Latin-script tokens (PM2.5). Not words jieba only guessed (能泡, 老说),
+    nor its place and other proper-noun tags, which it gives to plain words (上马, 河沟, 普通)."""
+    tags = getattr(posseg, "word_tag_tab", {})
+    return [w for w, f in tagged if f == "eng" or (f.startswith(_NOUN_FLAGS) and CONCRETE_TAGS.match(tags.get(w) or ""))]
+
+
 def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds: Thresholds, posseg) -> Decision:  # type: ignore[no-untyped-def]
     """Does the plan cover the question? Chinese: no concrete noun the plan never mentions,
     and on topic; English: on topic and similar enough to a passage."""
@@ -315,8 +341,9 @@ def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds
         if score < thresholds.english:
             return Decision(False, "not_covered", f"English, dense {score:.3f} < {thresholds.english}")
         return Decision(True)
-    nouns = [w for w, f in posseg.cut(question) if f.startswith(_NOUN_FLAGS) and len(w) >= 2]
-    missing = missing_nouns(question, nouns, vocab)
+    tagged = [(w, f) for w, f in posseg.cut(question) if len(w) >= 2]
+    nouns = [w for w, f in tagged if f.startswith(_NOUN_FLAGS)]
+    missing = missing_nouns(question, concrete_nouns(tagged, posseg), vocab)
     on_topic = (
         any(w in question for w in DOMAIN_WORDS)
         or any(vocab.known(w) and w not in GENERIC_WORDS for w in nouns)
@@ -324,6 +351,10 @@ def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds
         or any(name in question for term in vocab.glossary for name in term.names)
         or score >= thresholds.on_topic
     )
+    if missing and on_topic and score >= thresholds.paraphrase and unit_of(question) not in DATUM_UNITS and "谁" not in question:
+        # a word of its own (路子, 思路) in a question close to a passage, asking for no datum
+        # the passage could lack: a paraphrase, answered from that passage
+        return Decision(True, reason=f"unknown {missing}, dense {score:.3f} ≥ {thresholds.paraphrase}")
     if missing:
         return Decision(False, "not_covered" if on_topic else "off_topic", f"not in the plan: {missing}", missing)
     if not on_topic:
@@ -359,9 +390,38 @@ def _end(text: str) -> str:
 class Composer:
     """Builds an extractive draft for one question from ranked passages."""
 
-    def __init__(self, vocab: Vocabulary, tokenize) -> None:  # type: ignore[no-untyped-def]
+    #: weight of the dense clause similarity against word overlap when choosing a sentence,
+    #: per DENSE_SCALE of cosine below the best clause (calibrated on eval/qa.jsonl)
+    DENSE_WEIGHT = 1.0
+    DENSE_SCALE = 0.05
+    DENSE_DEPTH = 3
+
+    def __init__(self, vocab: Vocabulary, tokenize, similarities=None) -> None:  # type: ignore[no-untyped-def]
         self.vocab = vocab
         self.tokenize = tokenize
+        #: ``similarities(query_vector, texts) -> cosines`` (SentenceVectors), or None: words only
+        self.similarities = similarities
+
+    @staticmethod
+    def unit_text(chunk: Chunk, clause: str) -> str:
+        """What a clause is embedded as: its section's name, then the clause."""
+        return f"{leaf(chunk)}：{_end(clause)}"
+
+    def sentence_similarity(self, query_vector, passages: Sequence[RetrievedChunk]) -> dict[tuple[str, str], float]:  # type: ignore[no-untyped-def]
+        """(chunk id, sentence) → best cosine of its clauses to the question, over the
+        first DENSE_DEPTH passages; empty without a query vector."""
+        if query_vector is None or self.similarities is None:
+            return {}
+        keys, texts = [], []
+        for rc in passages[: self.DENSE_DEPTH]:
+            for sent in sentences(rc.chunk.text):
+                for c in clauses(sent):
+                    keys.append((rc.chunk.id, sent))
+                    texts.append(self.unit_text(rc.chunk, c))
+        out: dict[tuple[str, str], float] = {}
+        for key, sim in zip(keys, self.similarities(query_vector, texts)):
+            out[key] = max(out.get(key, -1.0), sim)
+        return out
 
     # -- scoring ---------------------------------------------------------------
     def _overlap(self, qtokens: set[str], text: str) -> float:
@@ -380,35 +440,48 @@ class Composer:
                 tokens.add(term.term)
         return tokens
 
-    def best_sentences(self, question: str, passages: Sequence[RetrievedChunk], n: int = 2) -> list[tuple[float, int, str]]:
-        """(score, passage position, sentence), best first: word overlap plus a rank prior."""
+    def best_sentences(
+        self, question: str, passages: Sequence[RetrievedChunk], n: int = 2,
+        dense: dict[tuple[str, str], float] | None = None,
+    ) -> list[tuple[float, int, str]]:
+        """(score, passage position, sentence), best first: word overlap plus a rank prior,
+        plus the clause's dense similarity to the question where ``dense`` has it."""
         q = self._qtokens(question)
+        top = max(dense.values()) if dense else 0.0
         scored = []
-        for pos, rc in enumerate(passages[:3]):
+        for pos, rc in enumerate(passages[: max(3, self.DENSE_DEPTH if dense else 3)]):
             prior = 0.35 / (pos + 1)
             for k, s in enumerate(sentences(rc.chunk.text)):
-                scored.append((self._overlap(q, s) + self._overlap(q, leaf(rc.chunk)) * 0.3 + prior - k * 0.01, pos, s))
+                score = self._overlap(q, s) + self._overlap(q, leaf(rc.chunk)) * 0.3 + prior - k * 0.01
+                if dense:
+                    score += self.DENSE_WEIGHT * (dense.get((rc.chunk.id, s), top - 1.0) - top) / self.DENSE_SCALE
+                scored.append((score, pos, s))
         scored.sort(key=lambda x: -x[0])
         return scored[:n]
 
     # -- intents -----------------------------------------------------------------
-    def compose(self, question: str, passages: Sequence[RetrievedChunk], intent: Intent) -> Draft | None:
+    def compose(
+        self, question: str, passages: Sequence[RetrievedChunk], intent: Intent, query_vector=None,  # type: ignore[no-untyped-def]
+    ) -> Draft | None:
         passages = tuple(passages)
         named = self.named(question, passages)
+        if intent is Intent.AGGREGATE and len({leaf(p.chunk) for p in named}) == 1 and not _MAXIMA.search(question):
+            intent = Intent.FIGURE  # “生态经济领域一共投资多少”: one section's own figure, nothing to add up
         if named and intent is not Intent.AGGREGATE:
             passages = named  # the question names its section: answer from it alone
+        general = lambda q, p: self._general(q, p, self.sentence_similarity(query_vector, p))  # noqa: E731
         handlers = {
             Intent.FIGURE: self._figure,
             Intent.LIST: self._list,
             Intent.MEMBERSHIP: self._membership,
             Intent.DEFINITION: self._definition,
-            Intent.YESNO: self._yesno,
+            Intent.YESNO: lambda q, p: self._yesno(q, p, self.sentence_similarity(query_vector, p)),
             Intent.AGGREGATE: self._aggregate,
-            Intent.GENERAL: self._general,
+            Intent.GENERAL: general,
         }
         draft = handlers[intent](question, passages)
         if draft is None and intent is not Intent.GENERAL:
-            draft = self._general(question, passages)
+            draft = general(question, passages)
         return draft
 
     @staticmethod
@@ -557,7 +630,7 @@ class Composer:
             text += f"《规划》原文：“{_end(s)}”[{pos + 1}]。"
         return Draft(text, passages, Intent.DEFINITION)
 
-    def _yesno(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+    def _yesno(self, question: str, passages: tuple[RetrievedChunk, ...], dense: dict | None = None) -> Draft | None:
         claimed = re.findall(r"\d+(?:\.\d+)?", question)
         unit = unit_of(question)
         if claimed:
@@ -570,7 +643,7 @@ class Composer:
             return Draft(f"是的。{fact.text}", passages, Intent.YESNO)
         if unit == "money":
             return self._figure(question, passages)
-        best = self.best_sentences(question, passages, 1)
+        best = self.best_sentences(question, passages, 1, dense)
         if not best:
             return None
         score, pos, s = best[0]
@@ -593,6 +666,11 @@ class Composer:
         top_heading = max(counts, key=lambda t: (counts[t], -tops.index(t)))
         siblings = list(self.vocab.children[top_heading])
         named = [c for c in siblings if any(n in question for n in section_names(c))]
+        if len(named) < 2 and not _MAXIMA.search(question):
+            focus = self._focus(question, siblings)
+            if focus is not None:  # “管河、收垃圾这些事总共要花多少钱”: one section's projects
+                rc = next((p for p in passages if p.chunk.id == focus.id), RetrievedChunk(focus, 0.0, 0))
+                return self._figure(question, (rc,))
         group = named if len(named) >= 2 else siblings
         extra = tuple(RetrievedChunk(c, 0.0, 0) for c in group if c.id not in {p.id for p in passages})
         allp = passages + extra
@@ -632,7 +710,22 @@ class Composer:
             text += f"{'、'.join(missing)}未列出{'投资额' if unit == 'money' else '项目数'}。"
         return Draft(text, allp, Intent.AGGREGATE)
 
-    def _general(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+    #: words that every section of a figure list shares; they single out none
+    FIGURE_WORDS = frozenset("投资 项目 工程 资金 总共 一共 合计 总计 加起来 多少 多少钱".split())
+
+    def _focus(self, question: str, siblings: Sequence[Chunk]) -> Chunk | None:
+        """The subsection whose text holds the question's own words (its projects, after the
+        synonyms): at least two of them, and twice as many as any other subsection holds."""
+        words = set(content_words(self.tokenize(question)))
+        for extra in expansions(question, self.vocab.glossary, self.vocab.synonyms):
+            words.update(content_words(self.tokenize(extra)))
+        words -= GENERIC_WORDS | self.FIGURE_WORDS
+        hits = sorted(((sum(w in c.text for w in words), k) for k, c in enumerate(siblings)), reverse=True)
+        if not hits or hits[0][0] < 2 or (len(hits) > 1 and hits[0][0] < 2 * hits[1][0]):
+            return None
+        return siblings[hits[0][1]]
+
+    def _general(self, question: str, passages: tuple[RetrievedChunk, ...], dense: dict | None = None) -> Draft | None:
         named = self.named(question, passages)
         if len(named) == 1 and len(named[0].chunk.text) <= 160:
             # “远期目标是什么？”: the named section is short enough to give whole
@@ -641,7 +734,7 @@ class Composer:
             body = self._lead(chunk, parts[0], clauses(parts[0])[0]) + "".join(parts[1:])
             pos = passages.index(named[0]) + 1
             return Draft(f"{_end(body)}[{pos}]。", passages, Intent.GENERAL)
-        best = self.best_sentences(question, passages, 2)
+        best = self.best_sentences(question, passages, 2, dense)
         if not best:
             return None
         score, pos, s = best[0]

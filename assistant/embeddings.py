@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from langchain_huggingface import HuggingFaceEmbeddings
 
@@ -84,6 +87,34 @@ class Embedder:
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             return self.lc._embed(texts, self.lc.query_encode_kwargs)
+
+
+class SentenceVectors:
+    """Passage vectors of short texts (the sentences and clauses of retrieved chunks), each
+    computed once and kept, so that scoring a clause against a question costs one dot product.
+    Bounded: past ``max_items`` the oldest vectors are dropped."""
+
+    def __init__(self, embedder: Embedder, max_items: int = 20_000) -> None:
+        self.embedder = embedder
+        self.max_items = max_items
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def similarities(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]:
+        """Cosine similarity of the (normalized) query vector to each text."""
+        with self._lock:
+            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if todo:
+            vectors = self.embedder.embed_passages(todo)
+            with self._lock:
+                for text, vec in zip(todo, vectors):
+                    self._cache[text] = np.asarray(vec, dtype=np.float32)
+                while len(self._cache) > self.max_items:
+                    self._cache.pop(next(iter(self._cache)))
+        q = np.asarray(query_vector, dtype=np.float32)
+        with self._lock:
+            rows = [self._cache.get(t) for t in texts]
+        return [float(r @ q) if r is not None else 0.0 for r in rows]
 
 
 def default_model_dir(settings: Settings) -> Path:

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from .config import Settings, get_settings
 from .corpus import load_corpus
-from .embeddings import Embedder
+from .embeddings import Embedder, SentenceVectors
 from .glossary import Term, load_glossary
 from .index import BuildReport, PlanIndex, build_index, open_index
 from .answering import (
@@ -117,7 +117,7 @@ class Assistant:
 
     @cached_property
     def composer(self) -> Composer:
-        return Composer(self.vocabulary, self.index.tokenizer)
+        return Composer(self.vocabulary, self.index.tokenizer, SentenceVectors(self.embedder).similarities)
 
     @cached_property
     def llm(self):  # type: ignore[no-untyped-def]
@@ -209,7 +209,7 @@ class Assistant:
                 log.warning("LLM answer replaced by the extractive one: %s", err)
                 how = "extractive-fallback"
 
-        draft = self._extractive(result.query, result.chunks)
+        draft = self._extractive(result.query, result.chunks, result.query_vector)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         if draft.intent is Intent.NOT_STATED:
             yield from refuse(Decision(False, "not_covered", missing=(draft.text,)), result.chunks, how=how)
@@ -230,9 +230,9 @@ class Assistant:
                 log.warning("LLM rewrite failed, using rules: %s", err)
         return rewrite_followup(query, history, self.vocabulary)
 
-    def _extractive(self, query: str, passages: Sequence[RetrievedChunk]) -> Draft:
+    def _extractive(self, query: str, passages: Sequence[RetrievedChunk], query_vector: Sequence[float] | None = None) -> Draft:
         intent = classify(query)
-        draft = self.composer.compose(query, passages, intent) or quote_fallback(passages)
+        draft = self.composer.compose(query, passages, intent, query_vector) or quote_fallback(passages)
         if draft.intent is Intent.NOT_STATED:
             return draft
         check = verify(draft.text, _numbered(draft.passages))

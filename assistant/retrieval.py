@@ -43,6 +43,7 @@ class RetrievalResult:
     chunks: tuple[RetrievedChunk, ...]
     timings_ms: dict[str, float] = field(default_factory=dict)
     dense_top: float | None = None  # best cosine similarity, used to judge coverage
+    query_vector: tuple[float, ...] | None = None  # the embedded query (dense and hybrid modes)
 
 
 class Retriever:
@@ -69,6 +70,7 @@ class Retriever:
         n = max(self.settings.candidates, k)
         timings: dict[str, float] = {}
         dense: list[tuple[Chunk, float]] = []
+        vector: list[float] | None = None
         keyword: list[tuple[Chunk, float]] = []
         if mode in ("dense", "hybrid") or with_dense_score:
             t0 = time.perf_counter()
@@ -94,7 +96,10 @@ class Retriever:
         timings["fusion_ms"] = (time.perf_counter() - t0) * 1000
         chunks = tuple(RetrievedChunk(c, s, r) for r, (c, s) in enumerate(ranked[:k], start=1))
         dense_top = dense[0][1] if dense else None
-        return RetrievalResult(query=query, chunks=chunks, timings_ms=timings, dense_top=dense_top)
+        return RetrievalResult(
+            query=query, chunks=chunks, timings_ms=timings, dense_top=dense_top,
+            query_vector=tuple(vector) if vector is not None else None,
+        )
 
     def section_first(self, query: str, ranked: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
         """Chunks of a section the question names (生态经济领域, 远期目标 …) go first, keeping
