@@ -89,11 +89,55 @@ def test_sums_and_maxima_combine_only_quoted_figures(plan_assistant: Assistant):
 
 
 @pytest.mark.parametrize(
+    "question,figure,section",
+    [
+        ("生态文化领域一共投资了多少？", "6.37亿元", "六、重点工程 › 生态文化领域"),
+        ("光伏、农场这些项目总共花多少钱？", "2.64亿元", "六、重点工程 › 生态经济领域"),
+    ],
+)
+def test_a_total_over_one_section_is_that_sections_own_figure(plan_assistant: Assistant, question, figure, section):
+    answer = check(plan_assistant.ask(question))
+    assert figure in answer.text and "21.75" not in answer.text and "+" not in answer.text, answer.text
+    assert [c.section for c in answer.citations] == [section]
+
+
+def test_a_question_in_its_own_words_is_answered_from_the_closest_passage(plan_assistant: Assistant):
+    # 思路 is not a word of the plan; the question is close to 总体目标 and asks for no figure
+    answer = check(plan_assistant.ask("全市上下要树立一个什么样的思路？"))
+    assert not answer.refused and "生态+" in answer.text
+    assert answer.citations[0].section == "三、主要目标 › 1. 总体目标"
+
+
+def test_an_unknown_thing_with_a_figure_asked_is_still_refused(plan_assistant: Assistant):
+    # close to the 生态经济领域 passage, but a ticket price is a datum that passage cannot hold
+    answer = check(plan_assistant.ask("风景区门票多少钱？"))
+    assert answer.refused and answer.refusal_kind == "not_covered" and "门票" in answer.text
+
+
+def test_concrete_nouns_are_dictionary_nouns_and_names(plan_assistant: Assistant):
+    from assistant.answering import concrete_nouns
+
+    posseg = plan_assistant.index.tokenizer.posseg
+
+    def nouns(question: str) -> list[str]:
+        return concrete_nouns([(w, f) for w, f in posseg.cut(question) if len(w) >= 2], posseg)
+
+    assert "门票" in nouns("龙头山风景区的门票多少钱？")
+    assert "PM2" in nouns("临江市现在的PM2.5浓度是多少？")
+    assert "比特" in nouns("比特币现在多少钱一个？")  # a name in jieba's dictionary
+    assert "普通" not in nouns("俺们普通老百姓能掺和进去不？")  # tagged nz: a plain word
+    assert "河沟" not in nouns("治河沟子的工程花多少钱？")  # tagged as a place name
+
+
+@pytest.mark.parametrize(
     "history,question,needle",
     [
         (["生态经济领域投资多少？"], "那生态文化领域呢？", "6.37亿元"),
         (["生态安全领域有哪些项目？"], "它一共投资多少？", "12.74亿元"),
         (["规划的近期目标是什么？"], "那远期呢？", "2035"),
+        # the subsection is swapped, not the heading above it (保障措施 › 监督考核 → 科技创新)
+        (["保障措施里的监督考核怎么做？"], "那科技创新呢？", "引进人才"),
+        (["保障措施中的组织领导是怎么安排的？"], "那社会参与呢？", "公民参与"),
     ],
 )
 def test_follow_up_questions_use_the_history(plan_assistant: Assistant, history, question, needle):
@@ -272,3 +316,20 @@ def test_llm_rewrites_follow_ups(llm_assistant: Assistant, stub: OpenAIStub):
     answer = check(llm_assistant.ask("那生态文化领域呢？", history=["生态经济领域投资多少？"]))
     assert "6.37亿元" in answer.text and answer.mode == "llm"
     assert stub.requests[0]["stream"] is False  # the rewrite call
+
+
+def test_sentence_vectors_are_the_models_own_cosines_computed_once(embedder):
+    import numpy as np
+
+    from assistant.embeddings import SentenceVectors
+
+    texts = ["生态安全领域：共投资12.74亿元", "社会参与：扩大公民参与", "生态安全领域：共投资12.74亿元"]
+    query = embedder.embed_query("河道整治投了多少钱？")
+    direct = np.asarray(embedder.embed_passages(texts[:2])) @ np.asarray(query)
+    vectors = SentenceVectors(embedder, max_items=2)
+    sims = vectors.similarities(query, texts)
+    assert sims == pytest.approx([direct[0], direct[1], direct[0]], abs=1e-5)
+    assert sims[0] > sims[1]
+    assert len(vectors._cache) == 2  # the repeated text was embedded once
+    vectors.similarities(query, ["规划原则"])
+    assert len(vectors._cache) == 2 and "规划原则" in vectors._cache  # bounded: the oldest went
