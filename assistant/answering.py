@@ -258,7 +258,9 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
         return question
     names = vocab.entities
     previous = next((h for h in reversed(history) if find_entity(h, names)), history[-1])
-    entity = find_entity(question, names)
+    entity = find_entity(question, names) or next(  # 长远 → 远期目标, by the synonyms
+        (w for key, words in vocab.synonyms.items() if key in question for w in words if w in vocab.entity_depth), None
+    )
     prev_entity = find_entity(previous, names)
     if entity is not None:  # 资金统筹 → 科技创新, not 保障措施 → 科技创新
         same_level = [n for n in names if vocab.entity_depth[n] == vocab.entity_depth[entity]]
