@@ -519,7 +519,7 @@ class Composer:
         unit = unit_of(question)
         pattern = UNITS[unit][1] if unit else re.compile(r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?:个|大|项)")
         if unit == "count":
-            listed = self._numbered_list(passages[0])
+            listed = self._numbered_list(passages[0]) or self._counted_parts(question, passages)
             if listed:
                 return listed
             asked = re.search(r"(?:几|多少)([个大项条类种批])", question)
@@ -564,6 +564,35 @@ class Composer:
         items = "；".join(lines)
         return Draft(f"{leaf(rc.chunk) or rc.chunk.section}共{last}条：{items}[1]。", (rc,), Intent.FIGURE)
 
+    def _counted_parts(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        """“保障措施分几个方面？”: the subsections of the heading the question names, counted
+        and each cited (the count is checked against the list by the verification)."""
+        heading = self._parent_heading(question)
+        if heading is None or find_entity(question, [e for e in self.vocab.entities if e != heading]):
+            return None
+        draft = self._parts(heading, passages)
+        if draft is None:
+            return None
+        asked = re.search(r"(?:几|多少)个?(方面|领域|部分)", question)
+        word = asked.group(1) if asked else "方面"
+        count = draft.text.count("、") + 1
+        return Draft(f"《规划》的{heading}共{count}个{word}：{draft.text}。", draft.passages, Intent.FIGURE)
+
+    def _parts(self, heading: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        """The subsection names of ``heading``, each with the marker of its first chunk
+        (chunks not retrieved are added to the passages)."""
+        kids = self.vocab.children[heading]
+        names = list(dict.fromkeys(strip_numbering(c.section_path[1]) for c in kids))
+        if len(names) < 2:
+            return None
+        extra = tuple(RetrievedChunk(c, 0.0, 0) for c in kids if c.id not in {p.id for p in passages})
+        allp = passages + extra
+        pos = {p.id: i + 1 for i, p in enumerate(allp)}
+        first_of: dict[str, Chunk] = {}
+        for c in kids:
+            first_of.setdefault(strip_numbering(c.section_path[1]), c)
+        return Draft("、".join(f"{n}[{pos[first_of[n].id]}]" for n in names), allp, Intent.LIST)
+
     def _parent_heading(self, question: str) -> str | None:
         """The top-level heading with subsections that the question names (保障措施)."""
         return next((h for h in sorted(self.vocab.children, key=len, reverse=True) if h in question), None)
@@ -572,17 +601,9 @@ class Composer:
         heading = self._parent_heading(question)
         leaf_entity = find_entity(question, [e for e in self.vocab.entities if e != heading])
         if heading and not leaf_entity:
-            kids = self.vocab.children[heading]
-            names = list(dict.fromkeys(strip_numbering(c.section_path[1]) for c in kids))
-            if len(names) >= 2:
-                extra = tuple(RetrievedChunk(c, 0.0, 0) for c in kids if c.id not in {p.id for p in passages})
-                allp = passages + extra
-                pos = {p.id: i + 1 for i, p in enumerate(allp)}
-                first_of = {}
-                for c in kids:
-                    first_of.setdefault(strip_numbering(c.section_path[1]), c)
-                items = "、".join(f"{n}[{pos[first_of[n].id]}]" for n in names)
-                return Draft(f"《规划》的{heading}包括{items}等方面。", allp, Intent.LIST)
+            parts = self._parts(heading, passages)
+            if parts is not None:
+                return Draft(f"《规划》的{heading}包括{parts.text}等方面。", parts.passages, Intent.LIST)
         top = passages[0].chunk
         lines = [ln for ln in top.text.split("\n") if ln.strip()]
         if len(lines) >= 3:  # a list section (二、规划原则)

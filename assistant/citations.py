@@ -4,7 +4,8 @@ Every figure in an answer (Arabic numbers with their decimals and percentages, a
 Chinese counted numerals such as 七个、五大、两大) must appear verbatim in a passage
 cited by the sentence it stands in. A figure computed by the answer itself is accepted
 only inside an explicit sum ``a+b+…=c`` whose operands are verified and whose result
-is right, so a reader can check it.
+is right, or as the count of a list that follows it with a marker on every item
+(``共5个方面：组织领导[1]、…``), so a reader can check it.
 """
 
 from __future__ import annotations
@@ -65,6 +66,20 @@ def _sums_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
     return produced, True
 
 
+#: “共5个方面：组织领导[1]、监督考核[2]、…”: a count followed by the items it counts
+_COUNTED = re.compile(r"共(\d+)(个方面|个领域|个部分|项|条)[：:]((?:[^，。；：、]+?(?:\[\d+\])+[、]?)+)")
+
+
+def _counts_ok(sentence: str) -> set[str]:
+    """Counts that equal the number of items listed (each with its marker) right after them."""
+    produced = set()
+    for m in _COUNTED.finditer(sentence):
+        items = [i for i in m.group(3).split("、") if MARKER.search(i)]
+        if int(m.group(1)) == len(items):
+            produced.add(m.group(1))
+    return produced
+
+
 def _appears(figure: str, source: str) -> bool:
     """``figure`` stands in ``source`` as a whole number (12.74 is not found in 112.745)."""
     if not figure[0].isdigit():
@@ -94,6 +109,7 @@ def verify(text: str, passages: dict[int, str]) -> Verification:
         sources = " ".join(passages.get(int(n), "") for n in MARKER.findall(claim))
         found = {f for f in figures(claim) if _appears(f, sources)}
         produced, sums_ok = _sums_ok(claim, found)
+        produced |= _counts_ok(claim)
         unverified += [f for f in figures(claim) if f not in found and f not in produced]
         if not sums_ok:
             unverified.append("(sum)")

@@ -88,6 +88,16 @@ def test_sums_and_maxima_combine_only_quoted_figures(plan_assistant: Assistant):
     assert "12.74-2.64=10.10亿元" in diff.text
 
 
+def test_a_count_of_parts_is_the_cited_list_it_counts(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("保障措施一共分几个方面？"))
+    assert answer.text.startswith("《规划》的保障措施共5个方面：组织领导[1]、监督考核[2]、资金统筹[3]、科技创新[4]、社会参与[5]")
+    assert [c.section.split(" › ")[-1] for c in answer.citations] == ["组织领导", "监督考核", "资金统筹", "科技创新", "社会参与"]
+    passages = {1: "建立组织机构。", 2: "建立目标考核机制。"}
+    assert verify("共2个方面：组织领导[1]、监督考核[2]。", passages).ok
+    assert not verify("共3个方面：组织领导[1]、监督考核[2]。", passages).ok  # the count must match the list
+    assert not verify("共2个方面：组织领导、监督考核[2]。", passages).ok  # every counted item carries a marker
+
+
 @pytest.mark.parametrize(
     "question,figure,section",
     [
