@@ -307,8 +307,14 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
     """Concrete nouns of the question that the plan never mentions (市长, 门票, PM2.5 …)."""
     out = []
     for word in nouns:
+        if word.endswith("儿") and word not in ABSTRACT_NOUNS and word not in vocab.text:
+            word = word[:-1]  # 块儿 → 块, 事儿 → 事: the colloquial suffix names nothing new
+            if len(word) < 2:
+                continue
         if word in ABSTRACT_NOUNS or re.match(r"^(?:哪|什么|几|多少|啥)", word):
             continue  # 哪些项目, 什么措施: the question word, not a thing
+        if any(word.endswith(a) for a in ABSTRACT_NOUNS if len(a) >= 2):
+            continue  # 多长时间, 具体办法: a frame around an abstract head noun
         if word in vocab.synonyms or vocab.known(word) or any(word in key for key in vocab.synonyms if key in question):
             continue
         if any(len(key) >= 2 and key in word for key in vocab.synonyms):
