@@ -138,7 +138,7 @@ def test_answerable_consistency(items):
             assert it["answerable"] is False, f"{iid}: {it['category']} must be answerable=false"
         if it["answerable"]:
             assert it["expected_facts"], f"{iid}: answerable item needs expected_facts"
-            assert 1 <= len(it["evidence"]) <= 3, f"{iid}: answerable item needs 1-3 evidence strings"
+            assert 1 <= len(it["evidence"]) <= 5, f"{iid}: answerable item needs 1-5 evidence strings"
         else:
             assert it["expected_facts"] == [], f"{iid}: refused item must have empty expected_facts"
             assert it["evidence"] == [], f"{iid}: refused item must have empty evidence"
