@@ -400,7 +400,7 @@ class Composer:
 
     #: weight of the dense clause similarity against word overlap when choosing a sentence,
     #: per DENSE_SCALE of cosine below the best clause (calibrated on eval/qa.jsonl)
-    DENSE_WEIGHT = 1.0
+    DENSE_WEIGHT = 0.5
     DENSE_SCALE = 0.05
     DENSE_DEPTH = 3
 
