@@ -63,7 +63,7 @@ UNITS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\d+项"),
     ),
     "year": (
-        re.compile(r"哪一?年|什么时候|何时|啥时候|哪年|年份|期限|到.*年|when|what year|which year|deadline", re.I),
+        re.compile(r"哪一?年|哪[两几]年|起止|起讫|年限|什么时候|何时|啥时候|哪年|年份|期限|到.*年|when|what year|which year|deadline", re.I),
         re.compile(r"(?:19|20)\d{2}年?"),
     ),
     "date": (
@@ -199,7 +199,7 @@ def leaf(chunk: Chunk) -> str:
 # ----------------------------------------------------------------------------- question analysis
 def classify(question: str) -> Intent:
     q = question
-    if unit_of(q) in ("place", "date") or re.search(r"(?:几|多少)[条类种批]", q):
+    if unit_of(q) in ("place", "date") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
         return Intent.FIGURE
     if _DEFINE_Q.search(q):
         return Intent.DEFINITION
@@ -285,7 +285,7 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 # ----------------------------------------------------------------------------- coverage gate
 #: Abstract nouns that frame a question rather than name a thing the plan might lack.
 ABSTRACT_NOUNS = frozenset(
-    """意思 含义 意义 概念 内涵 定义 说法 提法 口号 年份 数量 比例 合计 投资额 分属 状况 程度 关系 道路 格局 看法 人员 外界 变化 损失 影响 安排 具体措施 措施 办法
+    """意思 含义 意义 概念 内涵 定义 说法 提法 口号 年份 年限 期限 起止 数量 比例 合计 投资额 分属 状况 程度 关系 道路 格局 看法 人员 外界 变化 损失 影响 安排 具体措施 措施 办法
     方式 方法 作用 意义 内容 情况 时间 时候 地方 东西 问题 事情 部分 方面 领域 角色 态度 水平 标准 条件 结果 效果 前景
     打算 想法 目的 原因 理由 过程 阶段 步骤 重点 特点 区别 依据 讲究 玩意儿 新招 新玩意 这块 那块 大自然 日子 过日子
     开发资源 年里 以后 将来 之前 前面 后面 上面 下面 里面 总体 整体 具体 未来 长远""".split()
@@ -533,19 +533,22 @@ class Composer:
                 pattern = re.compile(rf"[\d一二两三四五六七八九十]+{asked.group(1)}[\u4e00-\u9fff]{{0,4}}")
         q = self._qtokens(question)
         named = self.named(question, passages)
-        candidates = named or passages[:3]
         best: tuple[float, int, str, str] | None = None
-        for rc in candidates:
-            pos = passages.index(rc)
-            for s in sentences(rc.chunk.text):
-                overlap = self._overlap(q, s) + self._overlap(q, rc.chunk.section) * 0.5
-                if not named and overlap == 0:
-                    continue  # a figure from a passage that shares nothing with the question
-                for c in clauses(s):
-                    if pattern.search(c):
-                        score = overlap + 0.4 / (pos + 1) + 0.2 * self._overlap(q, c)
-                        if best is None or score > best[0]:
-                            best = (score, pos, s, c)
+        # the first passages first; the rest only when none of them states such a figure
+        for candidates in ([named] if named else [passages[:3], passages[3:]]):
+            for rc in candidates:
+                pos = passages.index(rc)
+                for s in sentences(rc.chunk.text):
+                    overlap = self._overlap(q, s) + self._overlap(q, rc.chunk.section) * 0.5
+                    if not named and overlap == 0:
+                        continue  # a figure from a passage that shares nothing with the question
+                    for c in clauses(s):
+                        if pattern.search(c):
+                            score = overlap + 0.4 / (pos + 1) + 0.2 * self._overlap(q, c)
+                            if best is None or score > best[0]:
+                                best = (score, pos, s, c)
+            if best is not None:
+                break
         if best is None:
             if unit in self.STATED_AS:
                 subject = "、".join(leaf(p.chunk) for p in named) if named else "这一事项"
