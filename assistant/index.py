@@ -447,6 +447,10 @@ def _build_locked(
     if not chunks:
         raise IndexBuildError("语料中没有可切分的正文（the corpus yields no chunks）。")
     words = user_words(load_glossary(settings.corpus_path))
+    # jieba's dictionary loads in the background while the model encodes; the validation's
+    # PlanIndex below has the same user words and so shares it.
+    tokenizer = ChineseTokenizer(words)
+    tokenizer.preload()
 
     build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     tmp = layout.builds / f".tmp-{build_id}"
@@ -475,7 +479,6 @@ def _build_locked(
             if kind == SERVER_STORE:
                 raise _server_error(settings, err) from err
             raise
-        tokenizer = ChineseTokenizer(words)
         _build_bm25(tmp / "bm25", [tokenizer(c.embed_text) for c in chunks])
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:

@@ -5,15 +5,21 @@ evaluation contract (NFKC, lower case, no whitespace)."""
 from __future__ import annotations
 
 import logging
+import marshal
+import os
 import re
+import tempfile
 import threading
 import unicodedata
+import weakref
 from collections.abc import Iterable
 from functools import lru_cache
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 _WS = re.compile(r"\s+")
+
+log = logging.getLogger(__name__)
 
 #: Function words and question words that carry no topic for keyword search.
 STOPWORDS = frozenset(
@@ -60,38 +66,122 @@ def cjk_ratio(text: str) -> float:
     return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") / len(letters)
 
 
+def _initialize(tok) -> None:  # type: ignore[no-untyped-def]
+    """``tok.initialize()``, reading jieba's cache of its default dictionary in one piece.
+
+    jieba passes the open cache file to ``marshal.load``, which then calls ``readinto``
+    once per entry (half a million of them): about three times as slow as ``marshal.loads``
+    on the file's bytes. Anything else (no cache file yet, another dictionary or cache
+    location, an unreadable cache) is left to jieba, which also rebuilds the cache."""
+    import jieba
+
+    if tok.dictionary == jieba.DEFAULT_DICT and not tok.cache_file:
+        path = os.path.join(tok.tmp_dir or tempfile.gettempdir(), "jieba.cache")  # as jieba names it
+        try:
+            with open(path, "rb") as fh:
+                tok.FREQ, tok.total = marshal.loads(fh.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        else:
+            tok.initialized = True
+            return
+    tok.initialize()
+
+
+class _Dictionary:
+    """jieba's dictionary with one set of user words, loaded at most once and shared by
+    every :class:`ChineseTokenizer` with those words. Readers only ever see a fully
+    initialized tokenizer: it is published after the load and the user words are in."""
+
+    def __init__(self, user_words: tuple[str, ...]) -> None:
+        self.user_words = user_words
+        self._lock = threading.Lock()  # held while loading: concurrent first callers wait
+        self._jieba = None
+        self._posseg = None
+        self._loader: threading.Thread | None = None
+        self._loader_lock = threading.Lock()
+
+    def tokenizer(self):  # type: ignore[no-untyped-def]
+        tok = self._jieba
+        if tok is None:
+            with self._lock:
+                if self._jieba is None:
+                    import jieba
+
+                    jieba.setLogLevel(logging.WARNING)
+                    tok = jieba.Tokenizer()
+                    _initialize(tok)
+                    for word in self.user_words:
+                        tok.add_word(word, freq=20000)
+                    self._jieba = tok
+                tok = self._jieba
+        return tok
+
+    def posseg(self):  # type: ignore[no-untyped-def]
+        pos = self._posseg
+        if pos is None:
+            tok = self.tokenizer()
+            with self._lock:
+                if self._posseg is None:
+                    import jieba.posseg
+
+                    self._posseg = jieba.posseg.POSTokenizer(tok)
+                pos = self._posseg
+        return pos
+
+    def preload(self) -> None:
+        if self._jieba is not None:
+            return
+        with self._loader_lock:
+            if self._loader is None:
+                self._loader = threading.Thread(target=self._preload, name="jieba-preload", daemon=True)
+                self._loader.start()
+
+    def _preload(self) -> None:
+        try:
+            self.tokenizer()
+        except Exception:  # noqa: BLE001 - the first real call loads again and raises
+            log.warning("jieba dictionary preload failed", exc_info=True)
+
+
+#: Loaded dictionaries by user words, alive while a tokenizer uses them; the most recent
+#: one is also kept, so that successive builds or indexes in one process load it once.
+_DICTIONARIES: weakref.WeakValueDictionary[tuple[str, ...], _Dictionary] = weakref.WeakValueDictionary()
+_DICTIONARIES_LOCK = threading.Lock()
+_last_dictionary: _Dictionary | None = None
+
+
+def _shared_dictionary(user_words: tuple[str, ...]) -> _Dictionary:
+    global _last_dictionary
+    with _DICTIONARIES_LOCK:
+        dictionary = _DICTIONARIES.get(user_words)
+        if dictionary is None:
+            dictionary = _DICTIONARIES[user_words] = _Dictionary(user_words)
+        _last_dictionary = dictionary
+        return dictionary
+
+
 class ChineseTokenizer:
     """jieba search-mode segmentation with the plan's own terms added, lower-cased,
-    stop words and punctuation removed. Thread-safe; the dictionary loads once."""
+    stop words and punctuation removed. Thread-safe; tokenizers with the same user words
+    share one dictionary, loaded once per process (:meth:`preload` starts it early)."""
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self.user_words = tuple(sorted(set(w for w in user_words if w)))
-        self._jieba = None
-        self._posseg = None
-        self._lock = threading.RLock()
+        self._dictionary = _shared_dictionary(self.user_words)
+
+    def preload(self) -> None:
+        """Start loading the dictionary in a background thread and return at once
+        (nothing to do when it is loaded or loading); a first call waits for the rest."""
+        self._dictionary.preload()
 
     def _tokenizer(self):  # type: ignore[no-untyped-def]
-        with self._lock:
-            if self._jieba is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.initialize()
-                for word in self.user_words:
-                    tok.add_word(word, freq=20000)
-                self._jieba = tok
-            return self._jieba
+        return self._dictionary.tokenizer()
 
     @property
     def posseg(self):  # type: ignore[no-untyped-def]
         """Part-of-speech segmentation with the same dictionary (``.cut(text)`` → (word, flag))."""
-        with self._lock:
-            if self._posseg is None:
-                import jieba.posseg
-
-                self._posseg = jieba.posseg.POSTokenizer(self._tokenizer())
-            return self._posseg
+        return self._dictionary.posseg()
 
     def __call__(self, text: str) -> list[str]:
         text = to_simplified(unicodedata.normalize("NFKC", text)).lower()

@@ -62,15 +62,16 @@ def measure(ctx: Context, settings: Settings, runs: int) -> dict[str, object]:
 
 
 def jieba_load(ctx: Context) -> float:
-    """Seconds a fresh keyword tokenizer takes for its first call (jieba's dictionary load)."""
+    """Seconds to load jieba's dictionary with the plan's words into a fresh dictionary,
+    not the process's shared one: what the first build in a process pays for it."""
     from assistant.glossary import load_glossary, user_words
-    from assistant.text import ChineseTokenizer
+    from assistant.text import _Dictionary
 
-    words = user_words(load_glossary(ctx.base.corpus_path))
+    words = tuple(sorted(set(user_words(load_glossary(ctx.base.corpus_path)))))
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
-        ChineseTokenizer(words)("生态安全领域")
+        _Dictionary(words).tokenizer()
         times.append(time.perf_counter() - t0)
     return median(times)
 
@@ -110,15 +111,22 @@ def run(ctx: Context) -> Section:
                f"≤ {TARGET}", synth_ratio <= TARGET, f"CPU-time ratio {synth_cpu:.2f}")
     fixed = median(real_r["build"]) - median(real_r["encode"])  # type: ignore[arg-type]
     sec.figure(f"build / bare encoding, real corpus ({real_r['chunks']} chunks)", real_ratio, "×", f"≤ {TARGET}",
-               real_ratio <= TARGET, f"~{fixed:.1f} s fixed per build, {jieba_s:.1f} s of it jieba's dictionary load")
+               real_ratio <= TARGET, f"~{fixed:.2f} s fixed per build; the first in a process also loads jieba's "
+               f"dictionary ({jieba_s:.2f} s)")
+    first = real_r["ratios"][0]  # type: ignore[index]
+    sec.figure(f"build / bare encoding, real corpus, first build in a process", first, "×", f"≤ {TARGET}",
+               first <= TARGET, "run 1: jieba's dictionary is loaded during this build (as in a fresh `assistant index`)")
     sec.figure("bare model, passages/s (synthetic chunks)", float(synth_r["rate"]), "passages/s")  # type: ignore[arg-type]
     sec.figure("build time, synthetic corpus", median(synth_r["build"]), "s")  # type: ignore[arg-type]
     sec.add(
-        f"The build's fixed cost is mostly jieba loading its dictionary for the keyword index ({jieba_s:.2f} s, "
-        "once per tokenizer, i.e. once per `assistant index` process); the Chroma store, BM25, chunks.jsonl, "
-        "manifest and validation take about 0.1 s for the plan. On the plan's 21 chunks (under a second of "
-        "encoding) that fixed cost alone puts the ratio above the target; on a corpus of a few hundred chunks "
-        "the build runs within a few percent of the model's own time.",
+        "jieba's dictionary for the keyword index is loaded once per process and shared by the tokenizers "
+        "with the same user words (the build's, its validation's, the index in service); the build starts "
+        "loading it in a background thread before encoding. The first build in a process (`assistant index` "
+        f"builds once per process; here the first of the real corpus's runs) pays that load ({jieba_s:.2f} s), "
+        "and it barely overlaps the encoding: reading the dictionary (`marshal.loads`) holds the GIL, which "
+        "the model needs between its tensor operations. Later builds in the process share it; their fixed cost "
+        f"is the Chroma store, BM25, chunks.jsonl, manifest and validation, about {fixed:.2f} s for the plan. "
+        "On a corpus of a few hundred chunks the build runs within a few percent of the model's own time.",
         "",
         "Each run encodes the chunk texts (`Embedder.embed_passages([c.embed_text for c in chunks])`) and "
         "builds the index (`build_index`: load, chunk, embed, Chroma, BM25, chunks.jsonl, manifest, "

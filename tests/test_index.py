@@ -9,11 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import chromadb
+import jieba
 import pytest
 
 from assistant.errors import IndexLockedError, IndexMismatchError, IndexMissingError
+from assistant.glossary import load_glossary, user_words
 from assistant.index import IndexLayout, build_index, open_index
 from assistant.pipeline import Assistant
+from assistant.text import ChineseTokenizer, _initialize
 
 from .conftest import ROOT, builder_paused_at, make_settings
 
@@ -110,3 +113,52 @@ def test_killed_build_leaves_previous_index_working(tmp_path: Path, embedder, pa
     second = build_index(settings, embedder, progress=False)  # the lock was released by the kill
     assert layout.current() == second.path
     assert not list(layout.builds.glob(".tmp-*"))
+
+
+TOKENIZER_TEXTS = [
+    "临江市实行四长治河新模式，生态安全领域投资12.74亿元。",
+    "践行“两山”理念试验区和鸭绿江经济带",
+    "生態安全領域投資多少？",
+    "What investment goes to ecological culture?",
+]
+
+
+def test_tokenizers_with_the_same_words_share_one_dictionary():
+    words = user_words(load_glossary(ROOT / "corpus"))
+    first, second = ChineseTokenizer(words), ChineseTokenizer(reversed(words))
+    assert first._tokenizer() is second._tokenizer()
+    assert first.posseg is second.posseg and first.posseg.tokenizer is first._tokenizer()
+    assert [first(t) for t in TOKENIZER_TEXTS] == [second(t) for t in TOKENIZER_TEXTS]
+    assert "四长治河新模式" in first(TOKENIZER_TEXTS[0])  # the user words are in the shared dictionary
+    assert ChineseTokenizer(words[:3])._tokenizer() is not first._tokenizer()  # other words, other dictionary
+
+
+def test_preload_then_immediate_use_from_threads_matches_a_plain_tokenizer(monkeypatch: pytest.MonkeyPatch):
+    words = user_words(load_glossary(ROOT / "corpus"))
+    # Two word sets that differ only in a word absent from the texts: same segmentation,
+    # separate dictionaries (so that the preloaded one really starts cold).
+    plain = ChineseTokenizer([*words, "预载标记甲"])
+    expected = [plain(t) for t in TOKENIZER_TEXTS]
+    loads = []
+
+    class Counted(jieba.Tokenizer):
+        def __init__(self, *args):  # type: ignore[no-untyped-def]
+            super().__init__(*args)
+            loads.append(self)
+
+    monkeypatch.setattr(jieba, "Tokenizer", Counted)
+    preloaded = ChineseTokenizer([*words, "预载标记乙"])
+    preloaded.preload()
+    preloaded.preload()  # idempotent
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda i: [preloaded(t) for t in TOKENIZER_TEXTS], range(8)))
+    assert got == [expected] * 8
+    assert len(loads) == 1 and loads[0] is preloaded._tokenizer()
+    assert ChineseTokenizer([*words, "预载标记乙"])._tokenizer() is loads[0]
+
+
+def test_dictionary_read_in_one_piece_equals_jiebas_own_load():
+    ours, theirs = jieba.Tokenizer(), jieba.Tokenizer()
+    _initialize(ours)
+    theirs.initialize()
+    assert ours.initialized and ours.total == theirs.total and ours.FREQ == theirs.FREQ
