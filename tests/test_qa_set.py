@@ -237,3 +237,24 @@ def test_glossary_corpus_terms_in_corpus(glossary, corpus_norm):
 def test_glossary_required_terms(glossary, term):
     names = {norm(e["term"]) for e in glossary} | {norm(a) for e in glossary for a in e["aliases"]}
     assert norm(term) in names, f"glossary lacks {term}"
+
+
+@pytest.mark.parametrize("name,prefix", [("dev.jsonl", "h"), ("heldout.jsonl", "t")])
+def test_the_independent_sets_follow_the_same_contract(name, prefix, corpus_norm, corpus_sections_norm):
+    """eval/dev.jsonl and eval/heldout.jsonl: the format of qa.jsonl, ids h001…/t001…"""
+    lines = (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 40
+    for n, line in enumerate(lines, 1):
+        it = json.loads(line)
+        assert it["id"] == f"{prefix}{n:03d}"
+        assert REQUIRED_KEYS <= set(it) <= REQUIRED_KEYS | OPTIONAL_KEYS, it["id"]
+        assert it["category"] in CATEGORIES, it["id"]
+        assert bool(it.get("history")) == (it["category"] == "multi_turn"), it["id"]
+        if it["answerable"]:
+            assert it["expected_facts"] and 1 <= len(it["evidence"]) <= 5, it["id"]
+            for group in it["expected_facts"]:
+                assert any(norm(alt) in corpus_norm for alt in group), (it["id"], group)
+            for e in it["evidence"]:
+                assert any(norm(e) in s for s in corpus_sections_norm), (it["id"], e)
+        else:
+            assert it["expected_facts"] == [] and it["evidence"] == [], it["id"]
