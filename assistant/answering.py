@@ -399,16 +399,31 @@ class Composer:
     """Builds an extractive draft for one question from ranked passages."""
 
     #: weight of the dense clause similarity against word overlap when choosing a sentence,
-    #: per DENSE_SCALE of cosine below the best clause (calibrated on eval/qa.jsonl)
+    #: per DENSE_SCALE of cosine below the best clause (calibrated on eval/qa.jsonl and
+    #: eval/dev.jsonl: 0.5, 0.75, 1 and 1.5 measured)
     DENSE_WEIGHT = 0.5
     DENSE_SCALE = 0.05
-    DENSE_DEPTH = 3
+    #: sentences are chosen from the first TOP passages
+    TOP = 3
 
-    def __init__(self, vocab: Vocabulary, tokenize, similarities=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, vocab: Vocabulary, tokenize, vectors=None) -> None:  # type: ignore[no-untyped-def]
         self.vocab = vocab
         self.tokenize = tokenize
-        #: ``similarities(query_vector, texts) -> cosines`` (SentenceVectors), or None: words only
-        self.similarities = similarities
+        #: the clause vectors (:class:`~assistant.embeddings.SentenceVectors`), or None: words only
+        self.vectors = vectors
+
+    def units(self, chunk: Chunk) -> list[tuple[str, str]]:
+        """(sentence, embedded text) for each clause of a chunk."""
+        return [(sent, self.unit_text(chunk, c)) for sent in sentences(chunk.text) for c in clauses(sent)]
+
+    def warm(self, chunks: Sequence[Chunk], batch: int = 64) -> None:
+        """Embed the clauses of ``chunks`` now (in small batches, so that questions asked
+        meanwhile wait for one batch at most), not when a question first reaches them."""
+        if self.vectors is None:
+            return
+        texts = [text for c in chunks for _, text in self.units(c)]
+        for start in range(0, len(texts), batch):
+            self.vectors.add(texts[start : start + batch])
 
     @staticmethod
     def unit_text(chunk: Chunk, clause: str) -> str:
@@ -417,17 +432,16 @@ class Composer:
 
     def sentence_similarity(self, query_vector, passages: Sequence[RetrievedChunk]) -> dict[tuple[str, str], float]:  # type: ignore[no-untyped-def]
         """(chunk id, sentence) → best cosine of its clauses to the question, over the
-        first DENSE_DEPTH passages; empty without a query vector."""
-        if query_vector is None or self.similarities is None:
+        first TOP passages; empty without a query vector."""
+        if query_vector is None or self.vectors is None:
             return {}
         keys, texts = [], []
-        for rc in passages[: self.DENSE_DEPTH]:
-            for sent in sentences(rc.chunk.text):
-                for c in clauses(sent):
-                    keys.append((rc.chunk.id, sent))
-                    texts.append(self.unit_text(rc.chunk, c))
+        for rc in passages[: self.TOP]:
+            for sent, text in self.units(rc.chunk):
+                keys.append((rc.chunk.id, sent))
+                texts.append(text)
         out: dict[tuple[str, str], float] = {}
-        for key, sim in zip(keys, self.similarities(query_vector, texts)):
+        for key, sim in zip(keys, self.vectors.similarities(query_vector, texts)):
             out[key] = max(out.get(key, -1.0), sim)
         return out
 
@@ -457,7 +471,7 @@ class Composer:
         q = self._qtokens(question)
         top = max(dense.values()) if dense else 0.0
         scored = []
-        for pos, rc in enumerate(passages[: max(3, self.DENSE_DEPTH if dense else 3)]):
+        for pos, rc in enumerate(passages[: self.TOP]):
             prior = 0.35 / (pos + 1)
             for k, s in enumerate(sentences(rc.chunk.text)):
                 score = self._overlap(q, s) + self._overlap(q, leaf(rc.chunk)) * 0.3 + prior - k * 0.01
@@ -748,10 +762,7 @@ class Composer:
     def _focus(self, question: str, siblings: Sequence[Chunk]) -> Chunk | None:
         """The subsection whose text holds the question's own words (its projects, after the
         synonyms): at least two of them, and twice as many as any other subsection holds."""
-        words = set(content_words(self.tokenize(question)))
-        for extra in expansions(question, self.vocab.glossary, self.vocab.synonyms):
-            words.update(content_words(self.tokenize(extra)))
-        words -= GENERIC_WORDS | self.FIGURE_WORDS
+        words = {t for t in self._qtokens(question) if len(t) >= 2} - GENERIC_WORDS - self.FIGURE_WORDS
         hits = sorted(((sum(w in c.text for w in words), k) for k, c in enumerate(siblings)), reverse=True)
         if not hits or hits[0][0] < 2 or (len(hits) > 1 and hits[0][0] < 2 * hits[1][0]):
             return None

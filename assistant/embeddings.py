@@ -100,8 +100,8 @@ class SentenceVectors:
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def similarities(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]:
-        """Cosine similarity of the (normalized) query vector to each text."""
+    def add(self, texts: Sequence[str]) -> None:
+        """Embed the texts not kept yet."""
         with self._lock:
             todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if todo:
@@ -111,6 +111,10 @@ class SentenceVectors:
                     self._cache[text] = np.asarray(vec, dtype=np.float32)
                 while len(self._cache) > self.max_items:
                     self._cache.pop(next(iter(self._cache)))
+
+    def similarities(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]:
+        """Cosine similarity of the (normalized) query vector to each text."""
+        self.add(texts)
         q = np.asarray(query_vector, dtype=np.float32)
         with self._lock:
             rows = [self._cache.get(t) for t in texts]

@@ -117,7 +117,7 @@ class Assistant:
 
     @cached_property
     def composer(self) -> Composer:
-        return Composer(self.vocabulary, self.index.tokenizer, SentenceVectors(self.embedder).similarities)
+        return Composer(self.vocabulary, self.index.tokenizer, SentenceVectors(self.embedder))
 
     @cached_property
     def llm(self):  # type: ignore[no-untyped-def]
@@ -128,6 +128,17 @@ class Assistant:
     @property
     def thresholds(self) -> Thresholds:
         return Thresholds()
+
+    #: indexes up to this size have all their clauses embedded by :meth:`warm_up`
+    WARM_CLAUSES_MAX_CHUNKS = 2000
+
+    def warm_up(self, question: str) -> None:
+        """Load the model, the index and the tokenizer by answering ``question``, and embed
+        the clauses that answers are chosen from (all of them for an index of up to
+        WARM_CLAUSES_MAX_CHUNKS chunks; a larger one embeds them as questions reach them)."""
+        self.ask(question)
+        if len(self.index.chunks) <= self.WARM_CLAUSES_MAX_CHUNKS:
+            self.composer.warm(self.index.chunks)
 
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
         """Answer one question; ``history`` holds the earlier questions of the conversation."""

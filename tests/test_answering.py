@@ -344,3 +344,11 @@ def test_sentence_vectors_are_the_models_own_cosines_computed_once(embedder):
     assert len(vectors._cache) == 2  # the repeated text was embedded once
     vectors.similarities(query, ["规划原则"])
     assert len(vectors._cache) == 2 and "规划原则" in vectors._cache  # bounded: the oldest went
+
+
+def test_warm_up_embeds_every_clause_answers_are_chosen_from(plan_assistant: Assistant):
+    plan_assistant.warm_up("生态安全领域投资多少？")
+    composer = plan_assistant.composer
+    texts = [text for c in plan_assistant.index.chunks for _, text in composer.units(c)]
+    assert len(texts) > len(plan_assistant.index.chunks)  # clauses, not chunks
+    assert all(t in composer.vectors._cache for t in texts)

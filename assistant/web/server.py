@@ -119,7 +119,7 @@ def create_app(assistant: Assistant, web: WebSettings | None = None, *, warm_up:
     service = ChatService(assistant, gate, feedback)
 
     if warm_up:  # load the model, the index and the tokenizer now, not on the first visitor's question
-        assistant.ask(WARM_UP_QUESTION)
+        assistant.warm_up(WARM_UP_QUESTION)
 
     app = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.assistant = assistant
