@@ -129,16 +129,17 @@ class Assistant:
     def thresholds(self) -> Thresholds:
         return Thresholds()
 
-    #: indexes up to this size have all their clauses embedded by :meth:`warm_up`
-    WARM_CLAUSES_MAX_CHUNKS = 2000
+    #: :meth:`warm_up` embeds the clauses of an index that has at most this many (about
+    #: 3 s on two cores; the plan has about 100); a larger one embeds them as questions reach them
+    WARM_CLAUSES_MAX = 500
 
     def warm_up(self, question: str) -> None:
         """Load the model, the index and the tokenizer by answering ``question``, and embed
-        the clauses that answers are chosen from (all of them for an index of up to
-        WARM_CLAUSES_MAX_CHUNKS chunks; a larger one embeds them as questions reach them)."""
+        the clauses that answers are chosen from when there are at most WARM_CLAUSES_MAX."""
         self.ask(question)
-        if len(self.index.chunks) <= self.WARM_CLAUSES_MAX_CHUNKS:
-            self.composer.warm(self.index.chunks)
+        chunks = self.index.chunks
+        if sum(len(self.composer.units(c)) for c in chunks) <= self.WARM_CLAUSES_MAX:
+            self.composer.warm(chunks)
 
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
         """Answer one question; ``history`` holds the earlier questions of the conversation."""

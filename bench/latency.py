@@ -191,6 +191,12 @@ def run(ctx: Context) -> Section:
         + ". The answer composition's p95 grows with the corpus because list and aggregate questions scan "
         "every chunk (`answering.entities`, `Composer.children_of`, `Composer._parent_heading`, `_aggregate`); "
         "see the profile below.",
+        "- Clause vectors: an answer is chosen partly by the cosine between the question and each clause of "
+        "its first three passages (`embeddings.SentenceVectors`); a clause is embedded the first time a "
+        "question reaches its passage and kept. Each configuration asks a question first as configured, then "
+        "with one thread, so the first pays for those clauses (the p95 of *ask* as configured) and the second "
+        "finds them kept. The plan's own ~100 clauses are embedded at start-up (`Assistant.warm_up`), so in "
+        "the app only the synthetic sizes here pay this.",
     )
     for size, text in profiles.items():
         sec.add("", f"Profile of `ask` at {size:,} chunks ({min(len(qs), 15)} questions, 1 torch thread; the "
