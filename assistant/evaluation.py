@@ -283,8 +283,7 @@ class ProjectSystem:
         return [(c.id, c.text) for c in self.assistant.index.chunks]
 
     def warm_up(self) -> None:
-        self.assistant.warm_up(WARM_UP_QUESTION)
-        self.assistant.ask(WARM_UP_QUESTION, history=[], mode=self.answer_mode)
+        self.assistant.warm_up(WARM_UP_QUESTION, mode=self.answer_mode)
 
     def respond(self, question: QAQuestion) -> Output:
         started = time.perf_counter()

@@ -133,10 +133,10 @@ class Assistant:
     #: 3 s on two cores; the plan has about 100); a larger one embeds them as questions reach them
     WARM_CLAUSES_MAX = 500
 
-    def warm_up(self, question: str) -> None:
+    def warm_up(self, question: str, mode: str | None = None) -> None:
         """Load the model, the index and the tokenizer by answering ``question``, and embed
         the clauses that answers are chosen from when there are at most WARM_CLAUSES_MAX."""
-        self.ask(question)
+        self.ask(question, mode=mode)
         chunks = self.index.chunks
         if sum(len(self.composer.units(c)) for c in chunks) <= self.WARM_CLAUSES_MAX:
             self.composer.warm(chunks)
