@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .types import Citation, RetrievedChunk
 
-MARKER = re.compile(r"\[(\d{1,2})\]")
+MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
 _ARABIC = re.compile(r"\d+(?:\.\d+)?%?")
 _CN_NUMERAL = re.compile(r"(?<![唯统同单第逐之某万])[一二两三四五六七八九十百千]+[个项大方类条次种批](?![目])")
 _SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*[+\-−]\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?:\.\d+)?)")

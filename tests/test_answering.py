@@ -97,6 +97,8 @@ def test_a_count_of_parts_is_the_cited_list_it_counts(plan_assistant: Assistant)
     assert verify("共2个方面：组织领导[1]、监督考核[2]。", passages).ok
     assert not verify("共3个方面：组织领导[1]、监督考核[2]。", passages).ok  # the count must match the list
     assert not verify("共2个方面：组织领导、监督考核[2]。", passages).ok  # every counted item carries a marker
+    many = {n: "一项措施。" for n in range(1, 201)}
+    assert verify("共3个方面：甲[101]、乙[150]、丙[200]。", many).ok  # a heading with a hundred parts and more
 
 
 @pytest.mark.parametrize(
