@@ -1,7 +1,7 @@
 """Consistency checks for the fixed evaluation set (eval/qa.jsonl) and the glossary
 (corpus/glossary.yaml).
 
-Run: /tmp/venv0/bin/python -m pytest tests/test_qa_set.py -q
+Run: .venv/bin/python -m pytest tests/test_qa_set.py -q
 """
 import json
 import re
