@@ -416,14 +416,20 @@ class Composer:
         """(sentence, embedded text) for each clause of a chunk."""
         return [(sent, self.unit_text(chunk, c)) for sent in sentences(chunk.text) for c in clauses(sent)]
 
-    def warm(self, chunks: Sequence[Chunk], batch: int = 64) -> None:
-        """Embed the clauses of ``chunks`` now (in small batches, so that questions asked
-        meanwhile wait for one batch at most), not when a question first reaches them."""
+    def warm(self, chunks: Sequence[Chunk], limit: int, batch: int = 64) -> bool:
+        """Embed the clauses of ``chunks`` now, when there are at most ``limit`` of them (in
+        small batches, so that questions asked meanwhile wait for one batch at most), not when
+        a question first reaches them. Returns whether it did."""
         if self.vectors is None:
-            return
-        texts = [text for c in chunks for _, text in self.units(c)]
+            return False
+        texts: list[str] = []
+        for c in chunks:
+            texts.extend(text for _, text in self.units(c))
+            if len(texts) > limit:
+                return False
         for start in range(0, len(texts), batch):
             self.vectors.add(texts[start : start + batch])
+        return True
 
     @staticmethod
     def unit_text(chunk: Chunk, clause: str) -> str:
@@ -464,11 +470,12 @@ class Composer:
 
     def best_sentences(
         self, question: str, passages: Sequence[RetrievedChunk], n: int = 2,
-        dense: dict[tuple[str, str], float] | None = None,
+        query_vector=None,  # type: ignore[no-untyped-def]
     ) -> list[tuple[float, int, str]]:
         """(score, passage position, sentence), best first: word overlap plus a rank prior,
-        plus the clause's dense similarity to the question where ``dense`` has it."""
+        plus the dense similarity of its best clause to the question (with a query vector)."""
         q = self._qtokens(question)
+        dense = self.sentence_similarity(query_vector, passages)
         top = max(dense.values()) if dense else 0.0
         scored = []
         for pos, rc in enumerate(passages[: self.TOP]):
@@ -491,13 +498,13 @@ class Composer:
             intent = Intent.FIGURE  # “生态经济领域一共投资多少”: one section's own figure, nothing to add up
         if named and intent is not Intent.AGGREGATE:
             passages = named  # the question names its section: answer from it alone
-        general = lambda q, p: self._general(q, p, self.sentence_similarity(query_vector, p))  # noqa: E731
+        general = lambda q, p: self._general(q, p, query_vector)  # noqa: E731
         handlers = {
             Intent.FIGURE: self._figure,
             Intent.LIST: self._list,
             Intent.MEMBERSHIP: self._membership,
             Intent.DEFINITION: self._definition,
-            Intent.YESNO: lambda q, p: self._yesno(q, p, self.sentence_similarity(query_vector, p)),
+            Intent.YESNO: lambda q, p: self._yesno(q, p, query_vector),
             Intent.AGGREGATE: self._aggregate,
             Intent.GENERAL: general,
         }
@@ -676,7 +683,7 @@ class Composer:
             text += f"《规划》原文：“{_end(s)}”[{pos + 1}]。"
         return Draft(text, passages, Intent.DEFINITION)
 
-    def _yesno(self, question: str, passages: tuple[RetrievedChunk, ...], dense: dict | None = None) -> Draft | None:
+    def _yesno(self, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
         claimed = re.findall(r"\d+(?:\.\d+)?", question)
         unit = unit_of(question)
         if claimed:
@@ -689,7 +696,7 @@ class Composer:
             return Draft(f"是的。{fact.text}", passages, Intent.YESNO)
         if unit == "money":
             return self._figure(question, passages)
-        best = self.best_sentences(question, passages, 1, dense)
+        best = self.best_sentences(question, passages, 1, query_vector)
         if not best:
             return None
         score, pos, s = best[0]
@@ -768,7 +775,7 @@ class Composer:
             return None
         return siblings[hits[0][1]]
 
-    def _general(self, question: str, passages: tuple[RetrievedChunk, ...], dense: dict | None = None) -> Draft | None:
+    def _general(self, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
         named = self.named(question, passages)
         if len(named) == 1 and len(named[0].chunk.text) <= 160:
             # “远期目标是什么？”: the named section is short enough to give whole
@@ -777,7 +784,7 @@ class Composer:
             body = self._lead(chunk, parts[0], clauses(parts[0])[0]) + "".join(parts[1:])
             pos = passages.index(named[0]) + 1
             return Draft(f"{_end(body)}[{pos}]。", passages, Intent.GENERAL)
-        best = self.best_sentences(question, passages, 2, dense)
+        best = self.best_sentences(question, passages, 2, query_vector)
         if not best:
             return None
         score, pos, s = best[0]

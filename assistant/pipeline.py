@@ -137,9 +137,7 @@ class Assistant:
         """Load the model, the index and the tokenizer by answering ``question``, and embed
         the clauses that answers are chosen from when there are at most WARM_CLAUSES_MAX."""
         self.ask(question, mode=mode)
-        chunks = self.index.chunks
-        if sum(len(self.composer.units(c)) for c in chunks) <= self.WARM_CLAUSES_MAX:
-            self.composer.warm(chunks)
+        self.composer.warm(self.index.chunks, limit=self.WARM_CLAUSES_MAX)
 
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
         """Answer one question; ``history`` holds the earlier questions of the conversation."""
