@@ -256,14 +256,14 @@ def search_query(assistant: Any, question: str, history: Sequence[str]) -> str:
     does: cleaned, an injection wrapper stripped, simplified, and a follow-up resolved
     with the earlier questions by the rule-based rewrite."""
     from .answering import rewrite_followup, strip_injection
-    from .text import clean_question, is_punctuation_only, to_simplified
+    from .text import clean_question, is_punctuation_only, prepare_query
 
     cleaned = clean_question(question)
     query, _ = strip_injection(cleaned)
     if not query or is_punctuation_only(query):
         query = cleaned
     earlier = [clean_question(h) for h in history if h and h.strip()][-5:]
-    query = to_simplified(query)
+    query = prepare_query(query)
     if earlier:
         query = rewrite_followup(query, earlier, assistant.vocabulary)
     return query

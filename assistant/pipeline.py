@@ -40,7 +40,7 @@ from .answering import (
 from .citations import MARKER, figures, renumber, verify
 from .errors import LLMError
 from .retrieval import RetrievalResult, Retriever
-from .text import clean_question, is_punctuation_only, to_simplified
+from .text import clean_question, is_punctuation_only, prepare_query
 from .types import Answer, RetrievedChunk
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
@@ -188,7 +188,7 @@ class Assistant:
             return
 
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
-        query = to_simplified(query)
+        query = prepare_query(query)
         if history:
             query = self._rewrite(query, history, mode)
         t0 = time.perf_counter()
@@ -235,7 +235,7 @@ class Assistant:
     def _rewrite(self, query: str, history: Sequence[str], mode: str) -> str:
         if mode == "llm":
             try:
-                return to_simplified(clean_question(self.llm.rewrite(query, history))) or query
+                return prepare_query(clean_question(self.llm.rewrite(query, history))) or query
             except LLMError as err:
                 log.warning("LLM rewrite failed, using rules: %s", err)
         return rewrite_followup(query, history, self.vocabulary)
