@@ -172,6 +172,12 @@ class Vocabulary:
                         names.setdefault(form, depth)
         return names
 
+    def section_words(self, question: str) -> str:
+        """The question followed by the section names its other words stand for, by the
+        synonyms (长远 → 远期目标, long-term → 远期目标)."""
+        extra = [w for w in expansions(question, (), self.synonyms) if w in self.entity_depth]
+        return "|".join(dict.fromkeys([question, *extra]))
+
     def known(self, word: str) -> bool:
         if word not in self._known:
             self._known[word] = (
@@ -258,9 +264,7 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
         return question
     names = vocab.entities
     previous = next((h for h in reversed(history) if find_entity(h, names)), history[-1])
-    entity = find_entity(question, names) or next(  # 长远 → 远期目标, by the synonyms
-        (w for key, words in vocab.synonyms.items() if key in question for w in words if w in vocab.entity_depth), None
-    )
+    entity = find_entity(question, names) or find_entity(vocab.section_words(question), names)  # 长远 → 远期目标
     prev_entity = find_entity(previous, names)
     if entity is not None:  # 资金统筹 → 科技创新, not 保障措施 → 科技创新
         same_level = [n for n in names if vocab.entity_depth[n] == vocab.entity_depth[entity]]
@@ -319,10 +323,24 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
             continue
         if any(len(key) >= 2 and key in word for key in vocab.synonyms):
             continue  # 旅游景点 ⊃ 景点
+        if len(word) >= 3 and word[-1] in "会要能将在是有把被让" and vocab.known(word[:-1]):
+            continue  # 临江会变成啥样: the dictionary's 临江会 (a name) is 临江 + 会 here
+        if word.endswith("性") and len(word) >= 3:
+            continue  # 阶段性, 系统性: a quality, not a thing
         if word[-1] in "里上下中边" and vocab.known(word[:-1]):
             continue  # 河里, 山上: a place word around a plan word
         out.append(word)
     return tuple(dict.fromkeys(out))
+
+
+def modifiers(tagged: Sequence[tuple[str, str]], vocab: Vocabulary) -> set[str]:
+    """Words of a segmentation right before a noun of the plan, which they qualify (关键理念,
+    阶段性目标): the question is about the plan's thing, not about a thing of their own."""
+    out = set()
+    for (word, _), (head, flag) in zip(tagged, tagged[1:]):
+        if flag.startswith(_NOUN_FLAGS) and len(head) >= 2 and head not in GENERIC_WORDS and vocab.known(head):
+            out.add(word)
+    return out
 
 
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
@@ -352,6 +370,7 @@ def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds
     tagged = [(w, f) for w, f in posseg.cut(question) if len(w) >= 2]
     nouns = [w for w, f in tagged if f.startswith(_NOUN_FLAGS)]
     missing = missing_nouns(question, concrete_nouns(tagged, posseg), vocab)
+    missing = tuple(w for w in missing if w not in modifiers(list(posseg.cut(question)), vocab))
     on_topic = (
         any(w in question for w in DOMAIN_WORDS)
         or any(vocab.known(w) and w not in GENERIC_WORDS for w in nouns)
@@ -389,6 +408,11 @@ def sentences(text: str) -> list[str]:
 
 def clauses(sentence: str) -> list[str]:
     return [c for c in _CLAUSE.findall(sentence) if c.strip()]
+
+
+#: A document's title in a sentence (《临江市…规划（2024—2035年）》): its words name the plan,
+#: they do not say what the sentence is about
+_TITLE = re.compile(r"《[^《》]{6,}》")
 
 
 def _end(text: str) -> str:
@@ -481,7 +505,7 @@ class Composer:
         for pos, rc in enumerate(passages[: self.TOP]):
             prior = 0.35 / (pos + 1)
             for k, s in enumerate(sentences(rc.chunk.text)):
-                score = self._overlap(q, s) + self._overlap(q, leaf(rc.chunk)) * 0.3 + prior - k * 0.01
+                score = self._overlap(q, _TITLE.sub("", s)) + self._overlap(q, leaf(rc.chunk)) * 0.3 + prior - k * 0.01
                 if dense:
                     score += self.DENSE_WEIGHT * (dense.get((rc.chunk.id, s), top - 1.0) - top) / self.DENSE_SCALE
                 scored.append((score, pos, s))
@@ -513,10 +537,11 @@ class Composer:
             draft = general(question, passages)
         return draft
 
-    @staticmethod
-    def named(question: str, passages: Sequence[RetrievedChunk]) -> tuple[RetrievedChunk, ...]:
-        """Passages of the sections the question names (生态经济领域, 远期目标 …)."""
-        return tuple(p for p in passages if any(n in question for n in section_names(p.chunk)))
+    def named(self, question: str, passages: Sequence[RetrievedChunk]) -> tuple[RetrievedChunk, ...]:
+        """Passages of the sections the question names (生态经济领域, 远期目标 …), itself or by
+        a synonym (长远 → 远期目标)."""
+        words = self.vocab.section_words(question)
+        return tuple(p for p in passages if any(n in words for n in section_names(p.chunk)))
 
     def _subject(self, chunk: Chunk, sentence: str) -> str:
         name = leaf(chunk)
@@ -781,18 +806,37 @@ class Composer:
             # “远期目标是什么？”: the named section is short enough to give whole
             chunk = named[0].chunk
             parts = sentences(chunk.text.replace("\n", "；"))
-            body = self._lead(chunk, parts[0], clauses(parts[0])[0]) + "".join(parts[1:])
+            body = "。".join([_end(self._lead(chunk, parts[0], clauses(parts[0])[0]))] + [_end(p) for p in parts[1:]])
             pos = passages.index(named[0]) + 1
             return Draft(f"{_end(body)}[{pos}]。", passages, Intent.GENERAL)
-        best = self.best_sentences(question, passages, 2, query_vector)
+        best = self.best_sentences(question, passages, 12, query_vector)
         if not best:
             return None
         score, pos, s = best[0]
         text = f"{self._lead(passages[pos].chunk, s, clauses(s)[0])}[{pos + 1}]。"
-        if len(s) < 40 and len(best) > 1 and best[1][0] > 0.5 * score and best[1][2] != s:
-            _, pos2, s2 = best[1]
-            text += f"{self._lead(passages[pos2].chunk, s2, clauses(s2)[0])}[{pos2 + 1}]。"
+        second = self._second(best, passages)
+        if len(s) < 40 and second is not None and second[0] > 0.5 * score:
+            _, pos2, s2 = second
+            if pos2 == pos:  # one passage: one subject, one marker
+                text = f"{_end(text[: -len(f'[{pos + 1}]。')])}。{_end(s2)}[{pos + 1}]。"
+            else:
+                text += f"{self._lead(passages[pos2].chunk, s2, clauses(s2)[0])}[{pos2 + 1}]。"
         return Draft(text, passages, Intent.GENERAL)
+
+
+    def _second(
+        self, best: Sequence[tuple[float, int, str]], passages: Sequence[RetrievedChunk],
+    ) -> tuple[float, int, str] | None:
+        """The sentence to follow ``best[0]``: the next sentence of its passage when it scores
+        at least half as well (远期目标: “到2035年…新水平。”, then what that level is), else
+        the best other one."""
+        score, pos, s = best[0]
+        own = sentences(passages[pos].chunk.text)
+        following = own[own.index(s) + 1] if s in own and own.index(s) + 1 < len(own) else None
+        nxt = next((b for b in best[1:] if b[1] == pos and b[2] == following), None)
+        if nxt is not None and nxt[0] > 0.5 * score:
+            return nxt
+        return next((b for b in best[1:] if b[2] != s), None)
 
 
 def _decimals(number: str) -> int:

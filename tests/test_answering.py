@@ -127,6 +127,50 @@ def test_an_unknown_thing_with_a_figure_asked_is_still_refused(plan_assistant: A
     assert answer.refused and answer.refusal_kind == "not_covered" and "门票" in answer.text
 
 
+def test_a_short_named_section_is_given_whole_sentence_by_sentence(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("远期目标是什么？"))
+    assert "提高到一个新水平。绿色的生产方式" in answer.text, answer.text
+    assert [c.section for c in answer.citations] == ["三、主要目标 › 3. 远期目标"]
+
+
+def test_a_synonym_of_a_section_name_answers_from_that_section(plan_assistant: Assistant):
+    # 长远 is the synonym of 远期目标; 近期目标 ranks first for the words of the question
+    answer = check(plan_assistant.ask("从长远看，临江的经济要建成什么体系？"))
+    assert "生态经济体系" in answer.text, answer.text
+    assert [c.section for c in answer.citations] == ["三、主要目标 › 3. 远期目标"]
+
+
+@pytest.mark.parametrize(
+    "spoken,year",
+    [("到本世纪三十年代中期临江什么样", "2035年"), ("2030年代中叶呢", "2035年"), ("二十年代中期", "2025年"), ("三十年代", "")],
+)
+def test_a_mid_decade_is_searched_as_its_year(spoken, year):
+    from assistant.text import prepare_query
+
+    assert (year in prepare_query(spoken)) if year else prepare_query(spoken) == spoken
+
+
+def test_a_short_answering_sentence_goes_on_with_the_next_one_of_its_passage(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("到本世纪三十年代中期，临江会变成啥样？"))
+    assert answer.text.startswith("远期目标：到2035年，生态文明建设提高到一个新水平。绿色的生产方式"), answer.text
+    assert "2027" not in answer.text and answer.text.count("远期目标：") == 1
+    assert [c.section for c in answer.citations] == ["三、主要目标 › 3. 远期目标"]
+
+
+@pytest.mark.parametrize(
+    "question,refused",
+    [
+        ("头几年的阶段性目标是什么？", False),  # 阶段性: a quality of the plan's 目标
+        ("规划强调要贯彻哪几个关键理念？", False),  # 关键 qualifies 理念, a word of the plan
+        ("规划中的机场项目有哪些？", True),  # 项目 is too general to make 机场 a qualifier
+        ("规划里的高铁站选址在哪？", True),
+    ],
+)
+def test_a_word_qualifying_a_plan_noun_is_not_a_thing_of_its_own(plan_assistant: Assistant, question, refused):
+    answer = check(plan_assistant.ask(question))
+    assert answer.refused is refused, answer.text
+
+
 def test_concrete_nouns_are_dictionary_nouns_and_names(plan_assistant: Assistant):
     from assistant.answering import concrete_nouns
 
