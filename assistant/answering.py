@@ -673,8 +673,8 @@ class Composer:
                         score = self._overlap(q, s) + self._overlap(q, rc.chunk.section) * 0.5 + 0.4 / (pos + 1)
                         if best is None or score > best[0]:
                             best = (score, pos, s, c)
-        if best is None:
-            return None
+        if best is None or not any("、" in c or "包括" in c for c in clauses(top.text)):
+            return None  # the best passage lists nothing (“管河有啥新招”: 四长治河): answer from it, not from a list below it
         _, pos, s, c = best
         return Draft(f"{self._lead(passages[pos].chunk, s, c)}[{pos + 1}]。", passages, Intent.LIST)
 

@@ -171,6 +171,20 @@ def test_a_word_qualifying_a_plan_noun_is_not_a_thing_of_its_own(plan_assistant:
     assert answer.refused is refused, answer.text
 
 
+@pytest.mark.parametrize(
+    "question,needle,section",
+    [
+        # “有啥” reads as a list question, but the best passage lists nothing: it is answered from
+        ("河道管理上有啥新办法？", "四长治河", "六、重点工程 › 目标责任领域"),
+        ("治理和保护，哪个摆在首位？", "保护优先", "二、规划原则"),
+    ],
+)
+def test_colloquial_words_reach_the_plans_words(plan_assistant: Assistant, question, needle, section):
+    answer = check(plan_assistant.ask(question))
+    assert needle in answer.text, answer.text
+    assert answer.citations[0].section == section
+
+
 def test_concrete_nouns_are_dictionary_nouns_and_names(plan_assistant: Assistant):
     from assistant.answering import concrete_nouns
 
