@@ -185,6 +185,16 @@ def test_colloquial_words_reach_the_plans_words(plan_assistant: Assistant, quest
     assert answer.citations[0].section == section
 
 
+def test_only_the_plans_own_name_is_taken_out_of_a_sentence_scored(plan_assistant: Assistant):
+    from assistant.answering import untitled
+
+    chunks = plan_assistant.index.chunks
+    intro = next(c for c in chunks if "编制工作" in c.text)
+    indicators = next(c for c in chunks if "25项" in c.text)
+    assert "2035" not in untitled(intro, intro.text) and "编制工作" in untitled(intro, intro.text)
+    assert "《生态文明建设示范区（县）建设指标》" in untitled(indicators, indicators.text)
+
+
 def test_concrete_nouns_are_dictionary_nouns_and_names(plan_assistant: Assistant):
     from assistant.answering import concrete_nouns
 
@@ -246,6 +256,20 @@ def test_off_topic_refusal_is_worded_differently(plan_assistant: Assistant, ques
     assert answer.refused and answer.refusal_kind == "off_topic"
     assert "只能回答与这份《规划》有关的问题" in answer.text and HOTLINE in answer.text
     assert "没有涉及" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["明天临江会下雨吗？要不要带伞？", "临江有什么好吃的？", "临江有哪些好玩的地方？", "Will it rain in Linjiang tomorrow?"],
+)
+def test_the_citys_name_alone_does_not_make_a_question_about_the_plan(plan_assistant: Assistant, question):
+    answer = check(plan_assistant.ask(question))
+    assert answer.refused and answer.refusal_kind == "off_topic", answer.text
+
+
+def test_a_question_about_the_citys_future_is_about_the_plan(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("咱临江以后能变成啥样？"))
+    assert not answer.refused, answer.text
 
 
 def test_false_premises_are_not_confirmed(plan_assistant: Assistant):
