@@ -136,6 +136,7 @@ class Vocabulary:
     glossary: tuple[Term, ...]
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     children: dict[str, tuple[Chunk, ...]] = field(default_factory=dict)  # 保障措施 → its subsection chunks
+    years: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 2035 → ids of the chunks stating it
     _known: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -146,9 +147,13 @@ class Vocabulary:
         for c in index.chunks:
             if len(c.section_path) >= 2:
                 children.setdefault(strip_numbering(c.section_path[0]), []).append(c)
+        years: dict[str, list[str]] = {}
+        for c in index.chunks:  # not in the plan's own name (2024—2035年)
+            for year in dict.fromkeys(YEAR.findall(untitled(c, c.text))):
+                years.setdefault(year, []).append(c.id)
         return cls(
             text=text, sections=sections, glossary=tuple(glossary), synonyms=synonyms,
-            children={k: tuple(v) for k, v in children.items()},
+            children={k: tuple(v) for k, v in children.items()}, years={k: tuple(v) for k, v in years.items()},
         )
 
     @cached_property
@@ -419,6 +424,10 @@ def clauses(sentence: str) -> list[str]:
 
 
 _BOOK = re.compile(r"《[^《》]+》")
+#: a question asking who (谁来搞, 哪个单位, which agency) and the words that name a body
+_WHO = re.compile(r"谁|哪个单位|哪家单位|哪个部门|哪些部门|什么单位|什么部门|\bwho\b|\bwhich (?:agency|department|body|office)", re.I)
+_AGENT = re.compile(r"[\u4e00-\u9fff]局|部门|[\u4e00-\u9fff](?<![全分内局])部(?!分)|[省市县]委|政府|机构|单位")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def untitled(chunk: Chunk, text: str) -> str:
@@ -442,6 +451,8 @@ class Composer:
     #: eval/dev.jsonl: 0.5, 0.75, 1 and 1.5 measured)
     DENSE_WEIGHT = 0.5
     DENSE_SCALE = 0.05
+    #: what a sentence naming a body (局, 部门, 政府 …) gains for a question asking who
+    AGENT_BONUS = 0.3
     #: sentences are chosen from the first TOP passages
     TOP = 3
 
@@ -473,7 +484,7 @@ class Composer:
     @staticmethod
     def unit_text(chunk: Chunk, clause: str) -> str:
         """What a clause is embedded as: its section's name, then the clause."""
-        return f"{leaf(chunk)}：{_end(clause)}"
+        return f"{untitled(chunk, leaf(chunk))}：{_end(untitled(chunk, clause))}"
 
     def sentence_similarity(self, query_vector, passages: Sequence[RetrievedChunk]) -> dict[tuple[str, str], float]:  # type: ignore[no-untyped-def]
         """(chunk id, sentence) → best cosine of its clauses to the question, over the
@@ -505,7 +516,8 @@ class Composer:
         for term in self.vocab.glossary:
             if any(n in question for n in term.names):
                 tokens.add(term.term)
-        return tokens
+        tokens.update(YEAR.findall(question))  # a year: 到2035年 …
+        return {t for t in tokens if not _CITY.fullmatch(t)}  # the whole plan is about 临江
 
     def best_sentences(
         self, question: str, passages: Sequence[RetrievedChunk], n: int = 2,
@@ -516,13 +528,16 @@ class Composer:
         q = self._qtokens(question)
         dense = self.sentence_similarity(query_vector, passages)
         top = max(dense.values()) if dense else 0.0
+        who = bool(_WHO.search(question))
         scored = []
         for pos, rc in enumerate(passages[: self.TOP]):
             prior = 0.35 / (pos + 1)
             for k, s in enumerate(sentences(rc.chunk.text)):
-                score = self._overlap(q, untitled(rc.chunk, s)) + self._overlap(q, leaf(rc.chunk)) * 0.3 + prior - k * 0.01
+                score = self._overlap(q, untitled(rc.chunk, s)) + self._overlap(q, untitled(rc.chunk, leaf(rc.chunk))) * 0.3 + prior - k * 0.01
                 if dense:
                     score += self.DENSE_WEIGHT * (dense.get((rc.chunk.id, s), top - 1.0) - top) / self.DENSE_SCALE
+                if who and _AGENT.search(untitled(rc.chunk, s)):
+                    score += self.AGENT_BONUS  # 谁编制的: the sentence that names a body
                 scored.append((score, pos, s))
         scored.sort(key=lambda x: -x[0])
         return scored[:n]
@@ -559,7 +574,12 @@ class Composer:
         ``by_synonym`` those a word of it stands for (长远 → 远期目标). Only an open question
         is steered by a synonym: 考核标准定了多少条 asks for the 25 indicators, not 监督考核."""
         words = self.vocab.section_words(question) if by_synonym else question
-        return tuple(p for p in passages if any(n in words for n in section_names(p.chunk)))
+        named = tuple(p for p in passages if any(n in words for n in section_names(p.chunk)))
+        if named or not by_synonym:
+            return named
+        # a year only one passage states names it like its heading: 到2035年 → 远期目标
+        ids = {ids[0] for y in YEAR.findall(question) if len(ids := self.vocab.years.get(y, ())) == 1}
+        return tuple(p for p in passages if p.chunk.id in ids and len(p.chunk.section_path) >= 2)
 
     def _subject(self, chunk: Chunk, sentence: str) -> str:
         name = leaf(chunk)
@@ -842,17 +862,21 @@ class Composer:
         return Draft(text, passages, Intent.GENERAL)
 
 
+    #: how much lower than a short answering sentence the next one of its passage may score
+    #: and still follow it (not after an item of a list: 4. 保护优先… is not followed by 5.)
+    CONTINUATION_GAP = 0.4
+
     def _second(
         self, best: Sequence[tuple[float, int, str]], passages: Sequence[RetrievedChunk],
     ) -> tuple[float, int, str] | None:
         """The sentence to follow ``best[0]``: the next sentence of its passage when it scores
-        at least half as well (远期目标: “到2035年…新水平。”, then what that level is), else
-        the best other one."""
+        within :attr:`CONTINUATION_GAP` (远期目标: “到2035年…新水平。”, then what that level
+        is), else the best other one."""
         score, pos, s = best[0]
         own = sentences(passages[pos].chunk.text)
         following = own[own.index(s) + 1] if s in own and own.index(s) + 1 < len(own) else None
         nxt = next((b for b in best[1:] if b[1] == pos and b[2] == following), None)
-        if nxt is not None and nxt[0] > 0.5 * score:
+        if nxt is not None and s.endswith("。") and nxt[0] >= score - self.CONTINUATION_GAP:
             return nxt
         return next((b for b in best[1:] if b[2] != s), None)
 

@@ -195,6 +195,19 @@ def test_only_the_plans_own_name_is_taken_out_of_a_sentence_scored(plan_assistan
     assert "《生态文明建设示范区（县）建设指标》" in untitled(indicators, indicators.text)
 
 
+def test_a_year_only_one_section_states_names_that_section(plan_assistant: Assistant):
+    # 2035 is also in the plan's name (2024—2035年), which does not count
+    answer = check(plan_assistant.ask("等2035年那会儿，这儿能变成啥样？"))
+    assert "提高到一个新水平。绿色的生产方式" in answer.text and "美丽临江" in answer.text, answer.text
+    assert [c.section for c in answer.citations] == ["三、主要目标 › 3. 远期目标"]
+
+
+@pytest.mark.parametrize("question", ["这规划是谁搞的？", "Who drew up this plan?"])
+def test_a_who_question_is_answered_with_the_body_named(plan_assistant: Assistant, question):
+    answer = check(plan_assistant.ask(question))
+    assert answer.text.startswith("白山市生态环境局临江市分局"), answer.text
+
+
 def test_concrete_nouns_are_dictionary_nouns_and_names(plan_assistant: Assistant):
     from assistant.answering import concrete_nouns
 
