@@ -757,14 +757,15 @@ class Composer:
             if wrong:
                 return Draft(f"不是，《规划》中没有提到您说的这个数字。实际上，{fact.text}", passages, Intent.YESNO)
             return Draft(f"是的。{fact.text}", passages, Intent.YESNO)
-        if unit == "money":
-            return self._figure(question, passages)
+        if unit == "money" and re.search(r"多少|几|亿|how much", question, re.I):
+            return self._figure(question, passages)  # 投了12亿吗 / 投资有多少吗; not 光靠政府掏腰包吗
         best = self.best_sentences(question, passages, 1, query_vector)
         if not best:
             return None
         score, pos, s = best[0]
         chunk = passages[pos].chunk
-        opener = "是的，《规划》有相关内容。" if score >= 0.75 else "《规划》中的相关内容是："
+        # no 是的: the passage that covers the subject need not say yes (光靠政府掏腰包吗？)
+        opener = "《规划》对此有明确内容：" if score >= 0.75 else "《规划》中的相关内容是："
         return Draft(f"{opener}{self._lead(chunk, s, clauses(s)[0])}[{pos + 1}]。", passages, Intent.YESNO)
 
     def _aggregate(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:

@@ -208,6 +208,13 @@ def test_a_who_question_is_answered_with_the_body_named(plan_assistant: Assistan
     assert answer.text.startswith("白山市生态环境局临江市分局"), answer.text
 
 
+def test_a_yes_no_question_about_money_without_an_amount_is_not_a_figure(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("这些工程的钱咋整？全靠政府掏腰包吗？"))
+    assert "政府投资引导带动作用" in answer.text and "亿元" not in answer.text, answer.text
+    assert not answer.text.startswith("是的")  # the plan does not say “only the government”
+    assert [c.section for c in answer.citations] == ["七、保障措施 › 资金统筹"]
+
+
 def test_concrete_nouns_are_dictionary_nouns_and_names(plan_assistant: Assistant):
     from assistant.answering import concrete_nouns
 
