@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
@@ -84,6 +85,8 @@ _MEMBER_Q = re.compile(r"属于|归(?:哪|什么)|哪个领域|哪一?类|哪个
 _DEFINE_Q = re.compile(r"什么意思|是什么意思|指的是|指什么|是指|含义|啥意思|什么是|何为|what (?:is|does) .*mean|meaning of", re.I)
 _YESNO_Q = re.compile(r"吗[？?]?$|对吧|对吗|是不是|是否|有没有|会不会|能不能|能否|不[？?]?$|没[？?]?$|\bis it\b|\bdoes\b|\bare there\b", re.I)
 _AGG_Q = re.compile(r"一共|总共|合计|总计|加起来|共计|总投资|最多|最少|最大|最高|相差|多出|差多少|比.+多|in total|altogether|combined|the most|the largest", re.I)
+_AVERAGE = re.compile(r"平均|每个项目|每一个项目|每项|\baverage\b|per project", re.I)
+_SHARE = re.compile(r"比例|占比|比重|占.{0,15}(?:多少|几成|百分之)|百分之几|percent|\bshare\b|proportion", re.I)
 _MAXIMA = re.compile(r"最多|最少|最大|最高|the most|the largest", re.I)
 _FIGURE_Q = re.compile(r"多少|几|哪一?年|哪一?天|日期|什么时候|何时|啥时候|how (?:much|many)|when|what year", re.I)
 _INJECTION = re.compile(
@@ -547,6 +550,10 @@ class Composer:
         self, question: str, passages: Sequence[RetrievedChunk], intent: Intent, query_vector=None,  # type: ignore[no-untyped-def]
     ) -> Draft | None:
         passages = tuple(passages)
+        if _AVERAGE.search(question) or _SHARE.search(question):
+            ratio = self._ratio(question, passages)
+            if ratio is not None:
+                return ratio
         named = self.named(question, passages, by_synonym=intent is Intent.GENERAL)
         if intent is Intent.AGGREGATE and len({leaf(p.chunk) for p in named}) == 1 and not _MAXIMA.search(question):
             intent = Intent.FIGURE  # “生态经济领域一共投资多少”: one section's own figure, nothing to add up
@@ -827,6 +834,53 @@ class Composer:
             text += f"{'、'.join(missing)}未列出{'投资额' if unit == 'money' else '项目数'}。"
         return Draft(text, allp, Intent.AGGREGATE)
 
+    def _ratio(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        """An average per project (生态安全领域平均每个项目投资多少) or a section's share of
+        the total (占三个领域总投资的比例) of one named section, computed from the quoted
+        figures and written out (12.74÷14≈0.91) so that it is verified like a sum."""
+        money, projects = UNITS["money"][1], UNITS["projects"][1]
+        named = self.named(question, passages, by_synonym=True)  # ecological culture → 生态文化领域
+        if len(named) != 1:
+            return None
+        rc = named[0]
+        pos = passages.index(rc) + 1
+        number = lambda fig: re.match(r"\d+(?:\.\d+)?", fig).group(0)  # noqa: E731
+        spent = money.search(rc.chunk.text)
+        if spent is None:
+            return None
+        a = number(spent.group(0))
+        if _AVERAGE.search(question):
+            count = projects.search(rc.chunk.text)
+            if count is None:
+                return None
+            b = number(count.group(0))
+            value = _rounded(Decimal(a) / Decimal(b), 2)
+            return Draft(
+                f"{leaf(rc.chunk)}共投资{spent.group(0)}，涉及{count.group(0)}，平均每个项目约{a}÷{b}≈{value}亿元[{pos}]"
+                "（按原文数字计算；《规划》未列出单个项目的投资额）。",
+                passages, Intent.AGGREGATE,
+            )
+        if len(rc.chunk.section_path) < 2:
+            return None
+        siblings = [c for c in self.vocab.children[strip_numbering(rc.chunk.section_path[0])] if money.search(c.text)]
+        if len(siblings) < 2 or rc.chunk.id not in {c.id for c in siblings}:
+            return None
+        extra = tuple(RetrievedChunk(c, 0.0, 0) for c in siblings if c.id not in {p.chunk.id for p in passages})
+        allp = passages + extra
+        at = {p.chunk.id: i + 1 for i, p in enumerate(allp)}
+        found = [(c, money.search(c.text).group(0)) for c in siblings]  # type: ignore[union-attr]
+        values = [number(fig) for _, fig in found]
+        places = max(_decimals(v) for v in values)
+        total = f"{round(sum(float(v) for v in values), places):.{places}f}"
+        marks = "".join(f"[{at[c.id]}]" for c, _ in found)
+        parts = "、".join(f"{leaf(c)}{fig}[{at[c.id]}]" for c, fig in found)
+        share = _rounded(Decimal(a) / Decimal(total) * 100, 1)
+        return Draft(
+            f"《规划》分别列出：{parts}。合计{'+'.join(values)}={total}亿元，{leaf(rc.chunk)}占{a}÷{total}≈{share}%{marks}"
+            "（按原文数字计算）。",
+            allp, Intent.AGGREGATE,
+        )
+
     #: words that every section of a figure list shares; they single out none
     FIGURE_WORDS = frozenset("投资 项目 工程 资金 总共 一共 合计 总计 加起来 多少 多少钱".split())
 
@@ -880,6 +934,10 @@ class Composer:
         if nxt is not None and s.endswith("。") and nxt[0] >= score - self.CONTINUATION_GAP:
             return nxt
         return next((b for b in best[1:] if b[2] != s), None)
+
+
+def _rounded(value: Decimal, places: int) -> str:
+    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _decimals(number: str) -> int:

@@ -3,8 +3,8 @@
 Every figure in an answer (Arabic numbers with their decimals and percentages, and
 Chinese counted numerals such as 七个、五大、两大) must appear verbatim in a passage
 cited by the sentence it stands in. A figure computed by the answer itself is accepted
-only inside an explicit sum ``a+b+…=c`` whose operands are verified and whose result
-is right, or as the count of a list that follows it with a marker on every item
+only inside an explicit sum ``a+b+…=c`` or quotient ``a÷b≈c`` (``≈c%`` for a share)
+whose operands are verified and whose result is right as rounded, or as the count of a list that follows it with a marker on every item
 (``共5个方面：组织领导[1]、…``), so a reader can check it.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from .types import Citation, RetrievedChunk
 
@@ -20,6 +21,7 @@ MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year suc
 _ARABIC = re.compile(r"\d+(?:\.\d+)?%?")
 _CN_NUMERAL = re.compile(r"(?<![唯统同单第逐之某万])[一二两三四五六七八九十百千]+[个项大方类条次种批](?![目])")
 _SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*[+\-−]\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?:\.\d+)?)")
+_QUOTIENT = re.compile(r"(\d+(?:\.\d+)?)\s*÷\s*(\d+(?:\.\d+)?)\s*[≈=]\s*(\d+(?:\.\d+)?)(%?)")
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]|\n|$)")
 
 
@@ -66,6 +68,22 @@ def _sums_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
     return produced, True
 
 
+def _quotients_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
+    """Figures produced by a correct explicit quotient of verified operands, rounded as
+    written: ``12.74÷14≈0.91``, ``12.74÷21.75≈58.6%`` (a share in per cent)."""
+    produced: set[str] = set()
+    for m in _QUOTIENT.finditer(sentence):
+        a, b, result, percent = m.groups()
+        if a not in verified or b not in verified or float(b) == 0:
+            return produced, False
+        places = len(result.split(".")[1]) if "." in result else 0
+        value = Decimal(a) / Decimal(b) * (100 if percent else 1)
+        if value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) != Decimal(result):
+            return produced, False
+        produced.add(result + percent)
+    return produced, True
+
+
 #: “共5个方面：组织领导[1]、监督考核[2]、…”: a count followed by the items it counts
 _COUNTED = re.compile(r"共(\d+)(个方面|个领域|个部分|项|条)[：:]((?:[^，。；：、]+?(?:\[\d+\])+[、]?)+)")
 
@@ -109,10 +127,13 @@ def verify(text: str, passages: dict[int, str]) -> Verification:
         sources = " ".join(passages.get(int(n), "") for n in MARKER.findall(claim))
         found = {f for f in figures(claim) if _appears(f, sources)}
         produced, sums_ok = _sums_ok(claim, found)
-        produced |= _counts_ok(claim)
+        quotients, quotients_ok = _quotients_ok(claim, found | produced)
+        produced |= quotients | _counts_ok(claim)
         unverified += [f for f in figures(claim) if f not in found and f not in produced]
         if not sums_ok:
             unverified.append("(sum)")
+        if not quotients_ok:
+            unverified.append("(quotient)")
     return Verification(
         ok=not unverified and not dangling,
         unverified=tuple(dict.fromkeys(unverified)),

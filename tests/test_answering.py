@@ -89,6 +89,33 @@ def test_sums_and_maxima_combine_only_quoted_figures(plan_assistant: Assistant):
     assert "12.74-2.64=10.10亿元" in diff.text
 
 
+def test_averages_and_shares_are_written_out_from_quoted_figures(plan_assistant: Assistant):
+    average = check(plan_assistant.ask("生态经济领域平均一个项目投资多少钱？"))
+    assert "2.64÷3≈0.88亿元" in average.text and "未列出单个项目的投资额" in average.text, average.text
+    assert [c.section for c in average.citations] == ["六、重点工程 › 生态经济领域"]
+    share = check(plan_assistant.ask("What share of the investment goes to ecological culture?"))
+    assert "2.64+12.74+6.37=21.75亿元" in share.text and "6.37÷21.75≈29.3%" in share.text, share.text
+    assert len(share.citations) == 3
+    # no figure to divide: refused as not stated, not guessed
+    assert check(plan_assistant.ask("目标责任领域平均每个项目投资多少？")).refused
+
+
+@pytest.mark.parametrize(
+    "text,ok",
+    [
+        ("平均约12.74÷14≈0.91亿元[1]。", True),
+        ("平均约12.74÷14≈0.92亿元[1]。", False),  # wrongly rounded
+        ("平均约12.74÷13≈0.98亿元[1]。", False),  # 13 is stated nowhere
+        ("合计2.64+12.74+6.37=21.75亿元，占12.74÷21.75≈58.6%[1][2][3]。", True),
+        ("占12.74÷21.75≈58.6%[1][2][3]。", False),  # the total is neither quoted nor summed here
+        ("合计2.64+12.74+6.37=21.75亿元，占12.74÷21.75≈60%[1][2][3]。", False),
+    ],
+)
+def test_a_quotient_is_verified_like_a_sum(text, ok):
+    passages = {1: "涉及14个项目，共投资12.74亿元。", 2: "共投资2.64亿元", 3: "共投资6.37亿元"}
+    assert verify(text, passages).ok is ok
+
+
 def test_a_count_of_parts_is_the_cited_list_it_counts(plan_assistant: Assistant):
     answer = check(plan_assistant.ask("保障措施一共分几个方面？"))
     assert answer.text.startswith("《规划》的保障措施共5个方面：组织领导[1]、监督考核[2]、资金统筹[3]、科技创新[4]、社会参与[5]")
