@@ -776,7 +776,8 @@ class Composer:
         return Draft(f"{opener}{self._lead(chunk, s, clauses(s)[0])}[{pos + 1}]。", passages, Intent.YESNO)
 
     def _aggregate(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
-        unit = unit_of(question) or "money"
+        # 有投资额的领域一共多少个项目: the projects are counted, the investment only selects
+        unit = "projects" if UNITS["projects"][0].search(question) else unit_of(question) or "money"
         if unit == "count":
             return self._figure(question, passages)
         if unit not in ("money", "projects"):
@@ -796,6 +797,8 @@ class Composer:
                 rc = next((p for p in passages if p.chunk.id == focus.id), RetrievedChunk(focus, 0.0, 0))
                 return self._figure(question, (rc,))
         group = named if len(named) >= 2 else siblings
+        if unit == "projects" and re.search(r"(?:有|明确|列出|列了|写了)(?:的)?投资额|有投资的", question):
+            group = [c for c in group if UNITS["money"][1].search(c.text)]
         extra = tuple(RetrievedChunk(c, 0.0, 0) for c in group if c.id not in {p.id for p in passages})
         allp = passages + extra
         pos = {p.id: i + 1 for i, p in enumerate(allp)}

@@ -87,6 +87,9 @@ def test_sums_and_maxima_combine_only_quoted_figures(plan_assistant: Assistant):
     assert most.text.startswith("生态安全领域最多，为12.74亿元")
     diff = check(plan_assistant.ask("生态安全领域比生态经济领域多投资多少？"))
     assert "12.74-2.64=10.10亿元" in diff.text
+    # the investment selects the fields, the projects are what is added up
+    counted = check(plan_assistant.ask("列了投资额的那几个领域加起来有多少个项目？"))
+    assert "3+14+3=20个项目" in counted.text and "亿元" not in counted.text, counted.text
 
 
 def test_averages_and_shares_are_written_out_from_quoted_figures(plan_assistant: Assistant):
