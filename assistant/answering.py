@@ -369,6 +369,27 @@ def concrete_nouns(tagged: Sequence[tuple[str, str]], posseg) -> list[str]:  # t
     return [w for w, f in tagged if f == "eng" or (f.startswith(_NOUN_FLAGS) and CONCRETE_TAGS.match(tags.get(w) or ""))]
 
 
+_OTHER_DOCUMENT = re.compile(r"(?:其他|其它|别的|另外|其余)(?:的)?[\u4e00-\u9fff]{0,6}?(?:规划|文件|方案|政策)")
+
+
+def other_place_or_document(question: str, tagged: Sequence[tuple[str, str]], vocab: Vocabulary) -> str | None:
+    """Another place or document the question is about, which this plan does not cover:
+    长春市 (a place word the plan never names, whose name without 市 it does not name
+    either: not 吉林省), 通化的生态规划 (a name before 的 … 规划), 其他的生态规划."""
+    m = _OTHER_DOCUMENT.search(question)
+    if m:
+        return m.group(0)
+    for i, (word, flag) in enumerate(tagged):
+        if _CITY.fullmatch(word) or vocab.known(word):
+            continue
+        if len(word) >= 3 and word[-1] in "省市县区州" and not vocab.known(word[:-1]) and word[0] not in "咱我你本全这该各此那":
+            return word
+        after = "".join(w for w, _ in tagged[i + 1 : i + 8])
+        if len(word) >= 2 and flag.startswith(("ns", "j", "nr", "nt")) and after.startswith("的") and "规划" in after:
+            return word
+    return None
+
+
 def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds: Thresholds, posseg) -> Decision:  # type: ignore[no-untyped-def]
     """Does the plan cover the question? Chinese: no concrete noun the plan never mentions,
     and on topic; English: on topic and similar enough to a passage."""
@@ -379,10 +400,14 @@ def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds
         if score < thresholds.english:
             return Decision(False, "not_covered", f"English, dense {score:.3f} < {thresholds.english}")
         return Decision(True)
-    tagged = [(w, f) for w, f in posseg.cut(question) if len(w) >= 2]
+    every = list(posseg.cut(question))
+    elsewhere = other_place_or_document(question, every, vocab)
+    if elsewhere is not None:
+        return Decision(False, "not_covered", f"about another place or document: {elsewhere}", (elsewhere,))
+    tagged = [(w, f) for w, f in every if len(w) >= 2]
     nouns = [w for w, f in tagged if f.startswith(_NOUN_FLAGS)]
     missing = missing_nouns(question, concrete_nouns(tagged, posseg), vocab)
-    missing = tuple(w for w in missing if w not in modifiers(list(posseg.cut(question)), vocab))
+    missing = tuple(w for w in missing if w not in modifiers(every, vocab))
     # the city's name is no plan word: 临江明天下雨吗 is about the city, not about its plan;
     # it also lifts the similarity to every passage, so it asks for a closer one
     bare = _CITY.sub(" ", question)
@@ -555,6 +580,8 @@ class Composer:
             if ratio is not None:
                 return ratio
         named = self.named(question, passages, by_synonym=intent is Intent.GENERAL)
+        if intent is Intent.FIGURE and not named and unit_of(question) == "money" and "规划" in question:
+            intent = Intent.AGGREGATE  # “这个规划要花多少钱”: the whole plan, unless its words single out a section
         if intent is Intent.AGGREGATE and len({leaf(p.chunk) for p in named}) == 1 and not _MAXIMA.search(question):
             intent = Intent.FIGURE  # “生态经济领域一共投资多少”: one section's own figure, nothing to add up
         if named and intent is not Intent.AGGREGATE:
@@ -785,6 +812,7 @@ class Composer:
         pattern = UNITS[unit][1]
         # the top-level section whose subsections state this kind of figure (六、重点工程)
         tops = [strip_numbering(p.chunk.section_path[0]) for p in passages if len(p.chunk.section_path) >= 2]
+        tops += [t for t in self.vocab.children if t not in tops]  # then the headings no passage reached
         counts = {t: sum(1 for c in self.vocab.children[t] if pattern.search(c.text)) for t in tops}
         if not counts or max(counts.values()) < 2:
             return None

@@ -245,6 +245,30 @@ def test_a_yes_no_question_about_money_without_an_amount_is_not_a_figure(plan_as
     assert [c.section for c in answer.citations] == ["七、保障措施 › 资金统筹"]
 
 
+@pytest.mark.parametrize(
+    "question,named",
+    [
+        ("长春市的生态规划投资多少？", "长春市"),  # not 临江's figures under another city's name
+        ("通化的生态文明建设规划有哪些项目？", "通化"),
+        ("白山市还出台了哪些别的生态规划？", "别的生态规划"),
+    ],
+)
+def test_another_place_or_document_is_not_covered(plan_assistant: Assistant, question, named):
+    answer = check(plan_assistant.ask(question))
+    assert answer.refused and answer.refusal_kind == "not_covered" and named in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["规划跟吉林省的战略怎么衔接？", "临江市的规划投资多少？"])
+def test_the_plans_own_places_are_not_another_place(plan_assistant: Assistant, question):
+    assert not check(plan_assistant.ask(question)).refused
+
+
+@pytest.mark.parametrize("question", ["这个规划要花多少钱？", "临江市的规划投资多少？"])
+def test_the_whole_plans_money_is_the_sum_of_its_fields(plan_assistant: Assistant, question):
+    answer = check(plan_assistant.ask(question))
+    assert "2.64+12.74+6.37=21.75亿元" in answer.text, answer.text
+
+
 def test_concrete_nouns_are_dictionary_nouns_and_names(plan_assistant: Assistant):
     from assistant.answering import concrete_nouns
 
