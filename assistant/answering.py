@@ -840,8 +840,8 @@ class Composer:
                 missing.append(leaf(c))
         if len(found) < 2:
             return None
-        number = lambda fig: re.match(r"\d+(?:\.\d+)?", fig).group(0)  # noqa: E731
-        parts = "、".join(f"{leaf(c)}{fig}[{pos[c.id]}]" for c, fig in found)
+        number = _number
+        parts, expression, total, marks = _written_sum(found, pos)
         suffix = "亿元" if unit == "money" else "个项目"
         if len(found) == 2 and re.search(r"比.+多|相差|差多少|多出|少多少|差距", question):
             (a, fa), (b, fb) = sorted(found, key=lambda x: -float(number(x[1])))
@@ -856,11 +856,7 @@ class Composer:
             c, fig = max(found, key=lambda x: float(number(x[1])))
             text = f"{leaf(c)}最多，为{fig}[{pos[c.id]}]。各领域分别为：{parts}。"
         else:
-            values = [number(fig) for _, fig in found]
-            decimals = max(_decimals(v) for v in values)
-            total = f"{round(sum(float(v) for v in values), decimals):.{decimals}f}"
-            marks = "".join(f"[{pos[c.id]}]" for c, _ in found)
-            text = f"《规划》分别列出：{parts}；合计{'+'.join(values)}={total}{suffix}{marks}（按原文数字相加）。"
+            text = f"《规划》分别列出：{parts}；合计{expression}={total}{suffix}{marks}（按原文数字相加）。"
         if missing:
             text += f"{'、'.join(missing)}未列出{'投资额' if unit == 'money' else '项目数'}。"
         return Draft(text, allp, Intent.AGGREGATE)
@@ -875,7 +871,7 @@ class Composer:
             return None
         rc = named[0]
         pos = passages.index(rc) + 1
-        number = lambda fig: re.match(r"\d+(?:\.\d+)?", fig).group(0)  # noqa: E731
+        number = _number
         spent = money.search(rc.chunk.text)
         if spent is None:
             return None
@@ -900,14 +896,10 @@ class Composer:
         allp = passages + extra
         at = {p.chunk.id: i + 1 for i, p in enumerate(allp)}
         found = [(c, money.search(c.text).group(0)) for c in siblings]  # type: ignore[union-attr]
-        values = [number(fig) for _, fig in found]
-        places = max(_decimals(v) for v in values)
-        total = f"{round(sum(float(v) for v in values), places):.{places}f}"
-        marks = "".join(f"[{at[c.id]}]" for c, _ in found)
-        parts = "、".join(f"{leaf(c)}{fig}[{at[c.id]}]" for c, fig in found)
+        parts, expression, total, marks = _written_sum(found, at)
         share = _rounded(Decimal(a) / Decimal(total) * 100, 1)
         return Draft(
-            f"《规划》分别列出：{parts}。合计{'+'.join(values)}={total}亿元，{leaf(rc.chunk)}占{a}÷{total}≈{share}%{marks}"
+            f"《规划》分别列出：{parts}。合计{expression}={total}亿元，{leaf(rc.chunk)}占{a}÷{total}≈{share}%{marks}"
             "（按原文数字计算）。",
             allp, Intent.AGGREGATE,
         )
@@ -965,6 +957,25 @@ class Composer:
         if nxt is not None and s.endswith("。") and nxt[0] >= score - self.CONTINUATION_GAP:
             return nxt
         return next((b for b in best[1:] if b[2] != s), None)
+
+
+def _number(figure: str) -> str:
+    """The number of a quoted figure: 12.74亿元 → 12.74, 14个项目 → 14."""
+    m = re.match(r"\d+(?:\.\d+)?", figure)
+    assert m is not None, figure
+    return m.group(0)
+
+
+def _written_sum(found: Sequence[tuple[Chunk, str]], at: dict[str, int]) -> tuple[str, str, str, str]:
+    """For quoted figures of several sections: the cited list (生态经济领域2.64亿元[1]、…), the
+    written-out sum (2.64+12.74+6.37), its result (21.75, at the operands' decimals) and
+    the markers of all the figures."""
+    values = [_number(fig) for _, fig in found]
+    places = max(_decimals(v) for v in values)
+    total = f"{round(sum(float(v) for v in values), places):.{places}f}"
+    parts = "、".join(f"{leaf(c)}{fig}[{at[c.id]}]" for c, fig in found)
+    marks = "".join(f"[{at[c.id]}]" for c, _ in found)
+    return parts, "+".join(values), total, marks
 
 
 def _rounded(value: Decimal, places: int) -> str:
