@@ -486,6 +486,7 @@ class Composer:
 
     def __init__(self, vocab: Vocabulary, tokenize, vectors=None) -> None:  # type: ignore[no-untyped-def]
         self.vocab = vocab
+        self._stated: dict[tuple[str, str], int] = {}
         self.tokenize = tokenize
         #: the clause vectors (:class:`~assistant.embeddings.SentenceVectors`), or None: words only
         self.vectors = vectors
@@ -812,8 +813,10 @@ class Composer:
         pattern = UNITS[unit][1]
         # the top-level section whose subsections state this kind of figure (六、重点工程)
         tops = [strip_numbering(p.chunk.section_path[0]) for p in passages if len(p.chunk.section_path) >= 2]
-        tops += [t for t in self.vocab.children if t not in tops]  # then the headings no passage reached
-        counts = {t: sum(1 for c in self.vocab.children[t] if pattern.search(c.text)) for t in tops}
+        counts = {t: self._stating(t, unit) for t in tops}
+        if not counts or max(counts.values()) < 2:  # then the headings no passage reached
+            tops += [t for t in self.vocab.children if t not in tops]
+            counts = {t: self._stating(t, unit) for t in tops}
         if not counts or max(counts.values()) < 2:
             return None
         top_heading = max(counts, key=lambda t: (counts[t], -tops.index(t)))
@@ -860,6 +863,14 @@ class Composer:
         if missing:
             text += f"{'、'.join(missing)}未列出{'投资额' if unit == 'money' else '项目数'}。"
         return Draft(text, allp, Intent.AGGREGATE)
+
+    def _stating(self, heading: str, unit: str) -> int:
+        """How many subsections of a top-level heading state a figure of ``unit`` (counted
+        once per heading: a large index has many)."""
+        key = (heading, unit)
+        if key not in self._stated:
+            self._stated[key] = sum(1 for c in self.vocab.children[heading] if UNITS[unit][1].search(c.text))
+        return self._stated[key]
 
     def _ratio(self, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         """An average per project (生态安全领域平均每个项目投资多少) or a section's share of
