@@ -101,7 +101,12 @@ _PRONOUN = re.compile(r"^(?:那|那么)?(?:它们?|这个|这些|该领域|该�
 
 #: words that make an English question one about the plan (the city's name alone does not:
 #: “Will it rain in Linjiang tomorrow?”)
-OFF_TOPIC_EN = re.compile(r"plan|ecolog|environment|invest|project|green|pollution|indicator|principle|goal|target|measure|field|domain|government|resident|citizen|river|culture|agency|stage|approved", re.I)
+OFF_TOPIC_EN = re.compile(
+    r"plan|ecolog|environment|invest|project|green|pollution|indicator|principle|goal|target|measure|field|domain|"
+    r"government|resident|citizen|river|culture|agency|stage|approv|econom|societ|protect|supervis|fund|talent|"
+    r"technolog|touris|solar|garbage|waste|draft|\b20(?:24|27|35)\b",
+    re.I,
+)
 GENERIC_WORDS = frozenset(
     """规划 政策 解读 文件 这份 这个 临江 临江市 当地 咱们 以后 现在 提到 提出 里面 具体 东西 内容 问题 这件 事情 事儿 这事
     这块 哪里 哪儿 哪个 那个 这里 时候 工作 怎么办 咋办 咋弄 咋整 一样 能够 需要 应该 打算 希望 要求 相应 对应 安排 有关
@@ -302,7 +307,8 @@ ABSTRACT_NOUNS = frozenset(
     """意思 含义 意义 概念 内涵 定义 说法 提法 口号 年份 年限 期限 起止 数量 比例 合计 投资额 分属 状况 程度 关系 道路 格局 看法 人员 外界 变化 损失 影响 安排 具体措施 措施 办法
     方式 方法 作用 意义 内容 情况 时间 时候 地方 东西 问题 事情 部分 方面 领域 角色 态度 水平 标准 条件 结果 效果 前景
     打算 想法 目的 原因 理由 过程 阶段 步骤 重点 特点 区别 依据 讲究 玩意儿 新招 新玩意 这块 那块 大自然 日子 过日子
-    开发资源 年里 以后 将来 之前 前面 后面 上面 下面 里面 总体 整体 具体 未来 长远""".split()
+    开发资源 年里 以后 将来 之前 前面 后面 上面 下面 里面 总体 整体 具体 未来 长远
+    角度 维度 层面 层级 核心 要点 人们 机关 专门 命名 名称 名字 叫法""".split()
 )
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 _CITY = re.compile(r"临江市?|白山市?")
@@ -346,13 +352,38 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
 
 
 def modifiers(tagged: Sequence[tuple[str, str]], vocab: Vocabulary) -> set[str]:
-    """Words of a segmentation right before a noun of the plan, which they qualify (关键理念,
-    阶段性目标): the question is about the plan's thing, not about a thing of their own."""
+    """Words of a segmentation that qualify a noun of the plan or stand in a list with a word
+    of it: right before it (关键理念, 阶段性目标), before 的 and it (带加号的什么理念), or next
+    to it across 、/和 (学校、研究所): the question is about the plan's thing, not a thing of
+    their own."""
+
+    def plan_noun(word: str, flag: str) -> bool:
+        return flag.startswith(_NOUN_FLAGS) and len(word) >= 2 and word not in GENERIC_WORDS and (
+            vocab.known(word) or word in vocab.synonyms
+        )
+
     out = set()
-    for (word, _), (head, flag) in zip(tagged, tagged[1:]):
-        if flag.startswith(_NOUN_FLAGS) and len(head) >= 2 and head not in GENERIC_WORDS and vocab.known(head):
+    for i, (word, _) in enumerate(tagged):
+        rest = [(w, f) for w, f in tagged[i + 1 : i + 4] if w not in ("什么", "哪些", "哪个", "哪种")]
+        if rest and plan_noun(*rest[0]):
+            out.add(word)
+        elif len(rest) >= 2 and rest[0][0] == "的" and plan_noun(*rest[1]):
+            out.add(word)
+        if i + 2 < len(tagged) and tagged[i + 1][0] in ("、", "和", "及", "与", "或") and plan_noun(*tagged[i + 2]):
             out.add(word)
     return out
+
+
+#: a clause in which the asker says who they are (我在龙头山那块儿干导游的): no question in it
+_ABOUT_ME = re.compile(r"^(?:我|俺|咱|本人)们?(?:是|在|家|干|开|做|住|当|们家)")
+_ASKS = re.compile(r"[？?]|吗|呢|啥|什么|哪|几|多少|怎么|咋|有没有|能不能|是不是|是否")
+
+
+def asking_part(question: str) -> str:
+    """The question without the clauses in which the asker only introduces themselves."""
+    parts = re.split(r"(?<=[，,。；;！!])", question)
+    kept = [p for p in parts if not (_ABOUT_ME.match(p.strip()) and not _ASKS.search(p))]
+    return "".join(kept) or question
 
 
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
@@ -400,7 +431,7 @@ def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds
         if score < thresholds.english:
             return Decision(False, "not_covered", f"English, dense {score:.3f} < {thresholds.english}")
         return Decision(True)
-    every = list(posseg.cut(question))
+    every = [(w, f) for w, f in posseg.cut(asking_part(question))]
     elsewhere = other_place_or_document(question, every, vocab)
     if elsewhere is not None:
         return Decision(False, "not_covered", f"about another place or document: {elsewhere}", (elsewhere,))

@@ -194,6 +194,11 @@ def test_a_short_answering_sentence_goes_on_with_the_next_one_of_its_passage(pla
         ("规划强调要贯彻哪几个关键理念？", False),  # 关键 qualifies 理念, a word of the plan
         ("规划中的机场项目有哪些？", True),  # 项目 is too general to make 机场 a qualifier
         ("规划里的高铁站选址在哪？", True),
+        ("规划希望大家树立一种带加号的什么理念？", False),  # 加号 qualifies 理念 across 的
+        ("规划跟学校、研究所这些有合作没？", False),  # 学校 stands in a list with 研究所
+        ("我在温泉那边开民宿的，温泉项目属于哪个领域？", False),  # the asker's own clause asks nothing
+        ("我是开饭店的，规划里给饭店发补贴吗？", True),
+        ("森林和草原的覆盖率要达到多少？", True),
     ],
 )
 def test_a_word_qualifying_a_plan_noun_is_not_a_thing_of_its_own(plan_assistant: Assistant, question, refused):
@@ -230,6 +235,11 @@ def test_a_year_only_one_section_states_names_that_section(plan_assistant: Assis
     answer = check(plan_assistant.ask("等2035年那会儿，这儿能变成啥样？"))
     assert "提高到一个新水平。绿色的生产方式" in answer.text and "美丽临江" in answer.text, answer.text
     assert [c.section for c in answer.citations] == ["三、主要目标 › 3. 远期目标"]
+
+
+def test_an_english_question_with_a_word_of_the_plan_is_on_topic(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("What kind of economic system is supposed to be fully established by 2035?"))
+    assert not answer.refused and "生态经济体系" in answer.text, answer.text
 
 
 @pytest.mark.parametrize("question", ["这规划是谁搞的？", "Who drew up this plan?"])
