@@ -308,7 +308,7 @@ ABSTRACT_NOUNS = frozenset(
     方式 方法 作用 意义 内容 情况 时间 时候 地方 东西 问题 事情 部分 方面 领域 角色 态度 水平 标准 条件 结果 效果 前景
     打算 想法 目的 原因 理由 过程 阶段 步骤 重点 特点 区别 依据 讲究 玩意儿 新招 新玩意 这块 那块 大自然 日子 过日子
     开发资源 年里 以后 将来 之前 前面 后面 上面 下面 里面 总体 整体 具体 未来 长远
-    角度 维度 层面 层级 核心 要点 人们 机关 专门 命名 名称 名字 叫法""".split()
+    角度 维度 层面 层级 核心 要点 人们 机关 专门 命名 名称 名字 叫法 状态 形态 面貌 模样 关键 摊子""".split()
 )
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 _CITY = re.compile(r"临江市?|白山市?")
@@ -339,8 +339,10 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
             continue  # 多长时间, 具体办法: a frame around an abstract head noun
         if word in vocab.synonyms or vocab.known(word) or any(word in key for key in vocab.synonyms if key in question):
             continue
-        if any(len(key) >= 2 and key in word for key in vocab.synonyms):
-            continue  # 旅游景点 ⊃ 景点
+        if any(len(key) >= 2 and word.endswith(key) for key in vocab.synonyms):
+            continue  # 旅游景点: its head 景点 is a synonym (not 消费券, whose head is 券)
+        if len(word) >= 3 and word[-1] in "度化" and (word[:-1] in vocab.synonyms or vocab.known(word[:-1])):
+            continue  # 透明度: the quality of a word the plan has (not 满意度)
         if len(word) >= 3 and word[-1] in "会要能将在是有把被让" and vocab.known(word[:-1]):
             continue  # 临江会变成啥样: the dictionary's 临江会 (a name) is 临江 + 会 here
         if word.endswith("性") and len(word) >= 3:
@@ -693,13 +695,16 @@ class Composer:
                     if not named and overlap == 0:
                         continue  # a figure from a passage that shares nothing with the question
                     for c in clauses(s):
-                        if pattern.search(c):
+                        if pattern.search(strip_numbering(c) if c == s or s.startswith(c) else c):
+                            # “5. 政府主导…”: a list item's number labels it, it is not a figure
                             score = overlap + 0.4 / (pos + 1) + 0.2 * self._overlap(q, c)
                             if best is None or score > best[0]:
                                 best = (score, pos, s, c)
             if best is not None:
                 break
         if best is None:
+            if unit is None and re.search(r"多少|多大|几[个项条成]", question):
+                unit = "count"  # 满意度要达到多少: a number the passages do not state
             if unit in self.STATED_AS:
                 subject = "、".join(leaf(p.chunk) for p in named) if named else "这一事项"
                 return Draft(f"{subject}的{self.STATED_AS[unit]}", passages, Intent.NOT_STATED)
@@ -967,6 +972,9 @@ class Composer:
             body = "。".join([_end(self._lead(chunk, parts[0], clauses(parts[0])[0]))] + [_end(p) for p in parts[1:]])
             pos = passages.index(named[0]) + 1
             return Draft(f"{_end(body)}[{pos}]。", passages, Intent.GENERAL)
+        ordinal = self._ordinal(question, passages)
+        if ordinal is not None:
+            return ordinal
         best = self.best_sentences(question, passages, 12, query_vector)
         if not best:
             return None
@@ -981,6 +989,24 @@ class Composer:
                 text += f"{self._lead(passages[pos2].chunk, s2, clauses(s2)[0])}[{pos2 + 1}]。"
         return Draft(text, passages, Intent.GENERAL)
 
+
+    @staticmethod
+    def _ordinal(question: str, passages: Sequence[RetrievedChunk]) -> Draft | None:
+        """“第四条是什么”: the item numbered so in the first numbered list among the passages."""
+        m = re.search(r"第([一二三四五六七八九十]|\d{1,2})(?:条|个|项|点)", question)
+        if m is None:
+            return None
+        n = m.group(1)
+        number = int(n) if n.isdigit() else "一二三四五六七八九十".index(n) + 1
+        for pos, rc in enumerate(passages[:3]):
+            lines = [ln.strip() for ln in rc.chunk.text.split("\n") if re.match(r"\s*\d+[.．、]", ln)]
+            if len(lines) >= 3:
+                name = leaf(rc.chunk) or rc.chunk.section
+                item = next((ln for ln in lines if re.match(rf"{number}[.．、]", ln)), None)
+                if item is None:  # 第九条 of five
+                    return Draft(f"{name}的第{number}条", tuple(passages), Intent.NOT_STATED)
+                return Draft(f"{name}第{number}条：{_end(strip_numbering(item))}[{pos + 1}]。", tuple(passages), Intent.GENERAL)
+        return None
 
     #: how much lower than a short answering sentence the next one of its passage may score
     #: and still follow it (not after an item of a list: 4. 保护优先… is not followed by 5.)
@@ -998,7 +1024,8 @@ class Composer:
         nxt = next((b for b in best[1:] if b[1] == pos and b[2] == following), None)
         if nxt is not None and s.endswith("。") and nxt[0] >= score - self.CONTINUATION_GAP:
             return nxt
-        return next((b for b in best[1:] if b[2] != s), None)
+        # from its own passage only its continuation: not the item above a list item (4. … then 3. …)
+        return next((b for b in best[1:] if b[1] != pos), None)
 
 
 def _number(figure: str) -> str:

@@ -279,6 +279,31 @@ def test_the_whole_plans_money_is_the_sum_of_its_fields(plan_assistant: Assistan
     assert "2.64+12.74+6.37=21.75亿元" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    "history,question,needle",
+    [
+        ([], "规划原则第二条是啥？", "规划原则第2条：实事求是，因地制宜的原则"),
+        (["规划原则有哪些？"], "第四条是什么？", "规划原则第4条：保护优先，防治结合原则"),
+    ],
+)
+def test_an_ordinal_picks_that_item_of_the_list(plan_assistant: Assistant, history, question, needle):
+    answer = check(plan_assistant.ask(question, history=history))
+    assert answer.text.startswith(needle) and "3." not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question,missing",
+    [
+        ("第九条原则是什么？", "规划原则的第9条"),  # there are five
+        ("群众满意度要达到多少？", "具体数量"),  # “5. 政府主导…” numbers a list item, it answers no 多少
+        ("规划里有什么体育设施？", "体育设施"),  # a compound counts by its head: 设施 is no plan word
+    ],
+)
+def test_what_the_plan_does_not_number_is_not_covered(plan_assistant: Assistant, question, missing):
+    answer = check(plan_assistant.ask(question))
+    assert answer.refused and answer.refusal_kind == "not_covered" and missing in answer.text, answer.text
+
+
 def test_concrete_nouns_are_dictionary_nouns_and_names(plan_assistant: Assistant):
     from assistant.answering import concrete_nouns
 
