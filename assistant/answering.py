@@ -224,11 +224,11 @@ def classify(question: str) -> Intent:
         return Intent.FIGURE
     if _DEFINE_Q.search(q):
         return Intent.DEFINITION
-    if re.search(r"最多|最少|最大|最高|the most|the largest", q, re.I):
+    if _MAXIMA.search(q):
         return Intent.AGGREGATE
     if _MEMBER_Q.search(q):
         return Intent.MEMBERSHIP
-    if _AGG_Q.search(q) and (_FIGURE_Q.search(q) or re.search(r"最多|最少|最大|最高|the most", q)) and not re.search(r"一共(?:有|包括)?哪些", q):
+    if _AGG_Q.search(q) and _FIGURE_Q.search(q) and not re.search(r"一共(?:有|包括)?哪些", q):
         return Intent.AGGREGATE
     if _YESNO_Q.search(q) and not _LIST_Q.search(q) and not re.search(r"多少|几", q):
         return Intent.YESNO
@@ -749,9 +749,7 @@ class Composer:
         names = list(dict.fromkeys(strip_numbering(c.section_path[1]) for c in kids))
         if len(names) < 2:
             return None
-        extra = tuple(RetrievedChunk(c, 0.0, 0) for c in kids if c.id not in {p.id for p in passages})
-        allp = passages + extra
-        pos = {p.id: i + 1 for i, p in enumerate(allp)}
+        allp, pos = _with_chunks(passages, kids)
         first_of: dict[str, Chunk] = {}
         for c in kids:
             first_of.setdefault(strip_numbering(c.section_path[1]), c)
@@ -866,9 +864,7 @@ class Composer:
         group = named if len(named) >= 2 else siblings
         if unit == "projects" and re.search(r"(?:有|明确|列出|列了|写了)(?:的)?投资额|有投资的", question):
             group = [c for c in group if UNITS["money"][1].search(c.text)]
-        extra = tuple(RetrievedChunk(c, 0.0, 0) for c in group if c.id not in {p.id for p in passages})
-        allp = passages + extra
-        pos = {p.id: i + 1 for i, p in enumerate(allp)}
+        allp, pos = _with_chunks(passages, group)
         found: list[tuple[Chunk, str]] = []
         missing: list[str] = []
         for c in group:
@@ -879,20 +875,19 @@ class Composer:
                 missing.append(leaf(c))
         if len(found) < 2:
             return None
-        number = _number
         parts, expression, total, marks = _written_sum(found, pos)
         suffix = "亿元" if unit == "money" else "个项目"
         if len(found) == 2 and re.search(r"比.+多|相差|差多少|多出|少多少|差距", question):
-            (a, fa), (b, fb) = sorted(found, key=lambda x: -float(number(x[1])))
-            places = max(_decimals(number(fa)), _decimals(number(fb)))
-            diff = f"{float(number(fa)) - float(number(fb)):.{places}f}"
+            (a, fa), (b, fb) = sorted(found, key=lambda x: -float(_number(x[1])))
+            places = max(_decimals(_number(fa)), _decimals(_number(fb)))
+            diff = f"{float(_number(fa)) - float(_number(fb)):.{places}f}"
             text = (
                 f"{leaf(a)}{fa}[{pos[a.id]}]，{leaf(b)}{fb}[{pos[b.id]}]，"
-                f"前者多{number(fa)}-{number(fb)}={diff}{suffix}[{pos[a.id]}][{pos[b.id]}]（按原文数字相减）。"
+                f"前者多{_number(fa)}-{_number(fb)}={diff}{suffix}[{pos[a.id]}][{pos[b.id]}]（按原文数字相减）。"
             )
             return Draft(text, allp, Intent.AGGREGATE)
         if re.search(r"最多|最大|最高|the most|the largest", question, re.I):
-            c, fig = max(found, key=lambda x: float(number(x[1])))
+            c, fig = max(found, key=lambda x: float(_number(x[1])))
             text = f"{leaf(c)}最多，为{fig}[{pos[c.id]}]。各领域分别为：{parts}。"
         else:
             text = f"《规划》分别列出：{parts}；合计{expression}={total}{suffix}{marks}（按原文数字相加）。"
@@ -918,16 +913,15 @@ class Composer:
             return None
         rc = named[0]
         pos = passages.index(rc) + 1
-        number = _number
         spent = money.search(rc.chunk.text)
         if spent is None:
             return None
-        a = number(spent.group(0))
+        a = _number(spent.group(0))
         if _AVERAGE.search(question):
             count = projects.search(rc.chunk.text)
             if count is None:
                 return None
-            b = number(count.group(0))
+            b = _number(count.group(0))
             value = _rounded(Decimal(a) / Decimal(b), 2)
             return Draft(
                 f"{leaf(rc.chunk)}共投资{spent.group(0)}，涉及{count.group(0)}，平均每个项目约{a}÷{b}≈{value}亿元[{pos}]"
@@ -939,9 +933,7 @@ class Composer:
         siblings = [c for c in self.vocab.children[strip_numbering(rc.chunk.section_path[0])] if money.search(c.text)]
         if len(siblings) < 2 or rc.chunk.id not in {c.id for c in siblings}:
             return None
-        extra = tuple(RetrievedChunk(c, 0.0, 0) for c in siblings if c.id not in {p.chunk.id for p in passages})
-        allp = passages + extra
-        at = {p.chunk.id: i + 1 for i, p in enumerate(allp)}
+        allp, at = _with_chunks(passages, siblings)
         found = [(c, money.search(c.text).group(0)) for c in siblings]  # type: ignore[union-attr]
         parts, expression, total, marks = _written_sum(found, at)
         share = _rounded(Decimal(a) / Decimal(total) * 100, 1)
@@ -1026,6 +1018,16 @@ class Composer:
             return nxt
         # from its own passage only its continuation: not the item above a list item (4. … then 3. …)
         return next((b for b in best[1:] if b[1] != pos), None)
+
+
+def _with_chunks(
+    passages: tuple[RetrievedChunk, ...], chunks: Sequence[Chunk],
+) -> tuple[tuple[RetrievedChunk, ...], dict[str, int]]:
+    """The passages followed by those of ``chunks`` that were not retrieved, and each
+    passage's marker number by chunk id (an answer over every part of a heading cites all)."""
+    have = {p.id for p in passages}
+    allp = passages + tuple(RetrievedChunk(c, 0.0, 0) for c in chunks if c.id not in have)
+    return allp, {p.id: i + 1 for i, p in enumerate(allp)}
 
 
 def _number(figure: str) -> str:
