@@ -152,12 +152,11 @@ class Vocabulary:
         text = "\n".join(f"{c.section}\n{c.text}" for c in index.chunks)
         sections = tuple(dict.fromkeys(c.section_path for c in index.chunks))
         children: dict[str, list[Chunk]] = {}
+        years: dict[str, list[str]] = {}
         for c in index.chunks:
             if len(c.section_path) >= 2:
                 children.setdefault(strip_numbering(c.section_path[0]), []).append(c)
-        years: dict[str, list[str]] = {}
-        for c in index.chunks:  # not in the plan's own name (2024—2035年)
-            for year in dict.fromkeys(YEAR.findall(untitled(c, c.text))):
+            for year in dict.fromkeys(YEAR.findall(untitled(c, c.text))):  # not in the plan's name (2024—2035年)
                 years.setdefault(year, []).append(c.id)
         return cls(
             text=text, sections=sections, glossary=tuple(glossary), synonyms=synonyms,
@@ -440,7 +439,8 @@ def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds
     tagged = [(w, f) for w, f in every if len(w) >= 2]
     nouns = [w for w, f in tagged if f.startswith(_NOUN_FLAGS)]
     missing = missing_nouns(question, concrete_nouns(tagged, posseg), vocab)
-    missing = tuple(w for w in missing if w not in modifiers(every, vocab))
+    qualifiers = modifiers(every, vocab) if missing else set()
+    missing = tuple(w for w in missing if w not in qualifiers)
     # the city's name is no plan word: 临江明天下雨吗 is about the city, not about its plan;
     # it also lifts the similarity to every passage, so it asks for a closer one
     bare = _CITY.sub(" ", question)
@@ -593,12 +593,13 @@ class Composer:
         who = bool(_WHO.search(question))
         scored = []
         for pos, rc in enumerate(passages[: self.TOP]):
-            prior = 0.35 / (pos + 1)
+            prior = 0.35 / (pos + 1) + self._overlap(q, untitled(rc.chunk, leaf(rc.chunk))) * 0.3
             for k, s in enumerate(sentences(rc.chunk.text)):
-                score = self._overlap(q, untitled(rc.chunk, s)) + self._overlap(q, untitled(rc.chunk, leaf(rc.chunk))) * 0.3 + prior - k * 0.01
+                own = untitled(rc.chunk, s)
+                score = self._overlap(q, own) + prior - k * 0.01
                 if dense:
                     score += self.DENSE_WEIGHT * (dense.get((rc.chunk.id, s), top - 1.0) - top) / self.DENSE_SCALE
-                if who and _AGENT.search(untitled(rc.chunk, s)):
+                if who and _AGENT.search(own):
                     score += self.AGENT_BONUS  # 谁编制的: the sentence that names a body
                 scored.append((score, pos, s))
         scored.sort(key=lambda x: -x[0])
