@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from .chunking import strip_numbering
+from .citations import decimals, rounded
 from .glossary import Term
 from .index import PlanIndex
 from .text import STOPWORDS, cjk_ratio
@@ -880,7 +881,7 @@ class Composer:
         suffix = "亿元" if unit == "money" else "个项目"
         if len(found) == 2 and re.search(r"比.+多|相差|差多少|多出|少多少|差距", question):
             (a, fa), (b, fb) = sorted(found, key=lambda x: -float(_number(x[1])))
-            places = max(_decimals(_number(fa)), _decimals(_number(fb)))
+            places = max(decimals(_number(fa)), decimals(_number(fb)))
             diff = f"{float(_number(fa)) - float(_number(fb)):.{places}f}"
             text = (
                 f"{leaf(a)}{fa}[{pos[a.id]}]，{leaf(b)}{fb}[{pos[b.id]}]，"
@@ -923,7 +924,7 @@ class Composer:
             if count is None:
                 return None
             b = _number(count.group(0))
-            value = _rounded(Decimal(a) / Decimal(b), 2)
+            value = str(rounded(Decimal(a) / Decimal(b), 2))
             return Draft(
                 f"{leaf(rc.chunk)}共投资{spent.group(0)}，涉及{count.group(0)}，平均每个项目约{a}÷{b}≈{value}亿元[{pos}]"
                 "（按原文数字计算；《规划》未列出单个项目的投资额）。",
@@ -937,7 +938,7 @@ class Composer:
         allp, at = _with_chunks(passages, siblings)
         found = [(c, money.search(c.text).group(0)) for c in siblings]  # type: ignore[union-attr]
         parts, expression, total, marks = _written_sum(found, at)
-        share = _rounded(Decimal(a) / Decimal(total) * 100, 1)
+        share = str(rounded(Decimal(a) / Decimal(total) * 100, 1))
         return Draft(
             f"《规划》分别列出：{parts}。合计{expression}={total}亿元，{leaf(rc.chunk)}占{a}÷{total}≈{share}%{marks}"
             "（按原文数字计算）。",
@@ -1043,19 +1044,11 @@ def _written_sum(found: Sequence[tuple[Chunk, str]], at: dict[str, int]) -> tupl
     written-out sum (2.64+12.74+6.37), its result (21.75, at the operands' decimals) and
     the markers of all the figures."""
     values = [_number(fig) for _, fig in found]
-    places = max(_decimals(v) for v in values)
+    places = max(decimals(v) for v in values)
     total = f"{round(sum(float(v) for v in values), places):.{places}f}"
     parts = "、".join(f"{leaf(c)}{fig}[{at[c.id]}]" for c, fig in found)
     marks = "".join(f"[{at[c.id]}]" for c, _ in found)
     return parts, "+".join(values), total, marks
-
-
-def _rounded(value: Decimal, places: int) -> str:
-    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
-def _decimals(number: str) -> int:
-    return len(number.split(".")[1]) if "." in number else 0
 
 
 def quote_fallback(passages: Sequence[RetrievedChunk]) -> Draft:

@@ -51,6 +51,16 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.findall(text) if s.strip()]
 
 
+def decimals(number: str) -> int:
+    """Digits after the point of a written number (12.74 → 2, 14 → 0)."""
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def rounded(value: Decimal, places: int) -> Decimal:
+    """``value`` rounded half up to ``places`` decimals, as a reader rounds (0.585 → 0.59)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def _sums_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
     """Figures produced by a correct explicit sum or difference of verified operands."""
     produced: set[str] = set()
@@ -60,9 +70,9 @@ def _sums_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
         if not all(op in verified for op in operands):
             return produced, False
         signs = ["+"] + re.findall(r"[+\-]", expr)
-        decimals = max((len(op.split(".")[1]) if "." in op else 0) for op in operands)
-        total = round(sum(float(op) * (1 if sign == "+" else -1) for sign, op in zip(signs, operands)), decimals)
-        if f"{total:.{decimals}f}" != m.group(2):
+        places = max(decimals(op) for op in operands)
+        total = round(sum(float(op) * (1 if sign == "+" else -1) for sign, op in zip(signs, operands)), places)
+        if f"{total:.{places}f}" != m.group(2):
             return produced, False
         produced.add(m.group(2))
     return produced, True
@@ -76,9 +86,8 @@ def _quotients_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
         a, b, result, percent = m.groups()
         if a not in verified or b not in verified or float(b) == 0:
             return produced, False
-        places = len(result.split(".")[1]) if "." in result else 0
         value = Decimal(a) / Decimal(b) * (100 if percent else 1)
-        if value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) != Decimal(result):
+        if rounded(value, decimals(result)) != Decimal(result):
             return produced, False
         produced.add(result + percent)
     return produced, True
