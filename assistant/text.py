@@ -54,14 +54,12 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-_DECADE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_MID_DECADE = re.compile(r"(?:本世纪|21世纪)?([二三四五]十|20[1-5]0)年代(?:中期|中叶)")
+_MID_DECADE = re.compile(r"(?:本世纪|21世纪)?(?:([二三四五])十|20([1-5])0)年代(?:中期|中叶)")
 
 
 def _mid_decade_year(match: re.Match[str]) -> str:
-    decade = match.group(1)
-    tens = _DECADE_DIGITS[decade[0]] if decade.endswith("十") else int(decade[2])
-    return f"20{tens}5年"
+    spelled, digit = match.groups()
+    return f"20{'一二三四五'.index(spelled) + 1 if spelled else digit}5年"
 
 
 def prepare_query(text: str) -> str:
