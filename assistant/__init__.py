@@ -1,3 +1,3 @@
-"""Linjiang plan assistant: cited answers about 《临江市生态文明建设示范区建设规划（2024—2035年）》."""
+"""Plan assistant: cited answers about the policy documents of a corpus folder (政策文件问答助手)."""
 
 __version__ = "0.1.0"

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .lexicon import words
 from .types import SECTION_SEP, Chunk, Document
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -49,6 +50,44 @@ class _Section:
 def strip_numbering(heading: str) -> str:
     """A heading without its numbering: 六、重点工程 → 重点工程, 2. 近期目标 → 近期目标."""
     return _NUMBERING.sub("", heading).strip()
+
+
+def short_forms(names: Iterable[str]) -> dict[str, str]:
+    """Short forms of sibling headings that end alike: the ending two or more of them share is
+    the kind of thing they are (…领域, …目标), the rest names each one (生态经济领域 → 生态经济,
+    远期目标 → 远期). A rest that is a frame word (总体, 具体) names nothing and is left out.
+    Returns short form → heading."""
+    frames = words("abstract_nouns") | words("generic_words")
+    names = [n for n in dict.fromkeys(names) if len(n) >= 4]
+    out: dict[str, str] = {}
+    for name in names:
+        for cut in (2, 3):
+            ending, rest = name[-cut:], name[:-cut]
+            if len(rest) >= 2 and sum(1 for other in names if other.endswith(ending)) >= 2:
+                if rest not in frames:
+                    out.setdefault(rest, name)
+                break
+    return out
+
+
+def heading_forms(paths: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Each heading (without numbering) → the ways a question may name it: itself and its
+    short form among its siblings (:func:`short_forms`)."""
+    siblings: dict[tuple[str, ...], list[str]] = {}
+    for path in dict.fromkeys(paths):
+        for depth, heading in enumerate(path):
+            kids = siblings.setdefault(path[:depth], [])
+            name = strip_numbering(heading)
+            if name not in kids:
+                kids.append(name)
+    forms: dict[str, tuple[str, ...]] = {}
+    for kids in siblings.values():
+        shorts: dict[str, list[str]] = {}
+        for short, name in short_forms(kids).items():
+            shorts.setdefault(name, []).append(short)
+        for name in kids:
+            forms.setdefault(name, (name, *shorts.get(name, ())))
+    return forms
 
 
 def chunk_documents(documents: Iterable[Document], config: ChunkingConfig) -> list[Chunk]:

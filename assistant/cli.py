@@ -56,7 +56,7 @@ def _questions(question: str) -> Iterator[str]:
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
 def main(verbose: bool) -> None:
-    """Linjiang plan assistant (临江市生态文明建设示范区建设规划 问答助手)."""
+    """Plan assistant: cited answers from the documents in the corpus folder (政策文件问答助手)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 

@@ -52,6 +52,7 @@ def corpus_files(folder: Path) -> list[Path]:
         if p.is_file()
         and p.suffix.lower() in SUFFIXES
         and not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts)
+        and p.stem.lower() != "readme"  # the folder's documentation, not a document
     )
 
 

@@ -20,13 +20,13 @@ from .embeddings import Embedder, SentenceVectors
 from .glossary import Term, load_glossary
 from .index import BuildReport, PlanIndex, build_index, open_index
 from .answering import (
-    ASK_SOMETHING,
-    NOTICE,
-    TOO_LONG,
+    FIRST,
+    HANDLERS,
     Composer,
     Decision,
     Draft,
     Intent,
+    SentenceScorer,
     Thresholds,
     Vocabulary,
     classify,
@@ -37,6 +37,8 @@ from .answering import (
     rewrite_followup,
     strip_injection,
 )
+from .identity import Identity, load_identity
+from .wording import Wording
 from .citations import MARKER, figures, renumber, verify
 from .errors import LLMError
 from .retrieval import RetrievalResult, Retriever
@@ -50,8 +52,6 @@ def strip_tags(text: str) -> str:
     """Answers carry no markup, whatever the input, the documents or the LLM contained."""
     return _TAG.sub("", text).replace("<", "＜").replace(">", "＞")
 
-
-LLM_FALLBACK_NOTICE = "（智能生成服务暂不可用或其回答未通过核验，以下为原文摘录式回答。）"
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,15 @@ class Assistant:
         return load_glossary(self.settings.corpus_path)
 
     @cached_property
+    def identity(self) -> Identity:
+        """Who the assistant is: ``corpus/assistant.yaml`` over the documents' front matter."""
+        return load_identity(self.settings.corpus_path, load_corpus(self.settings.corpus_path).documents)
+
+    @cached_property
+    def wording(self) -> Wording:
+        return Wording(self.identity)
+
+    @cached_property
     def synonyms(self) -> dict[str, tuple[str, ...]]:
         return load_synonyms(self.settings.corpus_path)
 
@@ -104,7 +113,7 @@ class Assistant:
         with self._lock:
             self._index = None
             self._retriever = None
-            for name in ("glossary", "synonyms", "vocabulary", "composer"):
+            for name in ("glossary", "synonyms", "vocabulary", "composer", "identity", "wording"):
                 self.__dict__.pop(name, None)
         return report
 
@@ -113,17 +122,19 @@ class Assistant:
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary.from_index(self.index, self.glossary, self.synonyms)
+        return Vocabulary.from_chunks(self.index.chunks, self.glossary, self.synonyms, self.identity.place_names)
 
     @cached_property
     def composer(self) -> Composer:
-        return Composer(self.vocabulary, self.index.tokenizer, SentenceVectors(self.embedder))
+        scorer = SentenceScorer(self.vocabulary, self.index.tokenizer, SentenceVectors(self.embedder))
+        kind = self.identity.short_name.strip("《》")
+        return Composer(self.vocabulary, scorer, self.wording, HANDLERS, FIRST, short_kind=kind)
 
     @cached_property
     def llm(self):  # type: ignore[no-untyped-def]
         from .llm import LLMAnswerer
 
-        return LLMAnswerer(self.settings)
+        return LLMAnswerer(self.settings, self.identity)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -133,11 +144,11 @@ class Assistant:
     #: 3 s on two cores; the plan has about 100); a larger one embeds them as questions reach them
     WARM_CLAUSES_MAX = 500
 
-    def warm_up(self, question: str, mode: str | None = None) -> None:
+    def warm_up(self, question: str | None = None, mode: str | None = None) -> None:
         """Load the model, the index and the tokenizer by answering ``question``, and embed
         the clauses that answers are chosen from when there are at most WARM_CLAUSES_MAX."""
-        self.ask(question, mode=mode)
-        self.composer.warm(self.index.chunks, limit=self.WARM_CLAUSES_MAX)
+        self.ask(question or self.identity.warm_up or self.identity.short_name, mode=mode)
+        self.composer.scorer.warm(self.index.chunks, limit=self.WARM_CLAUSES_MAX)
 
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
         """Answer one question; ``history`` holds the earlier questions of the conversation."""
@@ -166,20 +177,20 @@ class Assistant:
             timings["total"] = (time.perf_counter() - started) * 1000
             return Answer(
                 question=question, text=strip_tags(text), citations=citations, refused=kind is not None,
-                refusal_kind=kind, notice=NOTICE, mode=how, retrieved=tuple(retrieved), timings_ms=dict(timings),
+                refusal_kind=kind, notice=self.wording("notice"), mode=how, retrieved=tuple(retrieved), timings_ms=dict(timings),
             )
 
         def refuse(decision: Decision, retrieved: Sequence[RetrievedChunk] = (), how: str = "extractive") -> list[str | Answer]:
             nearest = retrieved[0].chunk if retrieved and decision.kind == "not_covered" else None
-            answer = finish(refusal_text(decision, nearest), kind=decision.kind or "not_covered", retrieved=retrieved, how=how)
+            answer = finish(refusal_text(decision, nearest, self.wording), kind=decision.kind or "not_covered", retrieved=retrieved, how=how)
             return [answer.text, answer]
 
         if is_punctuation_only(cleaned):
-            answer = finish(ASK_SOMETHING, kind="empty")
+            answer = finish(self.wording("ask_something"), kind="empty")
             yield from (answer.text, answer)
             return
         if len(cleaned) > self.settings.max_question_chars:
-            answer = finish(TOO_LONG.format(limit=self.settings.max_question_chars), kind="too_long")
+            answer = finish(self.wording("too_long", limit=self.settings.max_question_chars), kind="too_long")
             yield from (answer.text, answer)
             return
         query, _ = strip_injection(cleaned)
@@ -226,7 +237,7 @@ class Assistant:
             return
         answer = finish("", draft, retrieved=result.chunks, how=how)
         if how == "extractive-fallback":
-            answer = replace(answer, text=LLM_FALLBACK_NOTICE + answer.text)
+            answer = replace(answer, text=self.wording("llm_fallback") + answer.text)
         for sentence in re.findall(r"[^。！？]+[。！？]?", answer.text):
             yield sentence
         yield answer
@@ -242,13 +253,13 @@ class Assistant:
 
     def _extractive(self, query: str, passages: Sequence[RetrievedChunk], query_vector: Sequence[float] | None = None) -> Draft:
         intent = classify(query)
-        draft = self.composer.compose(query, passages, intent, query_vector) or quote_fallback(passages)
+        draft = self.composer.compose(query, passages, intent, query_vector) or quote_fallback(passages, self.wording)
         if draft.intent is Intent.NOT_STATED:
             return draft
         check = verify(draft.text, _numbered(draft.passages))
         if not check.ok:
             log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
-            draft = quote_fallback(passages)
+            draft = quote_fallback(passages, self.wording)
         return self._with_notes(draft)
 
     def _with_notes(self, draft: Draft) -> Draft:
@@ -258,8 +269,8 @@ class Assistant:
         body = MARKER.sub("", draft.text)
         for term in self.glossary:
             if any(name in body for name in term.names) and not figures(term.explanation):
-                basis = "据《规划》原文" if term.basis == "corpus" else "公共常识"
-                note = f"\n注：“{term.term}”——{term.explanation.rstrip('。')}（{basis}）。"
+                basis = self.wording("glossary_corpus" if term.basis == "corpus" else "glossary_public")
+                note = self.wording("glossary_note", term=term.term, explanation=term.explanation.rstrip("。"), basis=basis)
                 return Draft(draft.text + note, draft.passages, draft.intent)
         return draft
 

@@ -10,8 +10,9 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from .chunking import strip_numbering
+from .chunking import heading_forms, strip_numbering
 from .config import Settings
 from .embeddings import Embedder
 from .glossary import Term
@@ -23,18 +24,15 @@ RRF_K = 60
 SECTION_BONUS = 1.0
 
 
-def section_names(chunk: Chunk) -> tuple[str, ...]:
-    """How a question may name the chunk's own (deepest) section: 生态经济领域 / 生态经济,
-    远期目标 / 远期. Top-level sections are not used, being too broad to single out a chunk."""
+def section_names(chunk: Chunk, forms: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """How a question may name the chunk's own (deepest) section: its heading and the short
+    form among its siblings (``forms``, from :func:`~assistant.chunking.heading_forms`):
+    生态经济领域 / 生态经济, 远期目标 / 远期. Top-level sections are not used, being too broad
+    to single out a chunk."""
     if len(chunk.section_path) < 2:
         return ()
     name = strip_numbering(chunk.section_path[-1])
-    names = [name]
-    if name.endswith("领域") and len(name) >= 4:
-        names.append(name[:-2])  # 生态经济领域 → 生态经济
-    if re.fullmatch(r"[\u4e00-\u9fff]期目标", name):
-        names.append(name[:2])  # 远期目标 → 远期 (but 总体目标 is not “总体”)
-    return tuple(n for n in names if len(n) >= 2)
+    return tuple(n for n in forms.get(name, (name,)) if len(n) >= 2)
 
 
 @dataclass(frozen=True)
@@ -101,10 +99,15 @@ class Retriever:
             query_vector=tuple(vector) if vector is not None else None,
         )
 
+    @cached_property
+    def forms(self) -> dict[str, tuple[str, ...]]:
+        """How questions may name each heading of the index (computed once)."""
+        return heading_forms(c.section_path for c in self.index.chunks)
+
     def section_first(self, query: str, ranked: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
         """Chunks of a section the question names (生态经济领域, 远期目标 …) go first, keeping
         their order; their score carries a bonus of :data:`SECTION_BONUS`."""
-        named = [(c, s + SECTION_BONUS) for c, s in ranked if any(n in query for n in section_names(c))]
+        named = [(c, s + SECTION_BONUS) for c, s in ranked if any(n in query for n in section_names(c, self.forms))]
         if not named:
             return ranked
         ids = {c.id for c, _ in named}

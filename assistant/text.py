@@ -15,19 +15,16 @@ import weakref
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .lexicon import words
+
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 _WS = re.compile(r"\s+")
 
 log = logging.getLogger(__name__)
 
-#: Function words and question words that carry no topic for keyword search.
-STOPWORDS = frozenset(
-    """的 了 和 与 及 是 在 有 为 对 等 将 把 被 就 都 也 还 又 并 而 或 之 其 这 那 这个 那个 个 些
-    吗 呢 吧 啊 呀 哦 嘛 么 请问 请 问 一下 我 你 他 她 它 我们 你们 他们 大家 咱们
-    什么 多少 哪些 哪个 哪 几 几个 怎么 怎样 如何 为什么 是否 是不是 有没有 能 能不能 可以 会 要
-    说 讲 里 中 上 下 里面 方面 情况 知道 告诉 一共 总共 主要 具体""".split()
-)
+#: Function words and question words that carry no topic for keyword search (data/lexicon/stopwords.txt).
+STOPWORDS = words("stopwords")
 
 
 def clean_question(text: str) -> str:

@@ -90,7 +90,7 @@ def test_mismatched_settings_or_corpus_are_clear_errors(tmp_path: Path, embedder
         open_index(make_settings(tmp_path, corpus_dir=corpus, chunk_size=250), embedder)
     with pytest.raises(IndexMismatchError, match="embedding model"):
         open_index(make_settings(tmp_path, corpus_dir=corpus, chunk_size=200, query_prompt="Q: "), embedder)
-    plan = next(corpus.glob("*.md"))
+    plan = next(p for p in corpus.glob("*.md") if p.stem.lower() != "readme")
     plan.write_text(plan.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="corpus"):
         open_index(settings, embedder)

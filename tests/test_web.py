@@ -19,7 +19,6 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from assistant.answering import NOTICE
 from assistant.feedback import (
     HELPFUL,
     NOT_HELPFUL,
@@ -34,6 +33,7 @@ from assistant.web.gate import BUSY, BusyGate
 from assistant.web.render import answer_html, user_html
 from tests.browser.live import ROOT, LiveServer, shared_server, stop_shared
 
+NOTICE = "本回答由系统根据《规划》政策解读自动生成，仅供参考，以官方发布文件为准。"
 Q = "生态安全领域投资多少？"
 XSS = "<img src=x onerror=alert(1)>"
 

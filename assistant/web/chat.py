@@ -17,7 +17,6 @@ from typing import Any
 
 import gradio as gr
 
-from ..answering import HOTLINE, ISSUER, NOTICE, TOO_LONG
 from ..errors import AssistantError
 from ..feedback import HELPFUL, NOT_HELPFUL, REASONS, FeedbackEntry, FeedbackStore
 from ..pipeline import Assistant
@@ -27,16 +26,6 @@ from .render import answer_html, esc, pending_html, user_html
 
 log = logging.getLogger(__name__)
 
-PLAN = "《临江市生态文明建设示范区建设规划（2024—2035年）》"
-TITLE = "临江市生态文明建设示范区建设规划（2024—2035年）政策问答"
-EXAMPLES = (
-    "生态安全领域投资多少？",
-    "重点工程一共有多少个项目？",
-    "示范区建设指标有几项？",
-    "有哪些保障措施？",
-    "规划到哪一年？",
-)
-FAILED = "抱歉，系统暂时出了点问题，没能回答。请稍后再试，或拨打" + HOTLINE + "咨询。"
 FEEDBACK_ASK = "这条回答对您有帮助吗？"
 FEEDBACK_ASK_SHORT = "回答有帮助吗？"
 FEEDBACK_THANKS = "谢谢您的反馈！"
@@ -46,23 +35,27 @@ Turn = dict[str, Any]
 Messages = list[dict[str, str]]
 
 
-def intro_html() -> str:
+def intro_html(assistant: Assistant) -> str:
+    identity, say = assistant.identity, assistant.wording
+    scope = f"比如{esc(identity.scope)}" if identity.scope else ""
     return (
-        f'<p class="intro">您好！我是{esc(PLAN)}政策问答助手。您可以问我这份《规划》里的内容，'
-        "比如规划目标、建设指标、重点工程和投资、保障措施等。每个回答都注明出自《规划》政策解读的哪一部分，"
-        f"点开就能看到原文。与《规划》无关的事项，请拨打{esc(HOTLINE)}。</p>"
-        f'<p class="notice" role="note">{esc(NOTICE)}</p>'
+        f'<p class="intro">您好！我是{esc(identity.name)}。您可以问我{esc(identity.short_name)}里的内容{scope}。'
+        f"每个回答都注明出自{esc(identity.source_name)}的哪一部分，"
+        f"点开就能看到原文。与{esc(identity.short_name)}无关的事项，请拨打{esc(identity.referral)}。</p>"
+        f'<p class="notice" role="note">{esc(say("notice"))}</p>'
     )
 
 
-def privacy_html(retention_days: int) -> str:
+def privacy_html(retention_days: int, assistant: Assistant) -> str:
+    identity = assistant.identity
+    contact = f"请联系{esc(identity.issuer)}，或拨打{esc(identity.referral)}" if identity.issuer else f"请拨打{esc(identity.referral)}"
     return (
         '<div class="privacy">'
         "<p>使用本服务不需要登录。我们<strong>不记录</strong>您的IP地址、设备信息或其他能识别您身份的信息；"
         "对话内容不会保存，只显示在您打开的页面里，关闭页面或点“新对话”后即清除。</p>"
         "<p>只有当您点“有帮助”或“没帮助”时，系统才<strong>匿名</strong>保存这条问题（其中的身份证号、手机号会被自动隐去）、"
         f"回答和您的评价，用于改进服务，<strong>保存{int(retention_days)}天</strong>后自动删除。</p>"
-        f"<p>如有疑问或希望删除，请联系{esc(ISSUER)}，或拨打{esc(HOTLINE)}。</p>"
+        f"<p>如有疑问或希望删除，{contact}。</p>"
         "</div>"
     )
 
@@ -113,7 +106,7 @@ class ChatService:
             yield "", self.messages(turns), turns
             return
         if len(question) > self.limit:  # refused here, before any work
-            turns.append(self._turn(question, text=TOO_LONG.format(limit=self.limit), kind="too_long"))
+            turns.append(self._turn(question, text=self.assistant.wording("too_long", limit=self.limit), kind="too_long"))
             yield "", self.messages(turns), turns
             return
         shown = self.messages(turns) + [{"role": "user", "content": user_html(question, self.limit)}]
@@ -139,10 +132,10 @@ class ChatService:
                 turns.append(self._turn(question, text=f"抱歉，暂时无法回答：{err}", kind="error"))
             except Exception:  # the visitor gets a sentence, the log the traceback
                 log.exception("chat failed")
-                turns.append(self._turn(question, text=FAILED, kind="error"))
+                turns.append(self._turn(question, text=self.assistant.wording("failed"), kind="error"))
             else:
                 if answer is None:  # ask_stream always ends with the Answer; be safe anyway
-                    turns.append(self._turn(question, text=FAILED, kind="error"))
+                    turns.append(self._turn(question, text=self.assistant.wording("failed"), kind="error"))
                 else:
                     # Only the final Answer is authoritative: it replaces the streamed text.
                     turns.append(self._turn(question, answer, in_history=answer.refusal_kind not in ("too_long", "empty")))
@@ -189,14 +182,17 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
     channel = "embed" if compact else "web"
     limit = service.limit
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    assistant = service.assistant
+    identity = assistant.identity
+    title, examples = identity.title, identity.examples
+    with gr.Blocks(title=title, analytics_enabled=False) as demo:
         turns = gr.State([])
         target = gr.State(None)  # id of the answer the feedback panel is about
 
         if compact:  # the widget's panel shows the title; screen readers still get a heading
-            gr.HTML(f'<h1 class="visually-hidden">{esc(TITLE)}</h1>', elem_id="top", padding=False)
+            gr.HTML(f'<h1 class="visually-hidden">{esc(title)}</h1>', elem_id="top", padding=False)
         else:
-            gr.HTML(f'<h1 class="page-title">{esc(TITLE)}</h1>{intro_html()}', elem_id="top")
+            gr.HTML(f'<h1 class="page-title">{esc(title)}</h1>{intro_html(assistant)}', elem_id="top")
 
         def feedback_panel():  # type: ignore[no-untyped-def]
             with gr.Group(visible=False, elem_id="feedback") as panel:
@@ -214,7 +210,7 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
                 gr.HTML('<p class="examples-head">可以这样问（点一下就提问）：</p>')
                 with gr.Row(elem_id="example-row"):
                     example_buttons = [
-                        gr.Button(q, size="md", elem_classes=["example-q"], min_width=100, scale=0) for q in EXAMPLES
+                        gr.Button(q, size="md", elem_classes=["example-q"], min_width=100, scale=0) for q in examples
                     ]
 
             chatbot = gr.Chatbot(
@@ -233,7 +229,7 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
                 buttons=[],
                 layout="panel" if compact else "bubble",
                 autoscroll=True,
-                placeholder=("您好！请问关于《规划》的问题，回答都注明原文出处。" if compact
+                placeholder=(f"您好！请问关于{identity.short_name}的问题，回答都注明原文出处。" if compact
                              else "请在下方输入问题，或点上面的示例问题。"),
             )
             if compact:
@@ -243,7 +239,7 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
                     label="请输入您的问题",
                     show_label=not compact,
                     container=not compact,
-                    placeholder="例如：生态安全领域投资多少？" if not compact else "请输入您的问题",
+                    placeholder=f"例如：{examples[0]}" if examples and not compact else "请输入您的问题",
                     lines=1,
                     max_lines=4,
                     max_length=limit,
@@ -260,7 +256,7 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
             panel, prompt, yes, no, reason = feedback_panel()
 
         with gr.Accordion("隐私说明：我们保存什么、保存多久、找谁咨询", open=False, elem_id="privacy"):
-            gr.HTML((f'<p class="notice" role="note">{esc(NOTICE)}</p>' if compact else "") + privacy_html(retention_days))
+            gr.HTML((f'<p class="notice" role="note">{esc(assistant.wording("notice"))}</p>' if compact else "") + privacy_html(retention_days, assistant))
 
         # ---------------------------------------------------------------- events
         ask_html = f'<p class="feedback-ask">{FEEDBACK_ASK_SHORT if compact else FEEDBACK_ASK}</p>'
@@ -293,7 +289,7 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
         gr.on(triggers=[question.submit, send.click], api_name="chat", **chat_args).then(
             after_answer, turns, feedback_outputs + [examples_box], api_visibility="private", queue=False
         )
-        for button, text in zip(example_buttons, EXAMPLES):
+        for button, text in zip(example_buttons, examples):
             button.click(lambda text=text: text, None, question, api_visibility="private", queue=False).then(
                 api_visibility="private", **chat_args
             ).then(after_answer, turns, feedback_outputs + [examples_box], api_visibility="private", queue=False)

@@ -7,7 +7,9 @@ settings, body-size and question-length limits, a busy gate instead of crashes.
 
 from __future__ import annotations
 
+import html
 import logging
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +17,21 @@ import gradio as gr
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..answering import TOO_LONG
 from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..pipeline import Assistant
-from .chat import TITLE, ChatService, build_chat
+from .chat import ChatService, build_chat
 from .gate import BUSY, BusyGate
 from .settings import WebSettings
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-WARM_UP_QUESTION = "生态安全领域投资多少？"
-BAD_REQUEST = '请求格式不对：请发送 JSON，例如 {"question": "生态安全领域投资多少？", "history": []}。'
+BAD_REQUEST = '请求格式不对：请发送 JSON，例如 {{"question": "{example}", "history": []}}。'
 BODY_TOO_LARGE = "请求内容太大了，请精简后再试。"
 HISTORY_MAX = 20
 
@@ -119,9 +119,11 @@ def create_app(assistant: Assistant, web: WebSettings | None = None, *, warm_up:
     service = ChatService(assistant, gate, feedback)
 
     if warm_up:  # load the model, the index and the tokenizer now, not on the first visitor's question
-        assistant.warm_up(WARM_UP_QUESTION)
+        assistant.warm_up()
 
-    app = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
+    identity = assistant.identity
+    example = identity.examples[0] if identity.examples else identity.warm_up
+    app = FastAPI(title=identity.title, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.assistant = assistant
     app.state.gate = gate
     app.state.feedback = feedback
@@ -138,7 +140,7 @@ def create_app(assistant: Assistant, web: WebSettings | None = None, *, warm_up:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": BAD_REQUEST, "errors": jsonable_errors(exc)}, status_code=422)
+        return JSONResponse({"detail": BAD_REQUEST.format(example=example), "errors": jsonable_errors(exc)}, status_code=422)
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
@@ -161,7 +163,7 @@ def create_app(assistant: Assistant, web: WebSettings | None = None, *, warm_up:
     @app.post("/api/ask")
     def api_ask(body: AskRequest) -> Response:
         limit = settings.max_question_chars
-        too_long = TOO_LONG.format(limit=limit)
+        too_long = assistant.wording("too_long", limit=limit)
         if len(body.question.strip()) > limit:
             return JSONResponse({"detail": too_long, "max_question_chars": limit}, status_code=413)
         if any(len(h.strip()) > limit for h in body.history):
@@ -189,9 +191,13 @@ def create_app(assistant: Assistant, web: WebSettings | None = None, *, warm_up:
         query = request.url.query
         return RedirectResponse("embed/" + (f"?{query}" if query else ""), status_code=307)
 
+    @cache
+    def demo_html() -> str:  # on the first visit: the index may not be open yet
+        return render_demo((STATIC / "demo.html").read_text(encoding="utf-8"), assistant)
+
     @app.get("/demo")
-    def demo_page() -> FileResponse:
-        return FileResponse(STATIC / "demo.html", media_type="text/html; charset=utf-8")
+    def demo_page() -> HTMLResponse:
+        return HTMLResponse(demo_html())
 
     common: dict[str, Any] = {
         "theme": _theme(),
@@ -221,3 +227,19 @@ def create_app(assistant: Assistant, web: WebSettings | None = None, *, warm_up:
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+
+
+def render_demo(template: str, assistant: Assistant) -> str:
+    """The demo page filled with the deployment's identity and the opening of its first
+    document (escaped)."""
+    identity = assistant.identity
+    first = next((c.text for c in assistant.index.chunks if c.text.strip()), "")
+    summary = first if len(first) <= 200 else first[:200] + "……"
+    values = {
+        "title": identity.title, "organisation": identity.organisation or identity.issuer, "issuer": identity.issuer,
+        "short": identity.short_name, "example": identity.examples[0] if identity.examples else identity.warm_up,
+        "summary": summary,
+    }
+    for key, value in values.items():
+        template = template.replace("{{" + key + "}}", html.escape(value))
+    return template

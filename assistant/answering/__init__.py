@@ -1,0 +1,39 @@
+"""Answering without an LLM: understand the question (:mod:`.understanding`), decide
+whether the corpus covers it (:mod:`.coverage`), score sentences (:mod:`.scoring`) and
+compose a short answer with one handler per intent (:mod:`.compose` and the handler
+modules), worded by :mod:`assistant.wording`.
+
+Markers in drafts are ``[k]`` with ``k`` the 1-based position of a passage in the list
+given to the composer; :func:`assistant.citations.renumber` turns them into citations.
+"""
+
+from __future__ import annotations
+
+from .aggregate import aggregate, ratio
+from .compose import Composer, Draft, Handler, quote_fallback
+from .coverage import Decision, Thresholds, decide, refusal_text
+from .figures import figure
+from .general import general, yesno
+from .lists import definition, list_answer, membership
+from .scoring import SentenceScorer
+from .understanding import Intent, classify, rewrite_followup, strip_injection
+from .vocabulary import Vocabulary, load_synonyms, untitled
+
+#: intent → the handler that answers it (Composer's dispatch table)
+HANDLERS: dict[Intent, Handler] = {
+    Intent.FIGURE: figure,
+    Intent.LIST: list_answer,
+    Intent.MEMBERSHIP: membership,
+    Intent.DEFINITION: definition,
+    Intent.YESNO: yesno,
+    Intent.AGGREGATE: aggregate,
+    Intent.GENERAL: general,
+}
+#: handlers tried before the intent's: an average or a share of one named section
+FIRST: tuple[Handler, ...] = (ratio,)
+
+__all__ = [
+    "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
+    "classify", "decide", "load_synonyms", "quote_fallback", "refusal_text", "rewrite_followup", "strip_injection",
+    "untitled",
+]

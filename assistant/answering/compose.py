@@ -1,0 +1,157 @@
+"""The extractive composer: one small handler per intent, dispatched from a table. A
+handler builds a :class:`Draft` (text with ``[k]`` markers into its passages) or returns
+None, and the general handler answers then. The wording comes from :mod:`assistant.wording`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..chunking import strip_numbering
+from ..lexicon import pattern
+from ..retrieval import section_names
+from ..types import Chunk, RetrievedChunk
+from ..wording import Wording
+from .scoring import SentenceScorer, clauses, end
+from .understanding import MAXIMA, Intent, unit_of
+from .vocabulary import YEAR, Vocabulary, leaf
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer before citation resolution: text with [k] markers into ``passages``."""
+
+    text: str
+    passages: tuple[RetrievedChunk, ...]
+    intent: Intent = Intent.GENERAL
+
+
+Handler = Callable[["Composer", str, tuple[RetrievedChunk, ...], object], "Draft | None"]
+
+
+class Composer:
+    """Builds an extractive draft for one question from ranked passages."""
+
+    def __init__(
+        self, vocab: Vocabulary, scorer: SentenceScorer, wording: Wording, handlers: Mapping[Intent, Handler],
+        first: Sequence[Handler] = (), short_kind: str = "",
+    ) -> None:
+        if Intent.GENERAL not in handlers:
+            raise ValueError("the handlers need one for Intent.GENERAL, the fallback of every other")
+        self.vocab = vocab
+        #: intent → its handler; ``first`` are tried before it (averages and shares)
+        self.handlers = dict(handlers)
+        self.first = tuple(first)
+        self.scorer = scorer
+        self.say = wording
+        #: the kind of document the corpus is (规划, 方案 …): a money question naming it asks for all of it
+        self.short_kind = short_kind
+        self._stated: dict[tuple[str, str], int] = {}
+
+    def compose(
+        self, question: str, passages: Sequence[RetrievedChunk], intent: Intent, query_vector=None,  # type: ignore[no-untyped-def]
+    ) -> Draft | None:
+        passages = tuple(passages)
+        for first in self.first:
+            draft = first(self, question, passages, query_vector)
+            if draft is not None:
+                return draft
+        named = self.named(question, passages, by_synonym=intent is Intent.GENERAL)
+        if intent is Intent.FIGURE and not named and unit_of(question) == "money" and self.short_kind and self.short_kind in question:
+            intent = Intent.AGGREGATE  # “这个规划要花多少钱”: the whole document, unless its words single out a section
+        if intent is Intent.AGGREGATE and len({leaf(p.chunk) for p in named}) == 1 and not MAXIMA.search(question):
+            intent = Intent.FIGURE  # one section's own figure, nothing to add up
+        if named and intent is not Intent.AGGREGATE:
+            passages = named  # the question names its section: answer from it alone
+        draft = self.handler(intent)(self, question, passages, query_vector)
+        if draft is None and intent is not Intent.GENERAL:
+            draft = self.handlers[Intent.GENERAL](self, question, passages, query_vector)
+        return draft
+
+    def handler(self, intent: Intent) -> Handler:
+        """The handler of an intent; a clear error for one without."""
+        try:
+            return self.handlers[intent]
+        except KeyError:
+            known = ", ".join(i.value for i in self.handlers)
+            raise ValueError(f"no handler for intent {intent.value!r}; known: {known}") from None
+
+    # -- shared by the handlers -------------------------------------------------
+    def named(
+        self, question: str, passages: Sequence[RetrievedChunk], by_synonym: bool = False,
+    ) -> tuple[RetrievedChunk, ...]:
+        """Passages of the sections the question names (or their short forms), and with
+        ``by_synonym`` those a word of it stands for. Only an open question is steered by a
+        synonym: a figure question keeps its own words."""
+        words = self.vocab.section_words(question) if by_synonym else question
+        named = tuple(p for p in passages if any(n in words for n in section_names(p.chunk, self.vocab.forms)))
+        if named or not by_synonym:
+            return named
+        # a year only one passage states names it like its heading
+        ids = {ids[0] for y in YEAR.findall(question) if len(ids := self.vocab.years.get(y, ())) == 1}
+        return tuple(p for p in passages if p.chunk.id in ids and len(p.chunk.section_path) >= 2)
+
+    def lead(self, chunk: Chunk, sentence: str, first: str) -> str:
+        """The sentence with the answering clause moved to the front, with its subject (the
+        section's name when the sentence does not say it)."""
+        parts = clauses(sentence)
+        rest = [p for p in parts if p != first]
+        body = end(end(first) + ("，" + "".join(rest) if rest else ""))
+        name = leaf(chunk)
+        subject = "" if len(chunk.section_path) < 2 or not name or name in sentence else name
+        if subject and re.match(r"涉及|共|项目|设置", body):
+            return subject + body
+        return f"{subject}：{body}" if subject else body
+
+    def figure_pattern(self, unit: str | None) -> re.Pattern[str] | None:
+        """What answers a question for ``unit``: money and projects in the corpus's own units."""
+        if unit in ("money", "projects"):
+            return self.vocab.figure_pattern(unit)
+        return pattern(f"answer_{unit}") if unit else pattern("answer_any")
+
+    def stating(self, heading: str, unit: str) -> int:
+        """How many subsections of a top-level heading state a figure of ``unit`` (counted
+        once per heading: a large index has many)."""
+        key = (heading, unit)
+        if key not in self._stated:
+            found = self.figure_pattern(unit)
+            self._stated[key] = sum(1 for c in self.vocab.children[heading] if found and found.search(c.text))
+        return self._stated[key]
+
+    def parent_heading(self, question: str) -> str | None:
+        """The top-level heading with subsections that the question names (保障措施)."""
+        return next((h for h in sorted(self.vocab.children, key=len, reverse=True) if h in question), None)
+
+    def parts(self, heading: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        """The subsection names of ``heading``, each with the marker of its first chunk
+        (chunks not retrieved are added to the passages)."""
+        kids = self.vocab.children[heading]
+        names = list(dict.fromkeys(strip_numbering(c.section_path[1]) for c in kids))
+        if len(names) < 2:
+            return None
+        allp, pos = with_chunks(passages, kids)
+        first_of: dict[str, Chunk] = {}
+        for c in kids:
+            first_of.setdefault(strip_numbering(c.section_path[1]), c)
+        return Draft("、".join(f"{n}[{pos[first_of[n].id]}]" for n in names), allp, Intent.LIST)
+
+
+def with_chunks(
+    passages: tuple[RetrievedChunk, ...], chunks: Sequence[Chunk],
+) -> tuple[tuple[RetrievedChunk, ...], dict[str, int]]:
+    """The passages followed by those of ``chunks`` that were not retrieved, and each
+    passage's marker number by chunk id (an answer over every part of a heading cites all)."""
+    have = {p.id for p in passages}
+    allp = passages + tuple(RetrievedChunk(c, 0.0, 0) for c in chunks if c.id not in have)
+    return allp, {p.id: i + 1 for i, p in enumerate(allp)}
+
+
+def quote_fallback(passages: Sequence[RetrievedChunk], wording: Wording) -> Draft:
+    """When a composed answer fails verification: quote the best passage as it stands."""
+    top = passages[0].chunk
+    text = wording("quote", section=top.section, text=top.text.replace("\n", "；"))
+    return Draft(f"{text}[1]", tuple(passages))
+
+
+__all__ = ["Composer", "Draft", "Handler", "quote_fallback", "with_chunks"]

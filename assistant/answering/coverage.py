@@ -1,0 +1,186 @@
+"""Does the corpus cover a question? Three outcomes: answer, not covered (on topic, but the
+documents do not say it) or off topic. Decided from the question's words against the
+corpus vocabulary and from the best dense similarity of the retrieved passages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..lexicon import pattern, words
+from ..text import cjk_ratio
+from ..types import Chunk
+from ..wording import Wording
+from .understanding import DATUM_UNITS, unit_of
+from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
+
+#: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
+ABSTRACT_NOUNS = words("abstract_nouns")
+#: words that make a Chinese question one about a policy document (data/lexicon/domain_words.txt)
+DOMAIN_WORDS = words("domain_words")
+#: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
+ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
+ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
+
+_NOUN_FLAGS = ("n", "vn", "eng", "an")
+CONCRETE_TAGS = re.compile(r"n$|nr|nt")
+#: the suffixes of a place's administrative level
+_LEVEL = "省市县区州"
+
+
+@dataclass(frozen=True)
+class Decision:
+    covered: bool
+    kind: str | None = None  # "not_covered" | "off_topic"
+    reason: str = ""
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Calibrated on eval/qa.jsonl and eval/dev.jsonl (see README, "Refusals")."""
+
+    on_topic: float = 0.87  # dense similarity that counts as on-topic without a document word
+    english: float = 0.74  # English questions: dense similarity below this is not covered
+    paraphrase: float = 0.90  # an unknown noun in a question this close to a passage is a paraphrase
+    place: float = 0.89  # on_topic for a question naming a place of the deployment and no document word
+
+
+def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tuple[str, ...]:
+    """Concrete nouns of the question that the corpus never mentions (市长, 门票, PM2.5 …)."""
+    out = []
+    for word in nouns:
+        if word.endswith("儿") and word not in ABSTRACT_NOUNS and word not in vocab.text:
+            word = word[:-1]  # 块儿 → 块, 事儿 → 事: the colloquial suffix names nothing new
+            if len(word) < 2:
+                continue
+        if word in ABSTRACT_NOUNS or re.match(r"^(?:哪|什么|几|多少|啥)", word):
+            continue  # 哪些项目, 什么措施: the question word, not a thing
+        if any(word.endswith(a) for a in ABSTRACT_NOUNS if len(a) >= 2):
+            continue  # 多长时间, 具体办法: a frame around an abstract head noun
+        if word in vocab.synonyms or vocab.known(word) or any(word in key for key in vocab.synonyms if key in question):
+            continue
+        if any(len(key) >= 2 and word.endswith(key) for key in vocab.synonyms):
+            continue  # its head is a synonym
+        if len(word) >= 3 and word[-1] in "度化" and (word[:-1] in vocab.synonyms or vocab.known(word[:-1])):
+            continue  # 透明度: the quality of a word the corpus has (not 满意度)
+        if len(word) >= 3 and word[-1] in "会要能将在是有把被让" and vocab.known(word[:-1]):
+            continue  # a name merged with a verb by the dictionary (X会 = X + 会)
+        if word.endswith("性") and len(word) >= 3:
+            continue  # 阶段性, 系统性: a quality, not a thing
+        if word[-1] in "里上下中边" and vocab.known(word[:-1]):
+            continue  # 河里, 山上: a place word around a known word
+        out.append(word)
+    return tuple(dict.fromkeys(out))
+
+
+def modifiers(tagged: Sequence[tuple[str, str]], vocab: Vocabulary) -> set[str]:
+    """Words that qualify a noun of the corpus or stand in a list with one: right before it
+    (关键理念), before 的 and it (带加号的什么理念), or next to it across 、/和 (学校、研究所):
+    the question is about the corpus's thing, not a thing of their own."""
+
+    def corpus_noun(word: str, flag: str) -> bool:
+        return flag.startswith(_NOUN_FLAGS) and len(word) >= 2 and word not in GENERIC_WORDS and (
+            vocab.known(word) or word in vocab.synonyms
+        )
+
+    out = set()
+    for i, (word, _) in enumerate(tagged):
+        rest = [(w, f) for w, f in tagged[i + 1 : i + 4] if w not in ("什么", "哪些", "哪个", "哪种")]
+        if rest and corpus_noun(*rest[0]):
+            out.add(word)
+        elif len(rest) >= 2 and rest[0][0] == "的" and corpus_noun(*rest[1]):
+            out.add(word)
+        if i + 2 < len(tagged) and tagged[i + 1][0] in ("、", "和", "及", "与", "或") and corpus_noun(*tagged[i + 2]):
+            out.add(word)
+    return out
+
+
+def asking_part(question: str) -> str:
+    """The question without the clauses in which the asker only introduces themselves."""
+    parts = re.split(r"(?<=[，,。；;！!])", question)
+    kept = [p for p in parts if not (ABOUT_ME.match(p.strip()) and not ASKS.search(p))]
+    return "".join(kept) or question
+
+
+def concrete_nouns(tagged: Sequence[tuple[str, str]], posseg) -> list[str]:  # type: ignore[no-untyped-def]
+    """The words of a (word, tag) segmentation that can name a thing the corpus lacks: what
+    jieba's dictionary lists as common nouns (门票, 市长), names or organizations, and
+    Latin-script tokens (PM2.5). Not words jieba only guessed, nor its place and other
+    proper-noun tags, which it gives to plain words."""
+    tags = getattr(posseg, "word_tag_tab", {})
+    return [w for w, f in tagged if f == "eng" or (f.startswith(_NOUN_FLAGS) and CONCRETE_TAGS.match(tags.get(w) or ""))]
+
+
+def other_place_or_document(question: str, tagged: Sequence[tuple[str, str]], vocab: Vocabulary) -> str | None:
+    """Another place or document the question is about, which this corpus does not cover: a
+    place word the corpus never names (长春市), a name before 的 … 规划, 其他的…规划."""
+    m = OTHER_DOCUMENT.search(question)
+    if m:
+        return m.group(0)
+    for i, (word, flag) in enumerate(tagged):
+        if vocab.is_place(word) or vocab.known(word):
+            continue
+        if len(word) >= 3 and word[-1] in _LEVEL and not vocab.known(word[:-1]) and word[0] not in "咱我你本全这该各此那":
+            return word
+        after = "".join(w for w, _ in tagged[i + 1 : i + 8])
+        if len(word) >= 2 and flag.startswith(("ns", "j", "nr", "nt")) and after.startswith("的") and "规划" in after:
+            return word
+    return None
+
+
+def _english(question: str, score: float, vocab: Vocabulary, thresholds: Thresholds) -> Decision:
+    if not ENGLISH_TOPIC.search(question) and not any(y in vocab.years for y in YEAR.findall(question)):
+        return Decision(False, "off_topic", "English, no document word")
+    if score < thresholds.english:
+        return Decision(False, "not_covered", f"English, dense {score:.3f} < {thresholds.english}")
+    return Decision(True)
+
+
+def decide(question: str, dense_top: float | None, vocab: Vocabulary, thresholds: Thresholds, posseg) -> Decision:  # type: ignore[no-untyped-def]
+    """Does the corpus cover the question? Chinese: no concrete noun the corpus never
+    mentions, and on topic; English: on topic and similar enough to a passage."""
+    score = dense_top if dense_top is not None else 1.0
+    if cjk_ratio(question) < 0.3:
+        return _english(question, score, vocab, thresholds)
+    every = [(w, f) for w, f in posseg.cut(asking_part(question))]
+    elsewhere = other_place_or_document(question, every, vocab)
+    if elsewhere is not None:
+        return Decision(False, "not_covered", f"about another place or document: {elsewhere}", (elsewhere,))
+    tagged = [(w, f) for w, f in every if len(w) >= 2]
+    nouns = [w for w, f in tagged if f.startswith(_NOUN_FLAGS)]
+    missing = missing_nouns(question, concrete_nouns(tagged, posseg), vocab)
+    qualifiers = modifiers(every, vocab) if missing else set()
+    missing = tuple(w for w in missing if w not in qualifiers)
+    # a place of the deployment is no document word (…明天下雨吗 is about the place, not
+    # about its plan); it also lifts the similarity to every passage, so it asks for a closer one
+    bare = vocab.without_places(question)
+    on_topic = (
+        any(w in bare for w in DOMAIN_WORDS)
+        or any(vocab.known(w) and w not in GENERIC_WORDS and not vocab.is_place(w) for w in nouns)
+        or any(key in bare for key in vocab.synonyms)
+        or any(name in question for term in vocab.glossary for name in term.names)
+        or score >= (thresholds.place if bare != question else thresholds.on_topic)
+    )
+    if missing and on_topic and score >= thresholds.paraphrase and unit_of(question) not in DATUM_UNITS and "谁" not in question:
+        # a word of its own in a question close to a passage, asking for no datum the
+        # passage could lack: a paraphrase, answered from that passage
+        return Decision(True, reason=f"unknown {missing}, dense {score:.3f} ≥ {thresholds.paraphrase}")
+    if missing:  # a thing of the place the corpus lacks (its mayor): not an off-topic request
+        kind = "not_covered" if on_topic or bare != question else "off_topic"
+        return Decision(False, kind, f"not in the documents: {missing}", missing)
+    if not on_topic:
+        return Decision(False, "off_topic", f"no document word, dense {score:.3f}")
+    return Decision(True)
+
+
+def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) -> str:
+    if decision.kind == "off_topic":
+        return wording("off_topic")
+    topic = wording("not_covered_topic", words="、".join(decision.missing[:2])) if decision.missing else wording("not_covered_any")
+    near = wording("nearest", section=nearest.section) if nearest is not None else ""
+    return wording("not_covered", topic=topic, nearest=near)
+
+
+__all__ = ["Decision", "Thresholds", "concrete_nouns", "decide", "missing_nouns", "refusal_text"]

@@ -1,0 +1,89 @@
+"""Figure questions: the sentence that states the figure a question asks for (an amount,
+a year, a count), counted lists (几条原则), and the parts of a heading counted."""
+
+from __future__ import annotations
+
+import re
+
+from ..chunking import strip_numbering
+from ..types import RetrievedChunk
+from .compose import Composer, Draft
+from .scoring import clauses, end, sentences
+from .understanding import Intent, find_entity, unit_of
+from .vocabulary import leaf
+
+#: what a question asked for that the passages do not state, by unit (wording keys)
+STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_year", "date": "what_date",
+             "place": "what_place", "count": "what_count"}
+_LIST_ITEM = re.compile(r"(\d+)[.．、]")
+
+
+def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
+    unit = unit_of(question)
+    wanted = c.figure_pattern(unit)
+    if unit == "count":
+        listed = numbered_list(c, passages[0]) or counted_parts(c, question, passages)
+        if listed:
+            return listed
+        asked = re.search(r"(?:几|多少)([个大项条类种批])", question)
+        if asked:  # 几条河 is answered by “N条…”, not by “14个项目”
+            wanted = re.compile(rf"[\d一二两三四五六七八九十]+{asked.group(1)}[\u4e00-\u9fff]{{0,4}}")
+    q = c.scorer.qtokens(question)
+    named = c.named(question, passages)
+    best: tuple[float, int, str, str] | None = None
+    # the first passages first; the rest only when none of them states such a figure
+    for candidates in ([named] if named else [passages[:3], passages[3:]]):
+        for rc in candidates if wanted is not None else ():
+            pos = passages.index(rc)
+            for s in sentences(rc.chunk.text):
+                overlap = c.scorer.overlap(q, s) + c.scorer.overlap(q, rc.chunk.section) * 0.5
+                if not named and overlap == 0:
+                    continue  # a figure from a passage that shares nothing with the question
+                for clause in clauses(s):
+                    # “5. 政府主导…”: a list item's number labels it, it is not a figure
+                    if wanted.search(strip_numbering(clause) if clause == s or s.startswith(clause) else clause):
+                        score = overlap + 0.4 / (pos + 1) + 0.2 * c.scorer.overlap(q, clause)
+                        if best is None or score > best[0]:
+                            best = (score, pos, s, clause)
+        if best is not None:
+            break
+    if best is None:
+        if unit is None and re.search(r"多少|多大|几[个项条成]", question):
+            unit = "count"  # a number the passages do not state
+        if unit in STATED_AS:
+            subject = "、".join(leaf(p.chunk) for p in named) if named else c.say("not_stated_any")
+            return Draft(c.say("not_stated", subject=subject, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
+        return None
+    _, pos, s, clause = best
+    chunk = passages[pos].chunk
+    first = clauses(s)[0] if unit == "year" or len(end(clause)) < 6 else clause
+    return Draft(f"{c.lead(chunk, s, first)}[{pos + 1}]。", passages, Intent.FIGURE)
+
+
+def numbered_list(c: Composer, rc: RetrievedChunk) -> Draft | None:
+    """“几条原则？” over a numbered list: the count is the list's own last number."""
+    lines = [ln.strip() for ln in rc.chunk.text.split("\n") if ln.strip()]
+    numbers = [_LIST_ITEM.match(ln) for ln in lines]
+    if len(lines) < 3 or not all(numbers):
+        return None
+    last = numbers[-1].group(1)  # type: ignore[union-attr]
+    text = c.say("items_count", name=leaf(rc.chunk) or rc.chunk.section, count=last, items="；".join(lines))
+    return Draft(f"{end(text)}[1]。", (rc,), Intent.FIGURE)
+
+
+def counted_parts(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+    """“…分几个方面？”: the subsections of the heading the question names, counted and each
+    cited (the count is checked against the list by the verification)."""
+    heading = c.parent_heading(question)
+    if heading is None or find_entity(question, [e for e in c.vocab.entities if e != heading]):
+        return None
+    draft = c.parts(heading, passages)
+    if draft is None:
+        return None
+    asked = re.search(r"(?:几|多少)个?(方面|领域|部分)", question)
+    count = draft.text.count("、") + 1
+    text = c.say("parts_count", heading=heading, count=count, word=asked.group(1) if asked else "方面", parts=draft.text)
+    return Draft(text, draft.passages, Intent.FIGURE)
+
+
+__all__ = ["counted_parts", "figure", "numbered_list"]

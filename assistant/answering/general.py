@@ -1,0 +1,82 @@
+"""Open and yes/no questions: the best-scoring sentence (with its continuation when it is
+short), a named short section given whole, a false figure corrected."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..types import RetrievedChunk
+from .compose import Composer, Draft
+from .figures import figure
+from .lists import ordinal
+from .scoring import clauses, end, sentences
+from .understanding import Intent, unit_of
+
+#: how much lower than a short answering sentence the next one of its passage may score and
+#: still follow it (not after an item of a list)
+CONTINUATION_GAP = 0.4
+#: a named section this short is given whole
+WHOLE_SECTION = 160
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+
+
+def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
+    named = c.named(question, passages, by_synonym=True)
+    if len(named) == 1 and len(named[0].chunk.text) <= WHOLE_SECTION:
+        # the named section is short enough to give whole
+        chunk = named[0].chunk
+        parts = sentences(chunk.text.replace("\n", "；"))
+        body = "。".join([end(c.lead(chunk, parts[0], clauses(parts[0])[0]))] + [end(p) for p in parts[1:]])
+        return Draft(f"{end(body)}[{passages.index(named[0]) + 1}]。", passages, Intent.GENERAL)
+    nth = ordinal(c, question, passages)
+    if nth is not None:
+        return nth
+    best = c.scorer.best_sentences(question, passages, 12, query_vector)
+    if not best:
+        return None
+    score, pos, s = best[0]
+    text = f"{c.lead(passages[pos].chunk, s, clauses(s)[0])}[{pos + 1}]。"
+    second = _second(best, passages)
+    if len(s) < 40 and second is not None and second[0] > 0.5 * score:
+        _, pos2, s2 = second
+        if pos2 == pos:  # one passage: one subject, one marker
+            text = f"{end(text[: -len(f'[{pos + 1}]。')])}。{end(s2)}[{pos + 1}]。"
+        else:
+            text += f"{c.lead(passages[pos2].chunk, s2, clauses(s2)[0])}[{pos2 + 1}]。"
+    return Draft(text, passages, Intent.GENERAL)
+
+
+def _second(best: Sequence[tuple[float, int, str]], passages: Sequence[RetrievedChunk]) -> tuple[float, int, str] | None:
+    """The sentence to follow ``best[0]``: the next sentence of its passage when it scores
+    within :data:`CONTINUATION_GAP`, else the best one of another passage."""
+    score, pos, s = best[0]
+    own = sentences(passages[pos].chunk.text)
+    following = own[own.index(s) + 1] if s in own and own.index(s) + 1 < len(own) else None
+    nxt = next((b for b in best[1:] if b[1] == pos and b[2] == following), None)
+    if nxt is not None and s.endswith("。") and nxt[0] >= score - CONTINUATION_GAP:
+        return nxt
+    return next((b for b in best[1:] if b[1] != pos), None)
+
+
+def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
+    claimed = _NUM.findall(question)
+    if claimed:
+        wrong = [f for f in claimed if not re.search(rf"(?<![\d.]){re.escape(f)}(?![\d]|\.\d)", c.vocab.text)]
+        fact = figure(c, question, passages) or general(c, question, passages)
+        if fact is None or fact.intent is Intent.NOT_STATED:
+            return fact
+        opener = c.say("no_such_figure") if wrong else c.say("confirm")
+        return Draft(opener + fact.text, passages, Intent.YESNO)
+    if unit_of(question) == "money" and re.search(r"多少|几|亿|万|how much", question, re.I):
+        return figure(c, question, passages)  # 投了12亿吗 / 投资有多少吗; not 光靠政府掏腰包吗
+    best = c.scorer.best_sentences(question, passages, 1, query_vector)
+    if not best:
+        return None
+    score, pos, s = best[0]
+    # no 是的: the passage that covers the subject need not say yes
+    opener = c.say("stated") if score >= 0.75 else c.say("related")
+    return Draft(f"{opener}{c.lead(passages[pos].chunk, s, clauses(s)[0])}[{pos + 1}]。", passages, Intent.YESNO)
+
+
+__all__ = ["general", "yesno"]

@@ -1,0 +1,123 @@
+"""Question understanding: what a question asks for (intent and unit), the instructions
+hidden in it, and follow-ups rewritten with the earlier questions. Rule-based over the
+question patterns of ``data/patterns.yaml``; nothing here knows a document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import Enum
+
+from ..lexicon import pattern
+from ..text import STOPWORDS
+from .vocabulary import Vocabulary
+
+
+class Intent(str, Enum):
+    NOT_STATED = "not_stated"  # the passages about the question do not state what it asks
+    FIGURE = "figure"
+    LIST = "list"
+    MEMBERSHIP = "membership"
+    DEFINITION = "definition"
+    YESNO = "yesno"
+    AGGREGATE = "aggregate"
+    GENERAL = "general"
+
+
+#: what a figure question may ask for, in the order they are tried
+UNIT_KINDS = ("money", "projects", "indicators", "year", "date", "place", "count")
+#: what a question may ask for that a passage about its subject could still lack
+DATUM_UNITS = frozenset(UNIT_KINDS)
+
+LIST_Q, MEMBER_Q, DEFINE_Q = pattern("list"), pattern("membership"), pattern("definition")
+YESNO_Q, AGG_Q, FIGURE_Q = pattern("yesno"), pattern("aggregate"), pattern("figure")
+AVERAGE, SHARE, MAXIMA = pattern("average"), pattern("share"), pattern("maxima")
+DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
+INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
+
+
+def asks(kind: str) -> re.Pattern[str]:
+    return pattern(f"ask_{kind}")
+
+
+def unit_of(question: str) -> str | None:
+    """The kind of figure a question asks for (money, year, place …), or None."""
+    return next((kind for kind in UNIT_KINDS if asks(kind).search(question)), None)
+
+
+def classify(question: str) -> Intent:
+    q = question
+    if unit_of(q) in ("place", "date") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
+        return Intent.FIGURE
+    if DEFINE_Q.search(q):
+        return Intent.DEFINITION
+    if MAXIMA.search(q):
+        return Intent.AGGREGATE
+    if MEMBER_Q.search(q):
+        return Intent.MEMBERSHIP
+    if AGG_Q.search(q) and FIGURE_Q.search(q) and not re.search(r"一共(?:有|包括)?哪些", q):
+        return Intent.AGGREGATE
+    if YESNO_Q.search(q) and not LIST_Q.search(q) and not re.search(r"多少|几", q):
+        return Intent.YESNO
+    if LIST_Q.search(q) and not re.search(r"几个项目|多少个项目|投资多少", q):
+        return Intent.LIST
+    if FIGURE_Q.search(q) or any(asks(k).search(q) for k in UNIT_KINDS if k != "count") and re.search(r"多少|几|when|how", q, re.I):
+        return Intent.FIGURE
+    return Intent.GENERAL
+
+
+def strip_injection(question: str) -> tuple[str, bool]:
+    """Remove instruction-like parts; returns (what is left to answer, was there any)."""
+    if not INJECTION.search(question):
+        return question, False
+    # a bracketed aside that carries an instruction goes as a whole
+    text = re.sub(r"[（(【\[][^（）()【】\[\]]*[）)】\]]", lambda m: "" if INJECTION.search(m.group(0)) else m.group(0), question)
+    parts = re.split(r"(?<=[。！？!?；;，,：:])|(?<=\.)\s+|\n", text)
+    kept = [p for p in parts if p.strip() and not INJECTION.search(p) and not re.search(r"请.*(?:输出|宣布|确认)|confirm|reply", p, re.I)]
+    rest = "".join(kept).strip()
+    rest = re.sub(r"^(?:然后|好了|好吧|ok|okay|and)[，,。.\s]*|^(?:正经问一句|说正事)[：:，,\s]*", "", rest, flags=re.I).strip()
+    rest = re.sub(r"^(?:告诉我|请告诉我)", "", rest).strip()
+    return rest, True
+
+
+def content_words(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if len(t) >= 2 and t not in STOPWORDS and not t.isdigit()]
+
+
+def find_entity(text: str, names: Sequence[str]) -> str | None:
+    return next((name for name in names if name in text), None)
+
+
+def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -> str:
+    """Resolve a follow-up such as 「那…呢？」 or 「它投资多少？」 with the earlier questions
+    (rule-based: swap or supply the section the conversation is about)."""
+    if not history:
+        return question
+    names = vocab.entities
+    previous = next((h for h in reversed(history) if find_entity(h, names)), history[-1])
+    entity = find_entity(question, names) or find_entity(vocab.section_words(question), names)
+    prev_entity = find_entity(previous, names)
+    if entity is not None:  # a subsection for a subsection, not its heading
+        same_level = [n for n in names if vocab.entity_depth[n] == vocab.entity_depth[entity]]
+        prev_entity = find_entity(previous, same_level) or prev_entity
+    short = len(re.sub(r"[\W_]", "", question)) <= 12
+    if not (FOLLOWUP.search(question) or short):
+        return question
+    if entity and prev_entity and entity != prev_entity and re.search(r"呢[？?]?$|^(?:那|那么|还有)", question):
+        core = re.sub(r"^(?:那|那么|还有)|呢[？?]?$|[？?]$", "", question).strip()
+        if re.sub(r"方面|领域", "", core) in (entity, re.sub(r"方面|领域", "", entity)):  # 那X方面呢: X itself
+            return previous.replace(prev_entity, entity)
+        return f"{entity}{core.replace(entity, '')}"
+    if not entity and prev_entity:
+        rest = PRONOUN.sub("", question).strip()
+        rest = re.sub(r"^(?:那|那么|还有)", "", rest)
+        return f"{prev_entity}{rest}" if rest else previous
+    if not entity:
+        return f"{previous} {question}"
+    return question
+
+
+__all__ = [
+    "DATUM_UNITS", "Intent", "UNIT_KINDS", "asks", "classify", "content_words", "find_entity",
+    "rewrite_followup", "strip_injection", "unit_of",
+]

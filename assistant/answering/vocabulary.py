@@ -1,0 +1,161 @@
+"""What the corpus talks about, derived from its chunks once per index: its text, its
+sections and their short forms, the chunks under each top-level heading, the years it
+states, the units its figures are written in, and the place names of the deployment."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from ..chunking import heading_forms, strip_numbering
+from ..glossary import Term
+from ..lexicon import unit_table, words
+from ..retrieval import expansions
+from ..types import Chunk
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_BOOK = re.compile(r"《[^《》]+》")
+_NUMBER = r"\d+(?:\.\d+)?"
+
+#: words of a question that name nothing the documents could lack (data/lexicon/generic_words.txt)
+GENERIC_WORDS = words("generic_words")
+
+
+def leaf(chunk: Chunk) -> str:
+    """The last heading of a chunk's section, without its numbering (2. 近期目标 → 近期目标)."""
+    return strip_numbering(chunk.section_path[-1]) if chunk.section_path else ""
+
+
+def untitled(chunk: Chunk, text: str) -> str:
+    """``text`` without the name of the chunk's own document (the 《…》 of its title): those
+    words name the document, they do not say what a sentence is about. Other documents it
+    cites stay."""
+    for name in _BOOK.findall(chunk.title):
+        text = text.replace(name, "")
+    return text
+
+
+def load_synonyms(corpus_dir: Path) -> dict[str, tuple[str, ...]]:
+    path = corpus_dir / "synonyms.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): tuple(str(v) for v in (vs or ())) for k, vs in data.items()}
+
+
+@dataclass
+class Vocabulary:
+    """The corpus as the answerer knows it (computed once per index)."""
+
+    text: str
+    sections: tuple[tuple[str, ...], ...]
+    glossary: tuple[Term, ...]
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    children: dict[str, tuple[Chunk, ...]] = field(default_factory=dict)  # 保障措施 → its subsection chunks
+    years: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 2035 → ids of the chunks stating it
+    places: tuple[str, ...] = ()  # the place names the deployment is about, longest first
+    #: words looked up in :meth:`known`; bounded, so visitors' words cannot grow it without end
+    _known: dict[str, bool] = field(default_factory=dict, repr=False)
+    KNOWN_CACHE = 20_000
+
+    @classmethod
+    def from_chunks(
+        cls, chunks: Sequence[Chunk], glossary: Sequence[Term] = (), synonyms: dict[str, tuple[str, ...]] | None = None,
+        places: Sequence[str] = (),
+    ) -> "Vocabulary":
+        text = "\n".join(f"{c.section}\n{c.text}" for c in chunks)
+        sections = tuple(dict.fromkeys(c.section_path for c in chunks))
+        children: dict[str, list[Chunk]] = {}
+        years: dict[str, list[str]] = {}
+        for c in chunks:
+            if len(c.section_path) >= 2:
+                children.setdefault(strip_numbering(c.section_path[0]), []).append(c)
+            for year in dict.fromkeys(YEAR.findall(untitled(c, c.text))):  # not in the document's name
+                years.setdefault(year, []).append(c.id)
+        return cls(
+            text=text, sections=sections, glossary=tuple(glossary), synonyms=dict(synonyms or {}),
+            children={k: tuple(v) for k, v in children.items()}, years={k: tuple(v) for k, v in years.items()},
+            places=tuple(sorted(places, key=len, reverse=True)),
+        )
+
+    @cached_property
+    def place_pattern(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(re.escape, self.places))) if self.places else None
+
+    def is_place(self, word: str) -> bool:
+        return self.place_pattern is not None and self.place_pattern.fullmatch(word) is not None
+
+    def without_places(self, text: str) -> str:
+        return self.place_pattern.sub(" ", text) if self.place_pattern is not None else text
+
+    @cached_property
+    def entity_depth(self) -> dict[str, int]:
+        """Each section name (and short form, :func:`short_forms`) → its heading level (0 = top)."""
+        names: dict[str, int] = {}
+        for path in self.sections:
+            for depth, heading in enumerate(path):
+                name = strip_numbering(heading)
+                if 2 <= len(name) <= 12:
+                    for form in self.forms.get(name, (name,)):
+                        names.setdefault(form, depth)
+        return names
+
+    @cached_property
+    def forms(self) -> dict[str, tuple[str, ...]]:
+        """Each heading → the ways a question may name it (:func:`~assistant.chunking.heading_forms`)."""
+        return heading_forms(self.sections)
+
+    @cached_property
+    def entities(self) -> tuple[str, ...]:
+        """Section names a follow-up can switch to, and their short forms, longest first."""
+        return tuple(sorted(self.entity_depth, key=lambda n: (-len(n), self.entity_depth[n], n)))
+
+    def section_words(self, question: str) -> str:
+        """The question followed by the section names its other words stand for, by the
+        synonyms (长远 → 远期目标, long-term → 远期目标)."""
+        extra = [w for w in expansions(question, (), self.synonyms) if w in self.entity_depth]
+        return "|".join(dict.fromkeys([question, *extra]))
+
+    def known(self, word: str) -> bool:
+        """Does the corpus (or the glossary, the synonyms, the deployment's places, the
+        generic words) have this word?"""
+        hit = self._known.get(word)
+        if hit is None:
+            hit = (
+                word in self.text
+                or word in GENERIC_WORDS
+                or self.is_place(word)
+                or any(word in t.names or any(word in n for n in t.names) for t in self.glossary)
+                or word in self.synonyms
+            )
+            if len(self._known) >= self.KNOWN_CACHE:
+                self._known.clear()
+            self._known[word] = hit
+        return hit
+
+    # -- figures -------------------------------------------------------------------
+    @cached_property
+    def units(self) -> dict[str, tuple[str, ...]]:
+        """The units of data/lexicon/units.yaml that the corpus writes a number with."""
+        found: dict[str, tuple[str, ...]] = {}
+        for kind, units in unit_table().items():
+            used = tuple(u for u in units if re.search(rf"{_NUMBER}{re.escape(u)}", self.text))
+            if used:
+                found[kind] = used
+        return found
+
+    def figure_pattern(self, kind: str) -> re.Pattern[str] | None:
+        """A number with one of the corpus's units of ``kind`` (12.74亿元, 14个项目), or None
+        when the corpus states no such figure."""
+        units = self.units.get(kind)
+        if not units:
+            return None
+        return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})")
+
+
+__all__ = ["GENERIC_WORDS", "YEAR", "Vocabulary", "leaf", "load_synonyms", "untitled"]

@@ -1,0 +1,174 @@
+"""Who the assistant is, for one deployment: read from ``corpus/assistant.yaml`` or, failing
+it, derived from the documents' front matter (``title``, ``issuer``) and text.
+
+Every text that names the document, its issuer, the referral or the places it is about (the
+refusals, the chat and embed pages, the LLM prompt, the demo page) reads an :class:`Identity`;
+nothing about one document is typed into the code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .chunking import strip_numbering
+from .errors import CorpusError
+from .types import Document
+
+log = logging.getLogger(__name__)
+
+IDENTITY_FILE = "assistant.yaml"
+#: the referral when neither the identity file nor the documents name one
+DEFAULT_REFERRAL = "12345政务服务便民热线"
+
+_BOOK = re.compile(r"《([^《》]+)》")
+_CALLED = re.compile(r"以下简称[“\"「]?(《[^《》]{1,8}》|[\u4e00-\u9fff]{2,8})")
+#: the kind of document a title ends with, which its short name is (…建设规划 → 《规划》)
+_KINDS = ("规划", "纲要", "方案", "意见", "措施", "办法", "通知", "规定", "细则", "条例", "计划", "决定", "政策", "公告", "指南")
+#: a place name at the start of a title or issuer (长春市…, 吉林省生态环境厅…)
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)")
+_PLACE_SUFFIX = re.compile(r"(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)$")
+_ABOUT = re.compile(r"^关于(?:印发|做好|加强|进一步|推进|支持)?")
+#: the last character of an office's name, after which another place may follow (…局某某市分局)
+_OFFICE_ENDS = "局委厅府部办"
+
+
+_HEADING = re.compile(r"^#{2,4}\s*(.+?)\s*$", re.M)
+_NUMBERED_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、\s*([^，。；：\n]{2,16})\s*$", re.M)
+
+
+class Identity(BaseModel):
+    """The deployment's identity (see ``corpus/README.md`` for the file that sets it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    document: str = Field(description="Full name of the document, in book-title marks: 《…》.")
+    short_name: str = Field(description="How answers name the document: 《规划》, 《方案》 …")
+    source_name: str = Field("", description="How answers name their source (default: the short name), e.g. 《规划》政策解读.")
+    title: str = Field(description="Title of the chat page.")
+    name: str = Field(description="The assistant's name as it introduces itself.")
+    issuer: str = Field("", description="The body that issued the document; refusals refer to it.")
+    referral: str = Field(DEFAULT_REFERRAL, description="Where people get help the documents do not give.")
+    scope: str = Field("", description="What can be asked, for the off-topic message: 目标、任务、保障措施等.")
+    places: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Place names the documents are about → their aliases (长春市: [长春])."
+    )
+    examples: tuple[str, ...] = Field((), description="Example questions shown on the chat page.")
+    warm_up: str = Field("", description="The question answered at start-up to load everything.")
+    organisation: str = Field("", description="The government shown in the demo page's header.")
+
+    @model_validator(mode="after")
+    def _defaults(self) -> "Identity":
+        if not self.source_name:
+            object.__setattr__(self, "source_name", self.short_name)
+        if not self.warm_up and self.examples:
+            object.__setattr__(self, "warm_up", self.examples[0])
+        return self
+
+    @property
+    def place_names(self) -> tuple[str, ...]:
+        """Every place name and alias, longest first."""
+        names = {n for place, aliases in self.places.items() for n in (place, *aliases)}
+        return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+    @property
+    def contact(self) -> str:
+        """The referral, and the issuer when there is one: 拨打12345…，或咨询…."""
+        return f"请拨打{self.referral}" + (f"，或咨询{self.issuer}" if self.issuer else "")
+
+
+def load_identity(corpus_dir: Path, documents: Sequence[Document]) -> Identity:
+    """The identity of a corpus: ``assistant.yaml`` over what the documents say."""
+    derived = derive_identity(documents)
+    path = corpus_dir / IDENTITY_FILE
+    if not path.exists():
+        return derived
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError("not a mapping")
+        places = data.get("places")
+        if isinstance(places, dict):
+            data["places"] = {str(k): tuple(str(a) for a in (v or ())) for k, v in places.items()}
+        return Identity(**{**derived.model_dump(), **{k: v for k, v in data.items() if v not in (None, "")}})
+    except (yaml.YAMLError, ValueError, TypeError, ValidationError) as err:
+        reason = str(err).splitlines()[0]
+        raise CorpusError(f"{path.name} 格式有误（invalid identity file: {reason}），请按 corpus/README.md 修改。") from err
+
+
+def derive_identity(documents: Sequence[Document]) -> Identity:
+    """What the documents' front matter and text say about who speaks and of what."""
+    if not documents:
+        raise CorpusError("没有文档，无法确定助手的身份（no documents to derive the identity from）。")
+    first = documents[0]
+    titles = [d.title for d in documents]
+    document = book_title(first.title) if len(documents) == 1 else "、".join(dict.fromkeys(book_title(t) for t in titles))
+    issuers = [d.metadata.get("issuer", "") for d in documents if d.metadata.get("issuer")]
+    issuer = issuers[0] if issuers else ""
+    short = short_name(first) if len(documents) == 1 else "文件"
+    title = re.sub(r"[《》]", "", first.title) if len(documents) == 1 else f"{issuer or ''}政策文件"
+    referral = next((d.metadata["referral"] for d in documents if d.metadata.get("referral")), DEFAULT_REFERRAL)
+    places = derive_places([*titles, *issuers])
+    return Identity(
+        document=document,
+        short_name=short,
+        title=f"{title}问答",
+        name=f"{first.title if len(documents) == 1 else title}问答助手",
+        issuer=issuer,
+        referral=referral,
+        places=places,
+        organisation=next(iter(places), issuer),
+        examples=derive_examples(first, short),
+    )
+
+
+def derive_examples(doc: Document, short: str, n: int = 4) -> tuple[str, ...]:
+    """Example questions from the document's headings: 《方案》的工作目标是什么？"""
+    headings = _HEADING.findall(doc.text) or _NUMBERED_HEADING.findall(doc.text)
+    names = [strip_numbering(h).strip("#* ") for h in headings]
+    names = [h for h in dict.fromkeys(names) if 2 <= len(h) <= 12 and not _BOOK.search(h)]
+    return tuple(f"{short}的{name}是什么？" for name in names[:n])
+
+
+def book_title(title: str) -> str:
+    """The document's name in book-title marks: the first 《…》 of a title, or the title."""
+    m = _BOOK.search(title)
+    return f"《{m.group(1)}》" if m else f"《{title.strip()}》"
+
+
+def short_name(doc: Document) -> str:
+    """How the text itself abbreviates the document (以下简称《规划》), else the kind of
+    document its title ends with (…实施方案 → 《方案》), else 《文件》."""
+    m = _CALLED.search(doc.text)
+    if m:
+        name = m.group(1)
+        return name if name.startswith("《") else f"《{name}》"
+    name = book_title(doc.title)[1:-1]
+    name = re.sub(r"[（(][^（）()]*[）)]$", "", name)  # （2024—2035年）
+    kind = next((k for k in _KINDS if name.endswith(k)), None)
+    return f"《{kind}》" if kind else "《文件》"
+
+
+def derive_places(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Place names that open a title or an issuer (长春市) or follow an office in it
+    (吉林市生态环境局蛟河市分局 → 蛟河市), with their short forms (长春, 蛟河)."""
+    places: dict[str, tuple[str, ...]] = {}
+    for text in texts:
+        text = _ABOUT.sub("", text.lstrip("《"))
+        for i in range(len(text)):
+            if i and text[i - 1] not in _OFFICE_ENDS:
+                continue
+            m = _PLACE.match(text, i)
+            if m:
+                name = m.group(0)
+                short = _PLACE_SUFFIX.sub("", name)
+                places.setdefault(name, (short,) if len(short) >= 2 else ())
+    return places
+
+
+__all__ = ["DEFAULT_REFERRAL", "IDENTITY_FILE", "Identity", "derive_identity", "load_identity"]

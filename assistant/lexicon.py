@@ -1,0 +1,47 @@
+"""Language data as data: word lists, question patterns and units under ``assistant/data``,
+each file with the purpose it serves in its header. Loaded once per process."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+@lru_cache(maxsize=None)
+def words(name: str) -> frozenset[str]:
+    """The words of ``data/lexicon/<name>.txt`` (whitespace-separated, ``#`` comments)."""
+    path = DATA_DIR / "lexicon" / f"{name}.txt"
+    if not path.exists():
+        known = sorted(p.stem for p in path.parent.glob("*.txt"))
+        raise KeyError(f"no word list {name!r}; known: {', '.join(known)}")
+    lines = (line.split("#", 1)[0] for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for line in lines for w in line.split())
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    data = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8")) or {}
+    return {str(k): re.compile(str(v), re.I) for k, v in data.items()}
+
+
+def pattern(name: str) -> re.Pattern[str]:
+    """The question pattern called ``name`` in ``data/patterns.yaml``."""
+    table = _patterns()
+    if name not in table:
+        raise KeyError(f"no pattern {name!r}; known: {', '.join(sorted(table))}")
+    return table[name]
+
+
+@lru_cache(maxsize=1)
+def unit_table() -> dict[str, tuple[str, ...]]:
+    """What a figure may be counted in, by kind (money → 亿元, 万元, 元 …), longest first."""
+    data = yaml.safe_load((DATA_DIR / "lexicon" / "units.yaml").read_text(encoding="utf-8")) or {}
+    return {str(k): tuple(sorted((str(u) for u in v), key=len, reverse=True)) for k, v in data.items()}
+
+
+__all__ = ["DATA_DIR", "pattern", "unit_table", "words"]

@@ -1,0 +1,193 @@
+"""The answering rules on a few hand-made chunks, without the embedding model: derived
+section forms and units, the composers' arithmetic in the corpus's own units, the identity
+derived from front matter, the wording, the dispatch and its errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answering import FIRST, HANDLERS, Composer, Decision, Intent, SentenceScorer, Vocabulary, refusal_text
+from assistant.answering.coverage import decide, Thresholds
+from assistant.chunking import heading_forms, short_forms
+from assistant.citations import verify
+from assistant.errors import CorpusError
+from assistant.identity import DEFAULT_REFERRAL, derive_identity, load_identity
+from assistant.lexicon import pattern, words
+from assistant.text import ChineseTokenizer
+from assistant.types import Chunk, Document, RetrievedChunk
+from assistant.wording import Wording, load_templates
+
+TITLE = "《青山县农村人居环境整治提升实施方案（2025—2027年）》"
+ISSUER = "青山县人民政府办公室"
+
+
+def chunk(path: tuple[str, ...], text: str, n: int) -> Chunk:
+    return Chunk(id=f"c{n}", source="scheme.md", title=TITLE, section_path=path, text=text, ordinal=n)
+
+
+CHUNKS = [
+    chunk(("一、工作目标",), "到2027年，全县农村卫生厕所普及率达到95%以上。", 0),
+    chunk(("二、重点项目", "（一）厕所改造项目"), "改造农村户厕3000户，共投资450万元。", 1),
+    chunk(("二、重点项目", "（二）污水治理项目"), "建设污水处理设施12处，共投资1200.5万元。", 2),
+    chunk(("二、重点项目", "（三）垃圾处理项目"), "新建垃圾中转站3座，共投资380万元。", 3),
+    chunk(("三、保障措施", "（一）加强组织领导"), "成立工作专班，由县农业农村局牵头。", 4),
+    chunk(("三、保障措施", "（二）强化资金保障"), "统筹各级资金，引导社会资本参与。", 5),
+]
+DOCUMENT = Document("scheme.md", TITLE + "政策解读", "为改善农村人居环境（以下简称《方案》）……\n## 一、工作目标\n…\n## 二、重点项目\n…", {"issuer": ISSUER})
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> ChineseTokenizer:
+    return ChineseTokenizer()
+
+
+@pytest.fixture(scope="module")
+def identity():
+    return derive_identity([DOCUMENT])
+
+
+@pytest.fixture(scope="module")
+def composer(tokenizer: ChineseTokenizer, identity) -> Composer:
+    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+    return Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST, short_kind="方案")
+
+
+def passages(*ids: int) -> tuple[RetrievedChunk, ...]:
+    return tuple(RetrievedChunk(CHUNKS[i], 1.0 - k / 10, k + 1) for k, i in enumerate(ids))
+
+
+# ----------------------------------------------------------------------------- derived from the chunks
+def test_short_forms_come_from_the_ending_siblings_share() -> None:
+    assert short_forms(["生态经济领域", "生态安全领域", "生态文化领域"]) == {
+        "生态经济": "生态经济领域", "生态安全": "生态安全领域", "生态文化": "生态文化领域",
+    }
+    forms = short_forms(["总体目标", "近期目标", "远期目标"])
+    assert forms == {"近期": "近期目标", "远期": "远期目标"}  # 总体 is a frame word, it names nothing
+    assert short_forms(["组织领导", "监督考核", "资金统筹"]) == {}  # nothing shared, nothing cut
+    assert short_forms(["厕所改造项目"]) == {}  # one heading alone is not a kind
+
+
+def test_heading_forms_group_siblings_under_their_parent() -> None:
+    forms = heading_forms(c.section_path for c in CHUNKS)
+    assert forms["（一）厕所改造项目".replace("（一）", "")] == ("厕所改造项目", "厕所改造")
+    assert forms["加强组织领导"] == ("加强组织领导",)
+
+
+def test_units_are_the_ones_the_corpus_writes() -> None:
+    vocab = Vocabulary.from_chunks(CHUNKS)
+    assert vocab.units["money"] == ("万元",)
+    money = vocab.figure_pattern("money")
+    assert money is not None and money.search("共投资1200.5万元").group(0) == "1200.5万元"
+    assert not money.search("12.74亿元")  # 亿元 is not a unit of this corpus
+    assert vocab.figure_pattern("length") is None
+
+
+# ----------------------------------------------------------------------------- composing
+def test_a_total_is_written_out_in_the_corpus_unit_and_verified(composer: Composer) -> None:
+    q = "重点项目一共投资多少？"
+    draft = composer.compose(q, passages(1, 2, 3), Intent.AGGREGATE)
+    assert draft is not None and draft.intent is Intent.AGGREGATE
+    assert "450+1200.5+380=2030.5万元" in draft.text
+    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+
+
+def test_a_difference_between_two_named_sections(composer: Composer) -> None:
+    draft = composer.compose("污水治理项目比垃圾处理项目多投资多少？", passages(2, 3), Intent.AGGREGATE)
+    assert draft is not None and "1200.5-380=820.5万元" in draft.text
+
+
+def test_a_money_question_naming_the_document_adds_up_its_sections(composer: Composer) -> None:
+    draft = composer.compose("这个方案要花多少钱？", passages(1), Intent.FIGURE)
+    assert draft is not None and "=2030.5万元" in draft.text
+
+
+def test_a_question_naming_a_section_by_its_short_form_is_answered_from_it(composer: Composer) -> None:
+    draft = composer.compose("垃圾处理投资多少？", passages(1, 3), Intent.FIGURE)
+    assert draft is not None and "380万元" in draft.text and "450万元" not in draft.text
+
+
+def test_parts_of_a_heading_are_listed_and_counted(composer: Composer) -> None:
+    listed = composer.compose("保障措施有哪些？", passages(4), Intent.LIST)
+    assert listed is not None and "加强组织领导" in listed.text and "强化资金保障" in listed.text
+    counted = composer.compose("保障措施分几个方面？", passages(4), Intent.FIGURE)
+    assert counted is not None and "共2个方面" in counted.text
+    assert verify(counted.text, {k: p.chunk.text for k, p in enumerate(counted.passages, 1)}).ok
+
+
+def test_a_figure_the_passages_do_not_state_is_not_stated(composer: Composer) -> None:
+    draft = composer.compose("加强组织领导投资多少？", passages(4), Intent.FIGURE)
+    assert draft is not None and draft.intent is Intent.NOT_STATED
+
+
+def test_an_unknown_intent_is_a_clear_error(composer: Composer) -> None:
+    partial = Composer(composer.vocab, composer.scorer, composer.say, {Intent.GENERAL: HANDLERS[Intent.GENERAL]})
+    with pytest.raises(ValueError, match="no handler for intent 'figure'; known: general"):
+        partial.handler(Intent.FIGURE)
+    with pytest.raises(ValueError, match="Intent.GENERAL"):
+        Composer(composer.vocab, composer.scorer, composer.say, {Intent.FIGURE: HANDLERS[Intent.FIGURE]})
+
+
+# ----------------------------------------------------------------------------- identity and wording
+def test_identity_from_front_matter_alone(identity) -> None:
+    assert identity.document == TITLE
+    assert identity.short_name == "《方案》"  # 以下简称《方案》
+    assert identity.issuer == ISSUER and identity.referral == DEFAULT_REFERRAL
+    assert identity.places == {"青山县": ("青山",)}
+    assert identity.examples and all(q.startswith("《方案》的") for q in identity.examples)
+    assert identity.warm_up == identity.examples[0]
+
+
+def test_identity_file_overrides_and_a_broken_one_names_itself(tmp_path: Path) -> None:
+    (tmp_path / "assistant.yaml").write_text("referral: 0435-1234567\nplaces:\n  青山县: [青山, 本县]\n", encoding="utf-8")
+    identity = load_identity(tmp_path, [DOCUMENT])
+    assert identity.referral == "0435-1234567" and identity.places["青山县"] == ("青山", "本县")
+    assert identity.issuer == ISSUER  # not in the file: derived
+    (tmp_path / "assistant.yaml").write_text("refferal: typo\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="assistant.yaml"):
+        load_identity(tmp_path, [DOCUMENT])
+
+
+def test_every_template_is_filled_for_a_derived_identity(identity) -> None:
+    wording = Wording(identity)
+    given = {"limit": 500, "topic": "“门票”", "nearest": "", "words": "门票", "section": "一、工作目标", "heading": "保障措施",
+             "parts": "a、b", "count": 2, "word": "方面", "name": "n", "items": "i", "number": 3, "item": "x",
+             "subject": "s", "what": "投资额", "top": "t", "leaf": "l", "term": "t", "explanation": "e", "label": "",
+             "sentence": "s", "basis": "b", "expression": "1+2", "total": "3", "unit": "万元", "marks": "[1]", "names": "n",
+             "a": "1", "b": "2", "result": "1", "figure": "1万元", "mark": "[1]", "money": "1万元", "value": "1", "share": "1",
+             "text": "t"}
+    for key in load_templates():
+        text = wording(key, **given)
+        assert "{" not in text, key
+    with pytest.raises(KeyError, match="no wording for 'nonsense'"):
+        wording("nonsense")
+
+
+def test_refusals_name_the_corpus_referral_and_issuer(identity) -> None:
+    wording = Wording(identity)
+    not_covered = refusal_text(Decision(False, "not_covered", missing=("门票",)), CHUNKS[0], wording)
+    assert "“门票”" in not_covered and DEFAULT_REFERRAL in not_covered and ISSUER in not_covered
+    assert "《方案》“一、工作目标”" in not_covered
+    off_topic = refusal_text(Decision(False, "off_topic"), None, wording)
+    assert TITLE in off_topic and DEFAULT_REFERRAL in off_topic
+
+
+# ----------------------------------------------------------------------------- coverage
+def test_a_place_of_the_deployment_is_no_document_word(tokenizer: ChineseTokenizer, identity) -> None:
+    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+    posseg = tokenizer.posseg
+    weather = decide("青山明天下雨吗", 0.80, vocab, Thresholds(), posseg)
+    assert not weather.covered and weather.kind == "off_topic"
+    assert decide("青山县的厕所改造投资多少", 0.85, vocab, Thresholds(), posseg).covered
+    other = decide("长春市的厕所改造投资多少", 0.85, vocab, Thresholds(), posseg)
+    assert not other.covered and other.kind == "not_covered" and other.missing == ("长春市",)
+
+
+def test_language_data_is_named_and_unknown_names_are_clear_errors() -> None:
+    assert "意思" in words("abstract_nouns") and "的" in words("stopwords")
+    assert pattern("yesno").search("是不是要拆迁？")
+    with pytest.raises(KeyError, match="no word list 'nonsense'"):
+        words("nonsense")
+    with pytest.raises(KeyError, match="no pattern 'nonsense'"):
+        pattern("nonsense")
