@@ -15,37 +15,13 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .citations import verify
+from .eval_types import CATEGORIES, RANK_DEPTH, RETRIEVAL_MODES, Output, QAItem, QAQuestion, System
 from .text import match_norm
-from .types import Citation
 
-CATEGORIES = (
-    "fact", "number", "list", "paraphrase", "colloquial", "aggregate", "english",
-    "traditional", "multi_turn", "unanswerable", "offtopic", "false_premise", "injection",
-)
 REQUIRED = {"id": str, "question": str, "category": str, "answerable": bool, "expected_facts": list, "evidence": list}
-
-
-@dataclass(frozen=True)
-class QAItem:
-    id: str
-    question: str
-    category: str
-    answerable: bool
-    expected_facts: tuple[tuple[str, ...], ...] = ()
-    evidence: tuple[str, ...] = ()
-    history: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class QAQuestion:
-    """What the assistant is allowed to see of an item."""
-
-    id: str
-    question: str
-    history: tuple[str, ...] = ()
 
 
 def load_qa(path: Path) -> list[QAItem]:
@@ -215,40 +191,11 @@ def as_json(obj: Any) -> Any:
 #                returns an Output per question (answer, citations, rankings, latency);
 #   2. score   — only then are the QAItems' expected facts and evidence read.
 
-RETRIEVAL_MODES = ("dense", "keyword", "hybrid")
-RANK_DEPTH = 10
 #: One question asked before timing starts, so that model loading and jieba's dictionary
 #: do not land in the first item's latency. It is not taken from the Q&A file.
 WARM_UP_QUESTION = "规划的主要目标是什么？"
 #: Settings never written into a report.
 SECRET_SETTINGS = {"llm_api_key", "chroma_token"}
-
-
-@dataclass(frozen=True)
-class Output:
-    """What a system produced for one question; holds nothing of the expected answer."""
-
-    id: str
-    answer: str
-    refused: bool
-    refusal_kind: str | None
-    citations: tuple[Citation, ...]
-    latency_ms: float
-    query: str  # the query the rankings were searched with
-    rankings: Mapping[str, tuple[str, ...]]  # retrieval mode → ranked passage ids (top RANK_DEPTH)
-    how: str = ""  # how the answer was made (extractive, llm, …)
-
-
-class System(Protocol):
-    name: str
-    modes: tuple[str, ...]
-
-    def passages(self) -> list[tuple[str, str]]:
-        """Every passage (id, text) the system retrieves from, to judge relevance."""
-
-    def warm_up(self) -> None: ...
-
-    def respond(self, question: QAQuestion) -> Output: ...
 
 
 def search_query(assistant: Any, question: str, history: Sequence[str]) -> str:
