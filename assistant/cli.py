@@ -158,7 +158,7 @@ def eval_command(qa_file: Path | None, out_dir: Path | None, mode: str | None, r
         assistant, items, out, answer_mode=mode, baseline=baseline, thresholds=thresholds,
         thresholds_file=str(thresholds_path), qa_file=str(qa_path), progress=not quiet,
     )
-    click.echo(ev.text_table(ev._headline_header(report), ev.headline_rows(report["metrics"])))
+    click.echo(ev.text_table(ev.headline_header(report), ev.headline_rows(report["metrics"])))
     click.echo(f"\n{len(items)} items in {report['runtime_s']['total']:.1f} s; report: {out / 'report.md'}")
     if gate:
         failures = report["gate"]["failures"]
