@@ -87,6 +87,12 @@ def citation_precision(cited_texts: Sequence[str], evidence: Sequence[str]) -> f
     return sum(1 for t in cited_texts if is_relevant(t, evidence)) / len(cited_texts)
 
 
+def is_wrong_answer(answerable: bool, refused: bool, missing_facts: Sequence[Sequence[str]]) -> bool:
+    """An answer was given (not a refusal) but it is wrong: the item should have been
+    refused, or an expected-fact group is not covered."""
+    return not refused and (not answerable or bool(missing_facts))
+
+
 # ----------------------------------------------------------------------------- statistics
 def percentile(values: Sequence[float], p: float) -> float:
     if not values:

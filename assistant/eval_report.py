@@ -17,6 +17,7 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
     ("nDCG@10", "retrieval.{mode}.ndcg@10", "ratio"),
     ("fact recall (answerable)", "answers.fact_recall", "ratio"),
     ("exact rate (answerable)", "answers.exact_rate", "ratio"),
+    ("wrong-answer rate (all items)", "answers.wrong_answer_rate", "ratio"),
     ("citation precision", "answers.citation_precision", "ratio"),
     ("answers with all figures verified", "answers.verified_share", "ratio"),
     ("refusal accuracy", "refusals.accuracy", "ratio"),
@@ -97,6 +98,9 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         f"Runtime {report['runtime_s']['total']:.1f} s."
     )
     out += ["", "## Headline", "", markdown_table(headline_header(report), headline_rows(systems)), ""]
+    out.append("*wrong-answer rate* = share of all items that were answered (not refused) although they "
+               "should have been refused, or with an expected fact group not covered.")
+    out.append("")
     if "baseline" in report:
         b = report["baseline"]
         out.append(

@@ -13,6 +13,7 @@ from .eval_metrics import (
     covers,
     fact_coverage,
     first_rank,
+    is_wrong_answer,
     mean,
     median,
     percentile,
@@ -61,6 +62,10 @@ def score_output(item: QAItem, out: Output, passages: Sequence[tuple[str, str]])
     }
 
 
+def _wrong(item: QAItem, row: Mapping[str, Any]) -> bool:
+    return is_wrong_answer(item.answerable, row["refused"], row["missing_facts"])
+
+
 def _refusals(pairs: Sequence[tuple[QAItem, Mapping[str, Any]]]) -> dict[str, Any]:
     refusals = RefusalCounts()
     for item, r in pairs:
@@ -92,6 +97,7 @@ def _categories(items: Sequence[QAItem], pairs: Sequence[tuple[QAItem, Mapping[s
             "answerable": len(ans),
             "fact_recall": mean([r["fact_coverage"] for r in ans]),
             "exact_rate": mean([float(r["pass"]) for r in ans]),
+            "wrong_answer_rate": mean([float(_wrong(i, r)) for i, r in in_cat]),
             "refusal_accuracy": mean([float(r["refused"]) for r in ref]),
             "pass_rate": mean([float(r["pass"]) for _, r in in_cat]),
         }
@@ -103,6 +109,7 @@ def summarize(items: Sequence[QAItem], rows: Sequence[Mapping[str, Any]]) -> dic
     pairs = list(zip(items, rows))
     answerable = [r for i, r in pairs if i.answerable]
     answered = [r for _, r in pairs if not r["refused"]]
+    wrong = [_wrong(i, r) for i, r in pairs]
     precisions = [r["citation_precision"] for r in answerable if r["citation_precision"] is not None]
     latencies = [r["latency_ms"] for r in rows]
     return {
@@ -112,6 +119,8 @@ def summarize(items: Sequence[QAItem], rows: Sequence[Mapping[str, Any]]) -> dic
             "answerable": len(answerable),
             "fact_recall": mean([r["fact_coverage"] for r in answerable]),
             "exact_rate": mean([float(r["pass"]) for r in answerable]),
+            "wrong_answer_rate": mean([float(w) for w in wrong]),
+            "wrong_answers": sum(wrong),
             "citation_precision": mean(precisions),
             "cited_answers": len(precisions),
             "uncited_answers": sum(1 for r in answerable if not r["refused"] and r["citation_precision"] is None),

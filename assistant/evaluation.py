@@ -6,7 +6,7 @@ The parts, one concern each:
 |---|---|
 | :mod:`assistant.eval_types` | the items, what a system may see of them, its outputs (shared with :mod:`assistant.baseline`) |
 | :mod:`assistant.eval_qa` | reading a Q&A file |
-| :mod:`assistant.eval_metrics` | hit@k, MRR, nDCG, fact coverage, citation precision, refusal counts |
+| :mod:`assistant.eval_metrics` | hit@k, MRR, nDCG, fact coverage, citation precision, wrong answers, refusal counts |
 | :mod:`assistant.eval_systems` | phase 1: the project's assistant as a system, asking every question |
 | :mod:`assistant.eval_scoring` | phase 2: per-item rows and a system's metrics |
 | :mod:`assistant.eval_gate` | thresholds |
@@ -28,6 +28,7 @@ from .eval_metrics import (
     first_rank,
     hit_at_k,
     is_relevant,
+    is_wrong_answer,
     median,
     ndcg_at_k,
     percentile,
@@ -46,7 +47,7 @@ __all__ = [
     "CATEGORIES", "HEADLINE", "RANK_DEPTH", "REQUIRED", "RETRIEVAL_MODES", "SECRET_SETTINGS", "WARM_UP_QUESTION",
     "Output", "ProjectSystem", "QAItem", "QAQuestion", "RefusalCounts", "System",
     "answer_all", "as_json", "check_gate", "citation_precision", "covers", "fact_coverage", "first_rank",
-    "headline_header", "headline_rows", "hit_at_k", "is_relevant", "load_qa", "load_thresholds",
+    "headline_header", "headline_rows", "hit_at_k", "is_relevant", "is_wrong_answer", "load_qa", "load_thresholds",
     "markdown_table", "median", "metric_at", "ndcg_at_k", "percentile", "questions_of", "reciprocal_rank",
     "relevant_ids", "render_chart", "render_markdown", "retrieval_metrics", "run_evaluation", "score_output",
     "score_system", "search_query", "summarize", "text_table",

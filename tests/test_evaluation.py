@@ -197,6 +197,8 @@ def test_scoring_by_hand():
     assert m["refusals"]["false_refusal_rate"] == pytest.approx(1 / 3)
     assert m["refusals"]["kinds"] == {"not_covered": 2}
     assert m["pass_rate"] == pytest.approx(2 / 5)
+    # wrong: q2 (answered, a fact group missing) and q5 (answered instead of refusing)
+    assert m["answers"]["wrong_answers"] == 2 and m["answers"]["wrong_answer_rate"] == pytest.approx(2 / 5)
     assert m["latency"]["p50_ms"] == 30.0
     assert m["retrieval"]["dense"]["hit@1"] == pytest.approx(1 / 3)
     assert m["retrieval"]["dense"]["mrr@10"] == pytest.approx((1 + 0.5 + 1 / 3) / 3)
@@ -204,6 +206,53 @@ def test_scoring_by_hand():
     cats = m["categories"]
     assert cats["fact"]["exact_rate"] == pytest.approx(1 / 3) and cats["fact"]["refusal_accuracy"] is None
     assert cats["unanswerable"]["pass_rate"] == 0.5 and cats["unanswerable"]["fact_recall"] is None
+
+
+def _row(answer: str = "回答", refused: bool = False, missing=(), passed: bool = True) -> dict:
+    """A scored row as score_output makes it, written by hand."""
+    return {"answer": answer, "refused": refused, "refusal_kind": "not_covered" if refused else None,
+            "fact_coverage": 0.0 if missing else 1.0, "missing_facts": [list(g) for g in missing],
+            "citation_precision": None, "verified": None if refused else True, "latency_ms": 1.0, "pass": passed}
+
+
+def test_wrong_answer_rate_on_hand_made_rows():
+    groups = [["12.74亿"], ["14个"]]
+    items = [
+        _item("q1", True, groups),  # answered, every group covered: right
+        _item("q2", True, groups),  # answered, one group missing: wrong
+        _item("q3", True, groups),  # refused: not an answer, so not wrong (a false refusal)
+        _item("q4", False),  # refused as it should: right
+        _item("q5", False),  # answered instead of refusing: wrong
+        _item("q6", False),  # answered instead of refusing: wrong
+        _item("q7", True, []),  # answered, no fact groups to miss: right
+    ]
+    rows = [
+        _row(),
+        _row(missing=[["14个"]], passed=False),
+        _row("抱歉。", refused=True, missing=groups, passed=False),
+        _row("不涉及。", refused=True),
+        _row(passed=False),
+        _row(passed=False),
+        _row(),
+    ]
+    m = ev.summarize(items, rows)
+    assert m["answers"]["wrong_answers"] == 3
+    assert m["answers"]["wrong_answer_rate"] == pytest.approx(3 / 7)  # over all items, not the answered ones
+    assert m["answers"]["exact_rate"] == pytest.approx(2 / 4)
+    assert m["categories"]["fact"]["wrong_answer_rate"] == pytest.approx(1 / 4)
+    assert m["categories"]["unanswerable"]["wrong_answer_rate"] == pytest.approx(2 / 3)
+    assert ev.summarize(items[:1], rows[:1])["answers"]["wrong_answer_rate"] == 0.0
+    assert ev.summarize([items[3]], [rows[3]])["answers"]["wrong_answer_rate"] == 0.0
+    assert [ev.is_wrong_answer(i.answerable, r["refused"], r["missing_facts"]) for i, r in zip(items, rows)] == [
+        False, True, False, False, True, True, False]
+
+
+def test_wrong_answer_rate_is_in_the_headline_next_to_the_exact_rate():
+    labels = [label for label, _, _ in ev.HEADLINE]
+    assert labels[labels.index("exact rate (answerable)") + 1] == "wrong-answer rate (all items)"
+    metrics = {"answers": {"exact_rate": 0.5, "wrong_answer_rate": 0.25}, "retrieval_mode": "hybrid"}
+    rows = {r[0]: r[1] for r in ev.headline_rows({"project": metrics})}
+    assert rows["wrong-answer rate (all items)"] == "0.250"
 
 
 def test_gate_names_each_metric_that_misses_its_threshold(tmp_path: Path):
@@ -285,6 +334,9 @@ def test_runner_writes_the_report_and_never_shows_the_expected_answers(
     assert m["answers"]["exact_rate"] == 0.5
     assert m["refusals"]["accuracy"] == 1.0 and m["refusals"]["false_refusal_rate"] == 0.0
     assert m["pass_rate"] == pytest.approx(2 / 3)
+    assert m["answers"]["wrong_answer_rate"] == pytest.approx(1 / 3)  # e1 answered with a group missing
+    assert saved["metrics"]["project"]["answers"]["wrong_answers"] == 1
+    assert "| wrong-answer rate (all items) | 0.333 |" in md
     # the baseline never refuses and answers with its top chunk
     b = report["metrics"]["baseline"]
     assert b["refusals"]["accuracy"] == 0.0 and b["answers"]["median_length"] > 500
@@ -344,6 +396,7 @@ def test_cli_gate_passes_and_prints_the_headline(
                       "--gate", "--thresholds", str(thresholds))
     assert result.exit_code == 0, result.output
     assert "fact recall (answerable)" in result.output and "gate passed" in result.output
+    assert "wrong-answer rate (all items)" in result.output
 
 
 def test_cli_reports_a_malformed_qa_file(plan_assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -351,3 +404,4 @@ def test_cli_reports_a_malformed_qa_file(plan_assistant: Assistant, tmp_path: Pa
     result = _run_cli(monkeypatch, plan_assistant, "--qa", str(bad), "--out", str(tmp_path / "r"))
     assert result.exit_code == 1
     assert "bad.jsonl:2:" in result.output and "unknown category" in result.output
+
