@@ -10,7 +10,7 @@ A conversation's earlier questions are prepended to the question (the tutorial's
 conversational variant asks an LLM to rewrite the question; concatenation is the
 LLM-free equivalent).
 
-Like the assistant, the baseline receives :class:`~assistant.evaluation.QAQuestion`
+Like the assistant, the baseline receives :class:`~assistant.eval_types.QAQuestion`
 objects only.
 """
 
@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Any
 
 from .corpus import load_corpus
-from .evaluation import RANK_DEPTH, Output, QAQuestion
+from .eval_types import RANK_DEPTH, Output, QAQuestion
 from .types import Citation, Document
 
 CHUNK_SIZE = 1000

@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -124,6 +126,8 @@ def ask(question: str, history: tuple[str, ...], mode: str | None, as_json: bool
 @main.command(name="eval")
 @click.option("--qa", "qa_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Q&A file in the format of eval/README.md (default: eval/qa.jsonl).")
+@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Score on the documents of this folder (needs --qa): a temporary index is built and removed afterwards.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Report folder (default: eval/results/<timestamp>/).")
 @click.option("--mode", type=click.Choice(["extractive", "llm"]), default=None, help="Answer mode (default: setting).")
@@ -135,30 +139,44 @@ def ask(question: str, history: tuple[str, ...], mode: str | None, as_json: bool
 @click.option("--baseline/--no-baseline", default=True, show_default=True, help="Also score the LangChain tutorial baseline.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @friendly_errors
-def eval_command(qa_file: Path | None, out_dir: Path | None, mode: str | None, retrieval: str | None, gate: bool,
-                 thresholds_file: Path | None, baseline: bool, quiet: bool) -> None:
-    """Run the Q&A set through the assistant (and a baseline), score it and write a report."""
+def eval_command(qa_file: Path | None, corpus_dir: Path | None, out_dir: Path | None, mode: str | None,
+                 retrieval: str | None, gate: bool, thresholds_file: Path | None, baseline: bool, quiet: bool) -> None:
+    """Run the Q&A set through the assistant (and a baseline), score it and write a report.
+
+    With --corpus, the documents of that folder are indexed into a temporary folder (with
+    the project's embedding model) and the Q&A file is scored on them; the temporary index
+    is removed afterwards."""
     from datetime import datetime
 
     from . import evaluation as ev
 
-    assistant = _assistant(retrieval_mode=retrieval, answer_mode=mode)
-    home = assistant.settings.home
-    qa_path = qa_file or home / "eval" / "qa.jsonl"
-    thresholds_path = thresholds_file or home / "eval" / "thresholds.json"
+    if corpus_dir is not None and qa_file is None:
+        raise click.UsageError("--corpus needs --qa: eval/qa.jsonl asks about the project's own corpus.")
+    tmp: Path | None = None
+    overrides: dict[str, Any] = {}
+    if corpus_dir is not None:
+        tmp = Path(tempfile.mkdtemp(prefix="assistant-eval-index-"))
+        # chroma_url "" (None would mean "as configured"): the vectors stay in the temporary folder
+        overrides = {"corpus_dir": corpus_dir.resolve(), "index_dir": tmp, "chroma_url": ""}
     try:
-        items = ev.load_qa(qa_path)
-        thresholds = ev.load_thresholds(thresholds_path) if gate else None
-    except (OSError, ValueError) as err:
-        raise click.ClickException(str(err)) from err
-    if not items:
-        raise click.ClickException(f"{qa_path}: no Q&A items")
-    out = out_dir or home / "eval" / "results" / datetime.now().strftime("%Y%m%dT%H%M%S")
-    report = ev.run_evaluation(
-        assistant, items, out, answer_mode=mode, baseline=baseline, thresholds=thresholds,
-        thresholds_file=str(thresholds_path), qa_file=str(qa_path), progress=not quiet,
-    )
-    click.echo(ev.text_table(ev._headline_header(report), ev.headline_rows(report["metrics"])))
+        assistant = _assistant(retrieval_mode=retrieval, answer_mode=mode, **overrides)
+        home = assistant.settings.home
+        qa_path = qa_file or home / "eval" / "qa.jsonl"
+        thresholds_path = thresholds_file or home / "eval" / "thresholds.json"
+        items, thresholds = _eval_inputs(qa_path, thresholds_path if gate else None)
+        if tmp is not None:
+            built = assistant.build_index(progress=not quiet)
+            if not quiet:
+                click.echo(built.summary(), err=True)
+        out = out_dir or home / "eval" / "results" / datetime.now().strftime("%Y%m%dT%H%M%S")
+        report = ev.run_evaluation(
+            assistant, items, out, answer_mode=mode, baseline=baseline, thresholds=thresholds,
+            thresholds_file=str(thresholds_path), qa_file=str(qa_path), progress=not quiet,
+        )
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    click.echo(ev.text_table(ev.headline_header(report), ev.headline_rows(report["metrics"])))
     click.echo(f"\n{len(items)} items in {report['runtime_s']['total']:.1f} s; report: {out / 'report.md'}")
     if gate:
         failures = report["gate"]["failures"]
@@ -168,6 +186,20 @@ def eval_command(qa_file: Path | None, out_dir: Path | None, mode: str | None, r
                 click.echo(f"  {line}", err=True)
             sys.exit(1)
         click.echo(f"评测门槛通过 gate passed ({thresholds_path}).")
+
+
+def _eval_inputs(qa_path: Path, thresholds_path: Path | None) -> tuple[list[Any], dict[str, dict[str, float]] | None]:
+    """The Q&A items and, when gating, the thresholds; a clear error for a bad file."""
+    from . import evaluation as ev
+
+    try:
+        items = ev.load_qa(qa_path)
+        thresholds = ev.load_thresholds(thresholds_path) if thresholds_path is not None else None
+    except (OSError, ValueError) as err:
+        raise click.ClickException(str(err)) from err
+    if not items:
+        raise click.ClickException(f"{qa_path}: no Q&A items")
+    return items, thresholds
 
 
 if __name__ == "__main__":

@@ -197,6 +197,8 @@ def test_scoring_by_hand():
     assert m["refusals"]["false_refusal_rate"] == pytest.approx(1 / 3)
     assert m["refusals"]["kinds"] == {"not_covered": 2}
     assert m["pass_rate"] == pytest.approx(2 / 5)
+    # wrong: q2 (answered, a fact group missing) and q5 (answered instead of refusing)
+    assert m["answers"]["wrong_answers"] == 2 and m["answers"]["wrong_answer_rate"] == pytest.approx(2 / 5)
     assert m["latency"]["p50_ms"] == 30.0
     assert m["retrieval"]["dense"]["hit@1"] == pytest.approx(1 / 3)
     assert m["retrieval"]["dense"]["mrr@10"] == pytest.approx((1 + 0.5 + 1 / 3) / 3)
@@ -204,6 +206,53 @@ def test_scoring_by_hand():
     cats = m["categories"]
     assert cats["fact"]["exact_rate"] == pytest.approx(1 / 3) and cats["fact"]["refusal_accuracy"] is None
     assert cats["unanswerable"]["pass_rate"] == 0.5 and cats["unanswerable"]["fact_recall"] is None
+
+
+def _row(answer: str = "回答", refused: bool = False, missing=(), passed: bool = True) -> dict:
+    """A scored row as score_output makes it, written by hand."""
+    return {"answer": answer, "refused": refused, "refusal_kind": "not_covered" if refused else None,
+            "fact_coverage": 0.0 if missing else 1.0, "missing_facts": [list(g) for g in missing],
+            "citation_precision": None, "verified": None if refused else True, "latency_ms": 1.0, "pass": passed}
+
+
+def test_wrong_answer_rate_on_hand_made_rows():
+    groups = [["12.74亿"], ["14个"]]
+    items = [
+        _item("q1", True, groups),  # answered, every group covered: right
+        _item("q2", True, groups),  # answered, one group missing: wrong
+        _item("q3", True, groups),  # refused: not an answer, so not wrong (a false refusal)
+        _item("q4", False),  # refused as it should: right
+        _item("q5", False),  # answered instead of refusing: wrong
+        _item("q6", False),  # answered instead of refusing: wrong
+        _item("q7", True, []),  # answered, no fact groups to miss: right
+    ]
+    rows = [
+        _row(),
+        _row(missing=[["14个"]], passed=False),
+        _row("抱歉。", refused=True, missing=groups, passed=False),
+        _row("不涉及。", refused=True),
+        _row(passed=False),
+        _row(passed=False),
+        _row(),
+    ]
+    m = ev.summarize(items, rows)
+    assert m["answers"]["wrong_answers"] == 3
+    assert m["answers"]["wrong_answer_rate"] == pytest.approx(3 / 7)  # over all items, not the answered ones
+    assert m["answers"]["exact_rate"] == pytest.approx(2 / 4)
+    assert m["categories"]["fact"]["wrong_answer_rate"] == pytest.approx(1 / 4)
+    assert m["categories"]["unanswerable"]["wrong_answer_rate"] == pytest.approx(2 / 3)
+    assert ev.summarize(items[:1], rows[:1])["answers"]["wrong_answer_rate"] == 0.0
+    assert ev.summarize([items[3]], [rows[3]])["answers"]["wrong_answer_rate"] == 0.0
+    assert [ev.is_wrong_answer(i.answerable, r["refused"], r["missing_facts"]) for i, r in zip(items, rows)] == [
+        False, True, False, False, True, True, False]
+
+
+def test_wrong_answer_rate_is_in_the_headline_next_to_the_exact_rate():
+    labels = [label for label, _, _ in ev.HEADLINE]
+    assert labels[labels.index("exact rate (answerable)") + 1] == "wrong-answer rate (all items)"
+    metrics = {"answers": {"exact_rate": 0.5, "wrong_answer_rate": 0.25}, "retrieval_mode": "hybrid"}
+    rows = {r[0]: r[1] for r in ev.headline_rows({"project": metrics})}
+    assert rows["wrong-answer rate (all items)"] == "0.250"
 
 
 def test_gate_names_each_metric_that_misses_its_threshold(tmp_path: Path):
@@ -285,6 +334,9 @@ def test_runner_writes_the_report_and_never_shows_the_expected_answers(
     assert m["answers"]["exact_rate"] == 0.5
     assert m["refusals"]["accuracy"] == 1.0 and m["refusals"]["false_refusal_rate"] == 0.0
     assert m["pass_rate"] == pytest.approx(2 / 3)
+    assert m["answers"]["wrong_answer_rate"] == pytest.approx(1 / 3)  # e1 answered with a group missing
+    assert saved["metrics"]["project"]["answers"]["wrong_answers"] == 1
+    assert "| wrong-answer rate (all items) | 0.333 |" in md
     # the baseline never refuses and answers with its top chunk
     b = report["metrics"]["baseline"]
     assert b["refusals"]["accuracy"] == 0.0 and b["answers"]["median_length"] > 500
@@ -344,6 +396,7 @@ def test_cli_gate_passes_and_prints_the_headline(
                       "--gate", "--thresholds", str(thresholds))
     assert result.exit_code == 0, result.output
     assert "fact recall (answerable)" in result.output and "gate passed" in result.output
+    assert "wrong-answer rate (all items)" in result.output
 
 
 def test_cli_reports_a_malformed_qa_file(plan_assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -351,3 +404,120 @@ def test_cli_reports_a_malformed_qa_file(plan_assistant: Assistant, tmp_path: Pa
     result = _run_cli(monkeypatch, plan_assistant, "--qa", str(bad), "--out", str(tmp_path / "r"))
     assert result.exit_code == 1
     assert "bad.jsonl:2:" in result.output and "unknown category" in result.output
+
+
+# ----------------------------------------------------------------------------- eval --corpus: another corpus
+TINY_CORPUS = {
+    "waste.md": """---
+title: 青石镇生活垃圾分类实施方案
+issuer: 青石镇人民政府
+---
+# 青石镇生活垃圾分类实施方案
+
+## 一、工作目标
+
+到2026年底，青石镇生活垃圾回收利用率达到35%，建成8个垃圾分类示范小区。
+
+## 二、分类标准
+
+生活垃圾分为可回收物、有害垃圾、厨余垃圾和其他垃圾四类。
+""",
+    "library.md": """---
+title: 青石镇图书馆借阅规定
+issuer: 青石镇文化站
+---
+# 青石镇图书馆借阅规定
+
+## 开放时间
+
+图书馆每周二至周日开放，周一闭馆。
+
+## 借阅数量
+
+每张读者证最多借阅5册图书，借期为30天。
+""",
+    "housing.md": """---
+title: 青石镇老旧小区改造计划
+issuer: 青石镇住房和城乡建设办公室
+---
+# 青石镇老旧小区改造计划
+
+2025年青石镇改造老旧小区12个，总投资4800万元，重点更换供水管网和加装电梯。
+""",
+}
+TINY_QA = [
+    {"id": "c1", "question": "青石镇生活垃圾回收利用率要达到多少？", "category": "number", "answerable": True,
+     "expected_facts": [["35%"]], "evidence": ["回收利用率达到35%"]},
+    {"id": "c2", "question": "一张读者证最多能借几本书？", "category": "number", "answerable": True,
+     "expected_facts": [["5册"]], "evidence": ["最多借阅5册图书"]},
+    {"id": "c3", "question": "老旧小区改造总投资多少钱？", "category": "number", "answerable": True,
+     "expected_facts": [["4800万元"]], "evidence": ["总投资4800万元"]},
+    {"id": "c4", "question": "帮我写一首关于春天的诗", "category": "offtopic", "answerable": False,
+     "expected_facts": [], "evidence": []},
+]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder under ``folder`` with its size and modification time."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+def test_cli_eval_on_another_corpus_with_a_temporary_index(
+    embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from assistant import pipeline
+    from assistant.config import get_settings
+
+    corpus = tmp_path / "tiny"
+    corpus.mkdir()
+    for name, text in TINY_CORPUS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    qa = write_jsonl(tmp_path / "tiny.jsonl", TINY_QA)
+    monkeypatch.setenv("ASSISTANT_HOME", str(ROOT))  # the project, as `assistant eval` run in it sees it
+    project = get_settings()
+    project_index = _tree(project.index_path)
+    created: list[Assistant] = []
+
+    def make(settings):  # the real settings of the command; the session's model instead of a second copy
+        created.append(Assistant(settings, embedder=embedder))
+        return created[-1]
+
+    monkeypatch.setattr(pipeline, "Assistant", make)
+    out = tmp_path / "r"
+    result = CliRunner().invoke(cli.main, ["eval", "--quiet", "--corpus", str(corpus), "--qa", str(qa), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrong-answer rate (all items)" in result.output
+
+    # the assistant read the tiny corpus, with the project's model, from an index that is gone now
+    [assistant] = created
+    assert assistant.settings.corpus_path == corpus.resolve()
+    assert assistant.settings.models_path == project.models_path
+    assert assistant.settings.index_path != project.index_path
+    assert not assistant.settings.index_path.exists()
+    assert _tree(project.index_path) == project_index  # the project's index is untouched
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert sorted(report["index"]["documents"]) == sorted(TINY_CORPUS)
+    assert report["settings"]["corpus_dir"] == str(corpus.resolve())
+    m = report["metrics"]["project"]
+    # retrieval is judged on the tiny corpus's chunks: the evidence is found in them (not in the plan's)
+    for mode in ("dense", "keyword", "hybrid"):
+        assert m["retrieval"][mode]["queries"] == 3
+    assert m["retrieval"]["no_relevant_passage"] == []
+    assert m["retrieval"]["hybrid"]["hit@5"] == 1.0
+    chunks = report["index"]["chunk_count"]
+    assert 3 <= chunks < 21  # the plan has 21
+    for item in report["items"][:3]:
+        assert item["project"]["relevant_passages"] and item["project"]["ranks"]["hybrid"] is not None
+    # the peer baseline split the same three documents (each shorter than its 1000-character chunks)
+    assert report["baseline"]["passages"] == 3
+    assert report["metrics"]["baseline"]["retrieval"]["dense"]["queries"] == 3
+    assert "4800万元" in report["items"][2]["baseline"]["answer"]
+
+
+def test_cli_eval_corpus_needs_a_qa_file(tmp_path: Path):
+    result = CliRunner().invoke(cli.main, ["eval", "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "--corpus needs --qa" in result.output
