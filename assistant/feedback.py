@@ -31,8 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Literal
 
-DEFAULT_DB = Path("feedback/feedback.sqlite3")
-DEFAULT_RETENTION_DAYS = 180
+from .config import DEFAULT_FEEDBACK_DB, DEFAULT_FEEDBACK_RETENTION_DAYS, get_settings
 
 HELPFUL = "helpful"
 NOT_HELPFUL = "not_helpful"
@@ -105,7 +104,9 @@ class FeedbackEntry:
 class FeedbackStore:
     """A small SQLite store; one connection per operation, safe to share between threads."""
 
-    def __init__(self, path: Path | str = DEFAULT_DB, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+    def __init__(
+        self, path: Path | str = DEFAULT_FEEDBACK_DB, retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
+    ) -> None:
         self.path = Path(path)
         self.retention_days = retention_days
         self._lock = threading.Lock()
@@ -214,11 +215,9 @@ def export_feedback(db: Path | str, out: IO[str], fmt: Literal["csv", "jsonl"] =
 # ----------------------------------------------------------------------------- command line
 def _default_db() -> Path:
     try:
-        from .web.settings import WebSettings
-
-        return WebSettings().feedback_db_path()
+        return get_settings().feedback_path
     except ValueError:  # settings unreadable (pydantic's ValidationError): the default path
-        return DEFAULT_DB
+        return DEFAULT_FEEDBACK_DB
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -230,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     exp.add_argument("--db", type=Path, default=None, help="database (default: ASSISTANT_FEEDBACK_DB or feedback/feedback.sqlite3)")
     pur = sub.add_parser("purge", help="delete feedback older than the retention period now")
     pur.add_argument("--db", type=Path, default=None)
-    pur.add_argument("--days", type=int, default=None, help=f"retention in days (default: setting, {DEFAULT_RETENTION_DAYS})")
+    pur.add_argument("--days", type=int, default=None, help=f"retention in days (default: setting, {DEFAULT_FEEDBACK_RETENTION_DAYS})")
     args = parser.parse_args(argv)
 
     db = args.db or _default_db()
@@ -251,11 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     days = args.days
     if days is None:
         try:
-            from .web.settings import WebSettings
-
-            days = WebSettings().feedback_retention_days
+            days = get_settings().feedback_retention_days
         except ValueError:
-            days = DEFAULT_RETENTION_DAYS
+            days = DEFAULT_FEEDBACK_RETENTION_DAYS
     n = FeedbackStore(db, retention_days=days).purge()
     print(f"删除 {n} 条超过 {days} 天的反馈（purged {n} rows）。", file=sys.stderr)
     return 0
