@@ -326,12 +326,17 @@ def test_feedback_store_export_and_retention(tmp_path: Path) -> None:
     assert list(csv.DictReader(io.StringIO(buf.getvalue())))[1]["refusal_kind"] == "off_topic"
 
     out = tmp_path / "export.csv"
-    cmd = [sys.executable, "-m", "assistant.feedback", "export", "--format", "csv", "--db", str(db), "--output", str(out)]
-    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
+    cli = [sys.executable, "-m", "assistant.cli", "feedback"]
+    subprocess.run([*cli, "export", "--format", "csv", "--db", str(db), "--output", str(out)], check=True, cwd=ROOT,
+                   capture_output=True)
     assert out.read_text(encoding="utf-8-sig").startswith("id,created_at")
-    res = subprocess.run([sys.executable, "-m", "assistant.feedback", "export", "--format", "jsonl", "--db", str(db)],
+    res = subprocess.run([*cli, "export", "--format", "jsonl", "--db", str(db)],
                          check=True, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
-    assert len(res.stdout.splitlines()) == 2
+    assert len(res.stdout.splitlines()) == 2 and "exported 2 rows" in res.stderr
+    res = subprocess.run([*cli, "export", "--db", str(tmp_path / "none.sqlite3")], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 1 and "no feedback database" in res.stderr and not res.stdout
+    res = subprocess.run([*cli, "purge", "--db", str(db), "--days", "30"], check=True, cwd=ROOT, capture_output=True, text=True)
+    assert "purged 0 rows" in res.stderr and len(store.rows()) == 2
 
     import sqlite3 as sq
 
