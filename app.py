@@ -15,15 +15,14 @@ import uvicorn
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.pipeline import Assistant
-from assistant.web import WebSettings, create_app
+from assistant.web import create_app
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
-    web = WebSettings()
     try:
-        app = create_app(Assistant(settings), web)
+        app = create_app(Assistant(settings), settings)
     except AssistantError as err:
         print(f"无法启动（cannot start）: {err}", file=sys.stderr)
         return 1
@@ -31,10 +30,10 @@ def main() -> int:
         app,
         host=settings.host,
         port=settings.port,
-        root_path=web.root_path,
+        root_path=settings.root_path,
         proxy_headers=True,
-        forwarded_allow_ips=web.forwarded_allow_ips,
-        access_log=web.access_log,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        access_log=settings.access_log,
         timeout_graceful_shutdown=10,
     )
     return 0

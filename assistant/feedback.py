@@ -8,21 +8,19 @@ masked, the cited passages (ids and sections), the index build, the channel (``w
 no user agent, no session id. Rows older than the retention period (180 days by default)
 are deleted on start-up and on every write.
 
-Export::
+Export (the command line is in :mod:`assistant.cli`)::
 
-    python -m assistant.feedback export --format csv  --output feedback.csv
-    python -m assistant.feedback export --format jsonl            # to stdout
-    python -m assistant.feedback purge                            # apply the retention now
+    assistant feedback export --format csv  --output feedback.csv
+    assistant feedback export --format jsonl            # to stdout
+    assistant feedback purge                            # apply the retention now
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import re
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -31,8 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Literal
 
-DEFAULT_DB = Path("feedback/feedback.sqlite3")
-DEFAULT_RETENTION_DAYS = 180
+from .config import DEFAULT_FEEDBACK_DB, DEFAULT_FEEDBACK_RETENTION_DAYS
 
 HELPFUL = "helpful"
 NOT_HELPFUL = "not_helpful"
@@ -105,7 +102,9 @@ class FeedbackEntry:
 class FeedbackStore:
     """A small SQLite store; one connection per operation, safe to share between threads."""
 
-    def __init__(self, path: Path | str = DEFAULT_DB, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+    def __init__(
+        self, path: Path | str = DEFAULT_FEEDBACK_DB, retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
+    ) -> None:
         self.path = Path(path)
         self.retention_days = retention_days
         self._lock = threading.Lock()
@@ -210,56 +209,3 @@ def export_feedback(db: Path | str, out: IO[str], fmt: Literal["csv", "jsonl"] =
     """Export the feedback database ``db`` to ``out``; returns the number of rows."""
     return FeedbackStore(db).export(out, fmt)
 
-
-# ----------------------------------------------------------------------------- command line
-def _default_db() -> Path:
-    try:
-        from .web.settings import WebSettings
-
-        return WebSettings().feedback_db_path()
-    except ValueError:  # settings unreadable (pydantic's ValidationError): the default path
-        return DEFAULT_DB
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant.feedback", description="匿名反馈数据 anonymous feedback")
-    sub = parser.add_subparsers(dest="command", required=True)
-    exp = sub.add_parser("export", help="export all feedback as CSV or JSON lines")
-    exp.add_argument("--format", choices=["csv", "jsonl"], default="csv")
-    exp.add_argument("--output", "-o", type=Path, help="file to write (default: stdout); CSV files get a BOM for Excel")
-    exp.add_argument("--db", type=Path, default=None, help="database (default: ASSISTANT_FEEDBACK_DB or feedback/feedback.sqlite3)")
-    pur = sub.add_parser("purge", help="delete feedback older than the retention period now")
-    pur.add_argument("--db", type=Path, default=None)
-    pur.add_argument("--days", type=int, default=None, help=f"retention in days (default: setting, {DEFAULT_RETENTION_DAYS})")
-    args = parser.parse_args(argv)
-
-    db = args.db or _default_db()
-    if args.command == "export":
-        if not db.exists():
-            print(f"没有反馈数据库（no feedback database at {db}）。", file=sys.stderr)
-            return 1
-        store = FeedbackStore(db)
-        if args.output:
-            encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-            with open(args.output, "w", encoding=encoding, newline="") as fh:
-                n = store.export(fh, args.format)
-        else:
-            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-            n = store.export(sys.stdout, args.format)
-        print(f"导出 {n} 条反馈（exported {n} rows）。", file=sys.stderr)
-        return 0
-    days = args.days
-    if days is None:
-        try:
-            from .web.settings import WebSettings
-
-            days = WebSettings().feedback_retention_days
-        except ValueError:
-            days = DEFAULT_RETENTION_DAYS
-    n = FeedbackStore(db, retention_days=days).purge()
-    print(f"删除 {n} 条超过 {days} 天的反馈（purged {n} rows）。", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

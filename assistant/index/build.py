@@ -1,0 +1,250 @@
+"""Building an index: load, chunk, embed, write into ``builds/.tmp-<id>``, validate, rename,
+and only then switch ``CURRENT`` (one builder at a time); old builds beyond
+:data:`KEEP_OLD_BUILDS` are removed with their server collections."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from filelock import FileLock, Timeout
+
+from ..chunking import chunk_documents
+from ..config import Settings
+from ..corpus import load_corpus
+from ..embeddings import Embedder
+from ..errors import IndexBuildError, IndexLockedError
+from ..glossary import load_glossary, user_words
+from ..text import ChineseTokenizer
+from ..types import Chunk
+from .layout import IndexLayout, chunk_to_json, chunking_config, expected_manifest, fsync_dir
+from .reader import PlanIndex, import_bm25s
+from .store import (
+    LOCAL_STORE,
+    SERVER_STORE,
+    build_client,
+    collection_name,
+    drop_collection,
+    manifest_store,
+    server_error,
+    store_kind,
+)
+
+log = logging.getLogger(__name__)
+
+KEEP_OLD_BUILDS = 2
+VALIDATE_DEPTH = 10  # hits searched for a sample chunk's own vector when validating a build
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    build_id: str
+    path: Path
+    documents: int
+    chunks: int
+    seconds: float
+    problems: tuple[str, ...]
+
+    def summary(self) -> str:
+        lines = [
+            f"索引已建成 index built: {self.documents} 个文档 documents, {self.chunks} 个片段 chunks, "
+            f"{self.seconds:.1f} 秒 s → {self.path}"
+        ]
+        lines += [f"已跳过 skipped: {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    progress: bool = True,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build a new index from the corpus and switch to it atomically."""
+    layout = IndexLayout(settings.index_path)
+    layout.builds.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(layout.lock_file), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as err:
+        raise IndexLockedError(
+            "另一个进程正在重建索引，请等它完成后再试（another process is building the index）。"
+        ) from err
+    try:
+        return _build_locked(settings, embedder, layout, progress, on_stage or (lambda s: None))
+    finally:
+        lock.release()
+
+
+def _build_locked(
+    settings: Settings,
+    embedder: Embedder,
+    layout: IndexLayout,
+    progress: bool,
+    stage: Callable[[str], None],
+) -> BuildReport:
+    started = time.perf_counter()
+    kind = store_kind(settings)
+    for stale in layout.builds.glob(".tmp-*"):  # left by a killed build
+        if kind == SERVER_STORE and not drop_collection(settings, collection_name(stale.name[len(".tmp-"):], kind)):
+            continue  # the server is unreachable: try again next time
+        shutil.rmtree(stale, ignore_errors=True)
+
+    stage("load")
+    corpus = load_corpus(settings.corpus_path)
+    stage("chunk")
+    config = chunking_config(settings)
+    chunks = chunk_documents(corpus.documents, config)
+    if not chunks:
+        raise IndexBuildError("语料中没有可切分的正文（the corpus yields no chunks）。")
+    words = user_words(load_glossary(settings.corpus_path))
+    # jieba's dictionary loads in the background while the model encodes; the validation's
+    # PlanIndex below has the same user words and so shares it.
+    tokenizer = ChineseTokenizer(words)
+    tokenizer.preload()
+
+    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    tmp = layout.builds / f".tmp-{build_id}"
+    tmp.mkdir()
+    name = collection_name(build_id, kind)
+    created = False
+    try:
+        stage("embed")
+        vectors = _embed_chunks(embedder, chunks, settings.embed_batch_size, progress)
+        stage("write")
+        client = build_client(settings, tmp, kind)
+        try:
+            collection = client.create_collection(
+                name, configuration={"hnsw": {"space": "cosine"}}, metadata={"build_id": build_id}
+            )
+            created = True
+            for start in range(0, len(chunks), 1000):
+                part = chunks[start : start + 1000]
+                collection.add(
+                    ids=[c.id for c in part],
+                    embeddings=vectors[start : start + len(part)],
+                    documents=[c.text for c in part],
+                    metadatas=[c.to_metadata() for c in part],
+                )
+        except Exception as err:
+            if kind == SERVER_STORE:
+                raise server_error(settings, err) from err
+            raise
+        _build_bm25(tmp / "bm25", [tokenizer(c.embed_text) for c in chunks])
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n")
+        manifest = {
+            **expected_manifest(settings, embedder, corpus),
+            "build_id": build_id,
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "chromadb_version": chromadb.__version__,
+            "collection": name,
+            **({"vector_store": kind} if kind != LOCAL_STORE else {}),
+            "chunk_count": len(chunks),
+            "keyword": {"tokenizer": "jieba.lcut_for_search", "user_words": words},
+            "documents": [
+                {"source": d.source, "title": d.title, "sha256": d.sha256, "metadata": d.metadata}
+                for d in corpus.documents
+            ],
+            "skipped": [str(p) for p in corpus.problems],
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        stage("validate")
+        _validate(tmp, manifest, vectors, chunks, embedder.dimension, settings)
+        final = layout.builds / build_id
+        os.replace(tmp, final)
+        fsync_dir(layout.builds)
+        stage("switch")
+        layout.switch_to(final)
+    except BaseException:
+        if created and kind == SERVER_STORE and layout.current() != layout.builds / build_id:
+            drop_collection(settings, name)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _remove_old_builds(layout, keep=final, settings=settings)
+    return BuildReport(
+        build_id=build_id,
+        path=final,
+        documents=len(corpus.documents),
+        chunks=len(chunks),
+        seconds=time.perf_counter() - started,
+        problems=tuple(str(p) for p in corpus.problems),
+    )
+
+
+def _embed_chunks(embedder: Embedder, chunks: list[Chunk], batch: int, progress: bool) -> list[list[float]]:
+    from tqdm import tqdm
+
+    texts = [c.embed_text for c in chunks]
+    # Sorting by length keeps padding low inside each batch; results go back in order.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out: list[list[float]] = [[] for _ in texts]
+    step = max(batch, 1) * 4
+    with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not progress) as bar:
+        for start in range(0, len(order), step):
+            idx = order[start : start + step]
+            for i, vec in zip(idx, embedder.embed_passages([texts[i] for i in idx])):
+                out[i] = vec
+            bar.update(len(idx))
+    return out
+
+
+def _build_bm25(path: Path, tokens: list[list[str]]) -> None:
+    bm25s = import_bm25s()
+    retriever = bm25s.BM25()
+    retriever.index([t or [""] for t in tokens], show_progress=False)
+    retriever.save(str(path), show_progress=False)
+
+
+def _validate(
+    tmp: Path, manifest: dict[str, Any], vectors: list[list[float]], chunks: list[Chunk], dim: int,
+    settings: Settings | None = None,
+) -> None:
+    index = PlanIndex(tmp, manifest, settings)
+    count = index.collection.count()
+    if count != len(chunks):
+        raise IndexBuildError(f"索引校验失败：写入 {count} 个片段，应为 {len(chunks)}（validation: count mismatch）。")
+    if len(vectors[0]) != dim:
+        raise IndexBuildError(f"索引校验失败：向量维度 {len(vectors[0])} ≠ {dim}（validation: dimension）。")
+    samples = sorted({0, len(chunks) // 2, len(chunks) - 1})
+    for i in samples:
+        # HNSW is approximate: on a large index a vector's own entry may rank just below
+        # the first place, so the check looks at the first few hits.
+        hits = index.dense(vectors[i], VALIDATE_DEPTH)
+        if not any(c.id == chunks[i].id or score >= 0.999 for c, score in hits):  # itself, or an exact duplicate
+            raise IndexBuildError(f"索引校验失败：片段 {chunks[i].id} 检索不到自身（validation: self-retrieval）。")
+
+
+def _remove_old_builds(layout: IndexLayout, keep: Path, settings: Settings | None = None) -> None:
+    builds = sorted((p for p in layout.builds.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    old = [p for p in builds if p != keep]
+    for p in old[: max(0, len(old) - KEEP_OLD_BUILDS)]:
+        if not _drop_build_collection(p, settings):
+            continue  # keep the folder so that the next build retries dropping its collection
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _drop_build_collection(build: Path, settings: Settings | None) -> bool:
+    """Drop the server collection of a build folder about to be deleted (True if none is left)."""
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    if manifest_store(manifest) == LOCAL_STORE:
+        return True
+    if settings is None or not settings.chroma_url:
+        log.warning("build %s lives in a Chroma server but ASSISTANT_CHROMA_URL is unset; keeping it", build.name)
+        return False
+    return drop_collection(settings, str(manifest.get("collection") or collection_name(build.name, SERVER_STORE)))
