@@ -155,16 +155,19 @@ def short_name(doc: Document) -> str:
 
 
 def derive_places(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """Place names that open a title or an issuer (长春市) or follow an office in it
-    (吉林市生态环境局蛟河市分局 → 蛟河市), with their short forms (长春, 蛟河)."""
+    """Place names that open a title or an issuer (长春市), follow another (上海市松江区) or
+    follow an office in it (吉林市生态环境局蛟河市分局 → 蛟河市), with their short forms
+    (长春, 松江, 蛟河)."""
     places: dict[str, tuple[str, ...]] = {}
     for text in texts:
         text = _ABOUT.sub("", text.lstrip("《"))
+        ends = {0}  # a place may open the text, follow an office or follow another place (上海市松江区)
         for i in range(len(text)):
-            if i and text[i - 1] not in _OFFICE_ENDS:
+            if i not in ends and text[i - 1] not in _OFFICE_ENDS:
                 continue
             m = _PLACE.match(text, i)
             if m:
+                ends.add(m.end())
                 name = m.group(0)
                 short = _PLACE_SUFFIX.sub("", name)
                 places.setdefault(name, (short,) if len(short) >= 2 else ())

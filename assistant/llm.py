@@ -192,19 +192,10 @@ class LLMAnswerer:
         self.timeout = float(settings.llm_timeout)
         # Our own client: the response hook lets a call be aborted, and no keep-alive
         # means a socket is never shared between calls.
-        self._http = openai.DefaultHttpxClient(
-            event_hooks={"response": [on_response]},
-            limits=limits(),
-        )
+        self._http = openai.DefaultHttpxClient(event_hooks={"response": [on_response]}, limits=limits())
         self.chat = ChatOpenAI(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key,
-            timeout=settings.llm_timeout,
-            max_retries=0,
-            streaming=True,
-            temperature=0,
-            http_client=self._http,
+            base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
+            timeout=settings.llm_timeout, max_retries=0, streaming=True, temperature=0, http_client=self._http,
         )
 
     # ------------------------------------------------------------------ public API

@@ -37,21 +37,15 @@ from .answering import (
     rewrite_followup,
     strip_injection,
 )
+from .answering.notes import with_glossary_note
 from .identity import Identity, load_identity
 from .wording import Wording
-from .citations import MARKER, figures, renumber, verify
+from .citations import renumber, verify
 from .errors import LLMError
 from .retrieval import RetrievalResult, Retriever
 from .text import clean_question, is_punctuation_only, prepare_query
 from .types import Answer, RetrievedChunk
-
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
-
-
-def strip_tags(text: str) -> str:
-    """Answers carry no markup, whatever the input, the documents or the LLM contained."""
-    return _TAG.sub("", text).replace("<", "＜").replace(">", "＞")
-
+from .verified import numbered, strip_tags, verified_stream
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +96,7 @@ class Assistant:
     def retriever(self) -> Retriever:
         with self._lock:
             if self._retriever is None:
-                self._retriever = Retriever(
-                    self.index, self.embedder, self.settings, self.glossary, self.synonyms
-                )
+                self._retriever = Retriever(self.index, self.embedder, self.settings, self.glossary, self.synonyms)
             return self._retriever
 
     # ------------------------------------------------------------------ operations
@@ -136,12 +128,9 @@ class Assistant:
 
         return LLMAnswerer(self.settings, self.identity)
 
-    @property
-    def thresholds(self) -> Thresholds:
-        return Thresholds()
-
-    #: :meth:`warm_up` embeds the clauses of an index that has at most this many (about
-    #: 3 s on two cores; the plan has about 100); a larger one embeds them as questions reach them
+    #: the coverage decision's calibrated thresholds
+    thresholds = Thresholds()
+    #: :meth:`warm_up` embeds the clauses of an index with at most this many (about 3 s on two cores)
     WARM_CLAUSES_MAX = 500
 
     def warm_up(self, question: str | None = None, mode: str | None = None) -> None:
@@ -215,7 +204,7 @@ class Assistant:
         if mode == "llm":
             try:
                 shown, raw = "", ""
-                for step in self._llm_stream(result.query, result.chunks, history):
+                for step in verified_stream(self.llm, result.query, result.chunks, history):
                     if step is None:  # the model says the passages do not answer
                         yield from refuse(Decision(False, "not_covered"), result.chunks, how="llm")
                         return
@@ -224,7 +213,7 @@ class Assistant:
                     shown = text
                 draft = Draft(raw, result.chunks)
                 timings["answer"] = (time.perf_counter() - t0) * 1000
-                yield finish("", self._with_notes(draft), retrieved=result.chunks, how="llm")
+                yield finish("", with_glossary_note(draft, self.glossary, self.wording), retrieved=result.chunks, how="llm")
                 return
             except LLMError as err:
                 log.warning("LLM answer replaced by the extractive one: %s", err)
@@ -256,58 +245,8 @@ class Assistant:
         draft = self.composer.compose(query, passages, intent, query_vector) or quote_fallback(passages, self.wording)
         if draft.intent is Intent.NOT_STATED:
             return draft
-        check = verify(draft.text, _numbered(draft.passages))
+        check = verify(draft.text, numbered(draft.passages))
         if not check.ok:
             log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
             draft = quote_fallback(passages, self.wording)
-        return self._with_notes(draft)
-
-    def _with_notes(self, draft: Draft) -> Draft:
-        """Explain the first glossary term that the answer mentions (one line)."""
-        if draft.intent is Intent.DEFINITION:
-            return draft
-        body = MARKER.sub("", draft.text)
-        for term in self.glossary:
-            if any(name in body for name in term.names) and not figures(term.explanation):
-                basis = self.wording("glossary_corpus" if term.basis == "corpus" else "glossary_public")
-                note = self.wording("glossary_note", term=term.term, explanation=term.explanation.rstrip("。"), basis=basis)
-                return Draft(draft.text + note, draft.passages, draft.intent)
-        return draft
-
-    def _llm_stream(
-        self, query: str, passages: Sequence[RetrievedChunk], history: Sequence[str]
-    ) -> Iterator[tuple[str, str] | None]:
-        """The LLM's answer so far, growing one verified sentence at a time, as (text to
-        show, renumbered; raw text with the passages' own markers). Numbering by first use
-        is stable on a prefix. Yields None when the model declines; raises LLMError when a
-        sentence fails the checks."""
-        from .llm import REFUSAL_SENTINEL
-
-        local = _numbered(passages)
-        buffer, raw = "", ""
-        for delta in self.llm.stream(query, passages, history):
-            buffer += delta
-            if REFUSAL_SENTINEL in buffer:
-                yield None
-                return
-            while m := re.search(r"[。！？](?:\[\d+\])*", buffer):
-                sentence, buffer = buffer[: m.end()], buffer[m.end():]
-                raw += self._checked(sentence, local)
-                yield strip_tags(renumber(raw, passages)[0]), raw
-        if buffer.strip():
-            raw += self._checked(buffer, local)
-            yield strip_tags(renumber(raw, passages)[0]), raw
-
-    @staticmethod
-    def _checked(sentence: str, local: dict[int, str]) -> str:
-        check = verify(sentence, local)
-        if not check.ok:
-            raise LLMError(f"大模型回答未通过核验（LLM answer failed verification: {check.problem}）。")
-        if re.search(r"\d", MARKER.sub("", sentence)) and not MARKER.search(sentence):
-            raise LLMError("大模型回答中的数字缺少引用（figures without a citation）。")
-        return sentence
-
-
-def _numbered(passages: Sequence[RetrievedChunk]) -> dict[int, str]:
-    """Passage texts by the 1-based position that a draft's [k] markers refer to."""
-    return {k: r.chunk.text for k, r in enumerate(passages, start=1)}
+        return with_glossary_note(draft, self.glossary, self.wording)

@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..chunking import strip_numbering
 from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
@@ -65,6 +64,8 @@ class Composer:
         if named and intent is not Intent.AGGREGATE:
             passages = named  # the question names its section: answer from it alone
         draft = self.handler(intent)(self, question, passages, query_vector)
+        if draft is None and intent is Intent.AGGREGATE:  # nothing to add up: the figure itself, or not stated
+            draft = self.handler(Intent.FIGURE)(self, question, passages, query_vector)
         if draft is None and intent is not Intent.GENERAL:
             draft = self.handlers[Intent.GENERAL](self, question, passages, query_vector)
         return draft
@@ -111,30 +112,33 @@ class Composer:
         return pattern(f"answer_{unit}") if unit else pattern("answer_any")
 
     def stating(self, heading: str, unit: str) -> int:
-        """How many subsections of a top-level heading state a figure of ``unit`` (counted
-        once per heading: a large index has many)."""
+        """How many subsections of a heading state their own figure of ``unit`` (counted once
+        per heading: a large index has many)."""
         key = (heading, unit)
         if key not in self._stated:
-            found = self.figure_pattern(unit)
-            self._stated[key] = sum(1 for c in self.vocab.children[heading] if found and found.search(c.text))
+            self._stated[key] = sum(1 for _, chunks in self.vocab.parts(heading) if self.own_figure(chunks, unit))
         return self._stated[key]
 
+    def own_figure(self, chunks: Chunk | Sequence[Chunk], unit: str) -> str | None:
+        """The figure of ``unit`` a section (its chunks) states, when it states exactly one:
+        a section with several amounts has no one figure to add up or compare."""
+        wanted = self.figure_pattern(unit)
+        texts = [chunks.text] if isinstance(chunks, Chunk) else [c.text for c in chunks]
+        found = {f for t in texts for f in wanted.findall(t)} if wanted is not None else set()
+        return next(iter(found)) if len(found) == 1 else None
+
     def parent_heading(self, question: str) -> str | None:
-        """The top-level heading with subsections that the question names (保障措施)."""
-        return next((h for h in sorted(self.vocab.children, key=len, reverse=True) if h in question), None)
+        """The heading with subsections that the question names (保障措施), the longest."""
+        return next((h for h in sorted(self.vocab.children, key=len, reverse=True) if len(h) >= 2 and h in question), None)
 
     def parts(self, heading: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         """The subsection names of ``heading``, each with the marker of its first chunk
         (chunks not retrieved are added to the passages)."""
-        kids = self.vocab.children[heading]
-        names = list(dict.fromkeys(strip_numbering(c.section_path[1]) for c in kids))
-        if len(names) < 2:
+        parts = self.vocab.parts(heading)
+        if len(parts) < 2:
             return None
-        allp, pos = with_chunks(passages, kids)
-        first_of: dict[str, Chunk] = {}
-        for c in kids:
-            first_of.setdefault(strip_numbering(c.section_path[1]), c)
-        return Draft("、".join(f"{n}[{pos[first_of[n].id]}]" for n in names), allp, Intent.LIST)
+        allp, pos = with_chunks(passages, [chunks[0] for _, chunks in parts])
+        return Draft("、".join(f"{name}[{pos[chunks[0].id]}]" for name, chunks in parts), allp, Intent.LIST)
 
 
 def with_chunks(
@@ -150,7 +154,10 @@ def with_chunks(
 def quote_fallback(passages: Sequence[RetrievedChunk], wording: Wording) -> Draft:
     """When a composed answer fails verification: quote the best passage as it stands."""
     top = passages[0].chunk
-    text = wording("quote", section=top.section, text=top.text.replace("\n", "；"))
+    # its own heading only, and none that states a figure the passage does not (…（2024-2026年）)
+    section = leaf(top)
+    body = top.text.replace("\n", "；")
+    text = wording("quote", section=section, text=body) if section and not re.search(r"\d", section) else wording("quote_plain", text=body)
     return Draft(f"{text}[1]", tuple(passages))
 
 

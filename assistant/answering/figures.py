@@ -13,9 +13,11 @@ from .understanding import Intent, find_entity, unit_of
 from .vocabulary import leaf
 
 #: what a question asked for that the passages do not state, by unit (wording keys)
-STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_year", "date": "what_date",
-             "place": "what_place", "count": "what_count"}
+STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_year", "duration": "what_year",
+             "date": "what_date", "place": "what_place", "count": "what_count"}
 _LIST_ITEM = re.compile(r"(\d+)[.．、]")
+#: the measure word a count question asks in (几条河, 多少棵树): the figure must carry it
+_ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位)")
 
 
 def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -25,7 +27,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         listed = numbered_list(c, passages[0]) or counted_parts(c, question, passages)
         if listed:
             return listed
-        asked = re.search(r"(?:几|多少)([个大项条类种批])", question)
+        asked = _ASKED_MEASURE.search(question)
         if asked:  # 几条河 is answered by “N条…”, not by “14个项目”
             wanted = re.compile(rf"[\d一二两三四五六七八九十]+{asked.group(1)}[\u4e00-\u9fff]{{0,4}}")
     q = c.scorer.qtokens(question)
@@ -51,7 +53,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         if unit is None and re.search(r"多少|多大|几[个项条成]", question):
             unit = "count"  # a number the passages do not state
         if unit in STATED_AS:
-            subject = "、".join(leaf(p.chunk) for p in named) if named else c.say("not_stated_any")
+            subject = "、".join(dict.fromkeys(leaf(p.chunk) for p in named)) if named else c.say("not_stated_any")
             return Draft(c.say("not_stated", subject=subject, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
         return None
     _, pos, s, clause = best

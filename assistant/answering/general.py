@@ -11,7 +11,7 @@ from .compose import Composer, Draft
 from .figures import figure
 from .lists import ordinal
 from .scoring import clauses, end, sentences
-from .understanding import Intent, unit_of
+from .understanding import AGENT, WHO, Intent, unit_of
 
 #: how much lower than a short answering sentence the next one of its passage may score and
 #: still follow it (not after an item of a list)
@@ -37,8 +37,12 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
         return None
     score, pos, s = best[0]
     text = f"{c.lead(passages[pos].chunk, s, clauses(s)[0])}[{pos + 1}]。"
-    second = _second(best, passages)
-    if len(s) < 40 and second is not None and second[0] > 0.5 * score:
+    second, wanted = _second(best, passages), False
+    if WHO.search(question) and not AGENT.search(s):  # a who-question: the sentence that names a body follows
+        bodies = [b for b in best[1:] if AGENT.search(b[2])]
+        named_body = next((b for b in bodies if b[1] == pos), None) or next(iter(bodies), None)
+        second, wanted = (named_body, True) if named_body is not None else (second, False)
+    if second is not None and (wanted or (len(s) < 40 and second[0] > 0.5 * score)):
         _, pos2, s2 = second
         if pos2 == pos:  # one passage: one subject, one marker
             text = f"{end(text[: -len(f'[{pos + 1}]。')])}。{end(s2)}[{pos + 1}]。"

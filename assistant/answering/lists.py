@@ -54,7 +54,7 @@ def membership(c: Composer, question: str, passages: tuple[RetrievedChunk, ...],
         match = next((i for i in items if core and (core in i or (len(core) >= 4 and core[:4] in i))), None)
         if match and len(rc.chunk.section_path) >= 2:
             s = next(s for s in sentences(text) if match in s)
-            said = c.say("membership", item=match.strip(), top=strip_numbering(rc.chunk.section_path[0]), leaf=leaf(rc.chunk))
+            said = c.say("membership", item=match.strip(), top=c.vocab.parent(rc.chunk), leaf=leaf(rc.chunk))
             return Draft(f"{said}[{pos + 1}]。{c.lead(rc.chunk, s, clauses(s)[0])}[{pos + 1}]。", passages, Intent.MEMBERSHIP)
     return None
 

@@ -56,7 +56,8 @@ class Vocabulary:
     sections: tuple[tuple[str, ...], ...]
     glossary: tuple[Term, ...]
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    children: dict[str, tuple[Chunk, ...]] = field(default_factory=dict)  # 保障措施 → its subsection chunks
+    children: dict[str, tuple[Chunk, ...]] = field(default_factory=dict)  # a heading → the chunks below it
+    depth: dict[str, int] = field(default_factory=dict)  # a heading with subsections → its level (0 = top)
     years: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 2035 → ids of the chunks stating it
     places: tuple[str, ...] = ()  # the place names the deployment is about, longest first
     #: words looked up in :meth:`known`; bounded, so visitors' words cannot grow it without end
@@ -71,17 +72,36 @@ class Vocabulary:
         text = "\n".join(f"{c.section}\n{c.text}" for c in chunks)
         sections = tuple(dict.fromkeys(c.section_path for c in chunks))
         children: dict[str, list[Chunk]] = {}
+        depth: dict[str, int] = {}
         years: dict[str, list[str]] = {}
         for c in chunks:
-            if len(c.section_path) >= 2:
-                children.setdefault(strip_numbering(c.section_path[0]), []).append(c)
+            for d, heading in enumerate(c.section_path[:-1]):  # every heading with something below it
+                name = strip_numbering(heading)
+                if depth.setdefault(name, d) == d:
+                    children.setdefault(name, []).append(c)
             for year in dict.fromkeys(YEAR.findall(untitled(c, c.text))):  # not in the document's name
                 years.setdefault(year, []).append(c.id)
         return cls(
             text=text, sections=sections, glossary=tuple(glossary), synonyms=dict(synonyms or {}),
-            children={k: tuple(v) for k, v in children.items()}, years={k: tuple(v) for k, v in years.items()},
+            children={k: tuple(v) for k, v in children.items()}, depth=depth, years={k: tuple(v) for k, v in years.items()},
             places=tuple(sorted(places, key=len, reverse=True)),
         )
+
+    def parts(self, heading: str) -> list[tuple[str, tuple[Chunk, ...]]]:
+        """The subsections right below ``heading``, in order, each with its chunks."""
+        below = self.depth[heading] + 1
+        out: dict[str, list[Chunk]] = {}
+        for c in self.children.get(heading, ()):
+            out.setdefault(strip_numbering(c.section_path[below]), []).append(c)
+        return [(name, tuple(cs)) for name, cs in out.items()]
+
+    def ancestors(self, chunk: Chunk) -> list[str]:
+        """The headings above a chunk's own section, nearest first."""
+        return [strip_numbering(h) for h in reversed(chunk.section_path[:-1])]
+
+    def parent(self, chunk: Chunk) -> str | None:
+        """The heading right above a chunk's own section (None for a top-level one)."""
+        return strip_numbering(chunk.section_path[-2]) if len(chunk.section_path) >= 2 else None
 
     @cached_property
     def place_pattern(self) -> re.Pattern[str] | None:
