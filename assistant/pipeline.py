@@ -11,7 +11,8 @@ import re
 import threading
 import time
 from dataclasses import replace
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 from functools import cached_property
 
 from .config import Settings, get_settings
@@ -37,7 +38,9 @@ from .answering import (
     rewrite_followup,
     strip_injection,
 )
+from .answering.coverage import is_english
 from .answering.notes import with_glossary_note
+from .answering.offtopic import OffTopicBank
 from .identity import Identity, load_identity
 from .wording import Wording
 from .citations import renumber, verify
@@ -123,6 +126,10 @@ class Assistant:
         return Composer(self.vocabulary, scorer, self.wording, HANDLERS, FIRST, short_kind=kind)
 
     @cached_property
+    def offtopic(self) -> OffTopicBank:
+        return OffTopicBank(self.embedder.embed_queries)
+
+    @cached_property
     def llm(self):  # type: ignore[no-untyped-def]
         from .llm import LLMAnswerer
 
@@ -190,11 +197,12 @@ class Assistant:
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
         query = prepare_query(query)
         if history:
-            query = self._rewrite(query, history, mode)
+            query = rewrite(query, history, lambda: self.llm if mode == "llm" else None, self.vocabulary)
         t0 = time.perf_counter()
         result = self.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
-        decision = decide(result.query, result.dense_top, self.vocabulary, self.thresholds, self.index.tokenizer.posseg)
+        bank = self.offtopic.similarity(result.query_vector) if is_english(result.query) and result.query_vector else None
+        decision = decide(result.query, result.dense_top, self.vocabulary, self.thresholds, self.index.tokenizer.posseg, bank)
         if not decision.covered or not result.chunks:
             yield from refuse(decision, result.chunks)
             return
@@ -232,14 +240,6 @@ class Assistant:
         yield answer
 
     # ------------------------------------------------------------------ helpers
-    def _rewrite(self, query: str, history: Sequence[str], mode: str) -> str:
-        if mode == "llm":
-            try:
-                return prepare_query(clean_question(self.llm.rewrite(query, history))) or query
-            except LLMError as err:
-                log.warning("LLM rewrite failed, using rules: %s", err)
-        return rewrite_followup(query, history, self.vocabulary)
-
     def _extractive(self, query: str, passages: Sequence[RetrievedChunk], query_vector: Sequence[float] | None = None) -> Draft:
         intent = classify(query)
         draft = self.composer.compose(query, passages, intent, query_vector) or quote_fallback(passages, self.wording)
@@ -250,3 +250,15 @@ class Assistant:
             log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
             draft = quote_fallback(passages, self.wording)
         return with_glossary_note(draft, self.glossary, self.wording)
+
+
+def rewrite(query: str, history: Sequence[str], llm: Callable[[], Any], vocabulary: Vocabulary) -> str:
+    """A follow-up made whole with the earlier questions: by the LLM when ``llm()`` gives one
+    (the rules when it fails), else by the rules."""
+    answerer = llm()
+    if answerer is not None:
+        try:
+            return prepare_query(clean_question(answerer.rewrite(query, history))) or query
+        except LLMError as err:
+            log.warning("LLM rewrite failed, using rules: %s", err)
+    return rewrite_followup(query, history, vocabulary)

@@ -17,7 +17,17 @@ _CLAUSE = re.compile(r"[^，。！？；\n]+[，。！？；]?")
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT.findall(text) if s.strip()]
+    """The sentences of a text; a bracketed note after a full stop (“…改造。（牵头单位：九亭镇）”)
+    belongs to the sentence before it."""
+    out: list[str] = []
+    for s in (s.strip() for s in _SENT.findall(text)):
+        if not s:
+            continue
+        if out and s[0] in "（(" and out[-1].endswith("。"):
+            out[-1] += s
+        else:
+            out.append(s)
+    return out
 
 
 def clauses(sentence: str) -> list[str]:
