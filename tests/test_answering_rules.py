@@ -191,3 +191,76 @@ def test_language_data_is_named_and_unknown_names_are_clear_errors() -> None:
         words("nonsense")
     with pytest.raises(KeyError, match="no pattern 'nonsense'"):
         pattern("nonsense")
+
+
+# ----------------------------------------------------------------------------- rules added for other documents
+def test_a_bracketed_note_after_a_full_stop_belongs_to_its_sentence() -> None:
+    from assistant.answering.scoring import sentences
+
+    assert sentences("20.推进老旧厂房改造。（牵头单位：九亭镇）\n21.建设公园。") == [
+        "20.推进老旧厂房改造。（牵头单位：九亭镇）", "21.建设公园。",
+    ]
+    assert sentences("第一句。第二句（括号在句中）。") == ["第一句。", "第二句（括号在句中）。"]
+
+
+def test_sections_with_several_amounts_are_not_added_up(tokenizer: ChineseTokenizer, identity) -> None:
+    rewards = [
+        chunk(("二、支持范围", "（一）投资奖励"), "投资1000万元以上的，奖励10万元；投资3000万元以上的，奖励30万元。", 10),
+        chunk(("二、支持范围", "（二）上市奖励"), "在主板上市的，奖励300万元。", 11),
+        chunk(("二、支持范围", "（三）人才奖励"), "引进博士的，给予安家补贴。", 12),
+    ]
+    vocab = Vocabulary.from_chunks(rewards, places=identity.place_names)
+    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    assert c.own_figure(rewards[0], "money") is None and c.own_figure(rewards[1], "money") == "300万元"
+    ranked = tuple(RetrievedChunk(ch, 1.0, k + 1) for k, ch in enumerate(rewards))
+    draft = c.compose("这些奖励一共多少钱？", ranked, Intent.AGGREGATE)
+    assert draft is None or "=" not in draft.text  # one section with one figure is no list to add up
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [("有效期是多久？", "duration"), ("多长时间整一回？", "duration"), ("头几年的目标是什么？", None),
+     ("规划期限是哪几年？", "year"), ("什么时候修剪？", "when"), ("When should they be planted?", "when")],
+)
+def test_time_questions_ask_for_a_year_a_time_or_a_duration(question: str, unit: str | None) -> None:
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(question) == unit
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "found"),
+    [("duration", "本意见有效期三年", "三年"), ("duration", "每年常态化开展", "每年"), ("duration", "到2035年", None),
+     ("when", "应在早春展叶前修剪", "早春"), ("when", "12月份至来年1月份种植", "12月"), ("when", "2年后拆除", "2年后")],
+)
+def test_time_answers(kind: str, text: str, found: str | None) -> None:
+    m = pattern(f"answer_{kind}").search(text)
+    assert (m.group(0) if m else None) == found
+
+
+def test_maxima_and_comparisons_are_told_from_caps_and_ratios() -> None:
+    assert pattern("maxima").search("哪个领域投资最多？") and pattern("maxima").search("投资最多的领域是什么")
+    assert not pattern("maxima").search("最多奖励多少？")
+    assert not pattern("aggregate").search("各档比例是多少？")
+    assert pattern("difference").search("污水治理比垃圾处理多投资多少？")
+
+
+def test_an_english_question_without_document_words_needs_a_passage_closer_than_the_bank(tokenizer, identity) -> None:
+    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+    q = "How many toilets will be rebuilt?"
+    t = Thresholds()
+    assert decide(q, 0.80, vocab, t, tokenizer.posseg, bank=0.82).covered  # passage 0.80, bank 0.82: within the margin
+    assert decide(q, 0.80, vocab, t, tokenizer.posseg, bank=0.90).kind == "off_topic"  # the bank is much closer
+    assert decide(q, 0.70, vocab, t, tokenizer.posseg, bank=0.60).kind == "off_topic"  # no passage close enough
+    assert decide(q, 0.80, vocab, t, tokenizer.posseg).kind == "off_topic"  # no bank: no document word, off topic
+
+
+def test_the_off_topic_bank_gives_the_best_cosine() -> None:
+    import numpy as np
+
+    from assistant.answering.offtopic import OffTopicBank, load_bank
+
+    assert len(load_bank()) >= 400
+    vectors = {"天气": [1.0, 0.0], "社保": [0.0, 1.0]}
+    bank = OffTopicBank(lambda texts: [vectors[t] for t in texts], ["天气", "社保"])
+    assert bank.similarity(np.array([0.6, 0.8])) == pytest.approx(0.8)

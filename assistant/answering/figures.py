@@ -13,7 +13,7 @@ from .understanding import Intent, find_entity, unit_of
 from .vocabulary import leaf
 
 #: what a question asked for that the passages do not state, by unit (wording keys)
-STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_year", "duration": "what_year",
+STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_year", "when": "what_year", "duration": "what_year",
              "date": "what_date", "place": "what_place", "count": "what_count"}
 _LIST_ITEM = re.compile(r"(\d+)[.．、]")
 #: the measure word a count question asks in (几条河, 多少棵树): the figure must carry it
@@ -58,7 +58,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         return None
     _, pos, s, clause = best
     chunk = passages[pos].chunk
-    first = clauses(s)[0] if unit == "year" or len(end(clause)) < 6 else clause
+    first = clauses(s)[0] if unit in ("year", "when") or len(end(clause)) < 6 else clause
     return Draft(f"{c.lead(chunk, s, first)}[{pos + 1}]。", passages, Intent.FIGURE)
 
 

@@ -25,7 +25,7 @@ class Intent(str, Enum):
 
 
 #: what a figure question may ask for, in the order they are tried
-UNIT_KINDS = ("money", "projects", "indicators", "year", "duration", "date", "place", "count")
+UNIT_KINDS = ("money", "projects", "indicators", "year", "when", "duration", "date", "place", "count")
 #: what a question may ask for that a passage about its subject could still lack
 DATUM_UNITS = frozenset(UNIT_KINDS)
 
