@@ -30,10 +30,14 @@ class OffTopicBank:
         self._matrix: np.ndarray | None = None
         self._lock = threading.Lock()
 
+    #: questions embedded per call, so that a question asked meanwhile waits for one batch at most
+    BATCH = 32
+
     def matrix(self) -> np.ndarray:
         with self._lock:
             if self._matrix is None:
-                self._matrix = np.asarray(self._embed(self.questions), dtype=np.float32)
+                rows = [v for k in range(0, len(self.questions), self.BATCH) for v in self._embed(self.questions[k : k + self.BATCH])]
+                self._matrix = np.asarray(rows, dtype=np.float32)
             return self._matrix
 
     def similarity(self, query_vector: Sequence[float]) -> float:
