@@ -145,7 +145,6 @@ class Assistant:
         the clauses that answers are chosen from when there are at most WARM_CLAUSES_MAX."""
         self.ask(question or self.identity.warm_up or self.identity.short_name, mode=mode)
         self.composer.scorer.warm(self.index.chunks, limit=self.WARM_CLAUSES_MAX)
-        threading.Thread(target=self.offtopic.matrix, name="offtopic-bank", daemon=True).start()
 
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
         """Answer one question; ``history`` holds the earlier questions of the conversation."""
