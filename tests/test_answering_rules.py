@@ -264,3 +264,25 @@ def test_the_off_topic_bank_gives_the_best_cosine() -> None:
     vectors = {"天气": [1.0, 0.0], "社保": [0.0, 1.0]}
     bank = OffTopicBank(lambda texts: [vectors[t] for t in texts], ["天气", "社保"])
     assert bank.similarity(np.array([0.6, 0.8])) == pytest.approx(0.8)
+
+
+def test_parts_named_with_a_comma_are_listed_not_counted(tokenizer: ChineseTokenizer, identity) -> None:
+    principles = [
+        chunk(("一、总体原则", "（一）因地制宜、适地适树"), "根据现场条件栽植。", 20),
+        chunk(("一、总体原则", "（二）控制成本、经济节约"), "选择小规格苗木。", 21),
+        chunk(("一、总体原则", "（三）政府主导、社会参与"), "引入社会力量。", 22),
+    ]
+    vocab = Vocabulary.from_chunks(principles, places=identity.place_names)
+    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    ranked = tuple(RetrievedChunk(ch, 1.0, k + 1) for k, ch in enumerate(principles))
+    draft = c.compose("总体原则有哪几条？", ranked, Intent.FIGURE)
+    assert draft is not None and all(p in draft.text for p in ("因地制宜、适地适树", "控制成本、经济节约", "政府主导、社会参与"))
+    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+
+
+def test_a_list_question_over_a_heading_s_opening_passage_lists_its_parts(composer: Composer) -> None:
+    opening = chunk(("二、重点项目",), "围绕“三大项目”，分类推进农村人居环境整治。", 30)
+    vocab = Vocabulary.from_chunks([opening, *CHUNKS])
+    c = Composer(vocab, composer.scorer, composer.say, HANDLERS, FIRST)
+    draft = c.compose("三大项目分别是哪几个？", (RetrievedChunk(opening, 1.0, 1), *passages(1)), Intent.LIST)
+    assert draft is not None and all(n in draft.text for n in ("厕所改造项目", "污水治理项目", "垃圾处理项目"))

@@ -82,9 +82,11 @@ def counted_parts(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     draft = c.parts(heading, passages)
     if draft is None:
         return None
+    names = [name for name, _ in c.vocab.parts(heading)]
+    if any("、" in name for name in names):  # 因地制宜、适地适树: a count of such names cannot be checked; listed
+        return Draft(c.say("parts_list", heading=heading, parts=draft.text), draft.passages, Intent.LIST)
     asked = re.search(r"(?:几|多少)个?(方面|领域|部分)", question)
-    count = draft.text.count("、") + 1
-    text = c.say("parts_count", heading=heading, count=count, word=asked.group(1) if asked else "方面", parts=draft.text)
+    text = c.say("parts_count", heading=heading, count=len(names), word=asked.group(1) if asked else "方面", parts=draft.text)
     return Draft(text, draft.passages, Intent.FIGURE)
 
 

@@ -26,6 +26,12 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
         if parts is not None:
             return Draft(c.say("parts_list", heading=heading, parts=parts.text), parts.passages, Intent.LIST)
     top = passages[0].chunk
+    opened = strip_numbering(top.section_path[-1]) if top.section_path else ""
+    if not heading and not leaf_entity and opened in c.vocab.children:
+        # the best passage opens a heading with subsections (行动任务：围绕“六大行动”…): list them
+        parts = c.parts(opened, passages)
+        if parts is not None:
+            return Draft(c.say("parts_list", heading=opened, parts=parts.text), parts.passages, Intent.LIST)
     lines = [ln for ln in top.text.split("\n") if ln.strip()]
     if len(lines) >= 3:  # a list section
         items = "；".join(strip_numbering(ln) for ln in lines)
