@@ -16,7 +16,7 @@ from typing import Any
 from functools import cached_property
 
 from .config import Settings, get_settings
-from .corpus import load_corpus
+from .corpus import CorpusLoad, load_corpus
 from .embeddings import Embedder, SentenceVectors
 from .glossary import Term, load_glossary
 from .index import BuildReport, PlanIndex, build_index, open_index
@@ -76,9 +76,14 @@ class Assistant:
         return load_glossary(self.settings.corpus_path)
 
     @cached_property
+    def corpus(self) -> CorpusLoad:
+        """The documents, read once for the index check and the identity."""
+        return load_corpus(self.settings.corpus_path)
+
+    @cached_property
     def identity(self) -> Identity:
         """Who the assistant is: ``corpus/assistant.yaml`` over the documents' front matter."""
-        return load_identity(self.settings.corpus_path, load_corpus(self.settings.corpus_path).documents)
+        return load_identity(self.settings.corpus_path, self.corpus.documents)
 
     @cached_property
     def wording(self) -> Wording:
@@ -92,7 +97,7 @@ class Assistant:
     def index(self) -> PlanIndex:
         with self._lock:
             if self._index is None:
-                self._index = open_index(self.settings, self.embedder, load_corpus(self.settings.corpus_path))
+                self._index = open_index(self.settings, self.embedder, self.corpus)
             return self._index
 
     @property
@@ -108,7 +113,7 @@ class Assistant:
         with self._lock:
             self._index = None
             self._retriever = None
-            for name in ("glossary", "synonyms", "vocabulary", "composer", "identity", "wording"):
+            for name in ("corpus", "glossary", "synonyms", "vocabulary", "composer", "identity", "wording"):
                 self.__dict__.pop(name, None)
         return report
 
@@ -135,8 +140,7 @@ class Assistant:
 
         return LLMAnswerer(self.settings, self.identity)
 
-    #: the coverage decision's calibrated thresholds
-    thresholds = Thresholds()
+    thresholds = Thresholds()  # the coverage decision's calibrated thresholds
     #: :meth:`warm_up` embeds the clauses of an index with at most this many (about 3 s on two cores)
     WARM_CLAUSES_MAX = 500
 
@@ -197,7 +201,7 @@ class Assistant:
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
         query = prepare_query(query)
         if history:
-            query = rewrite(query, history, lambda: self.llm if mode == "llm" else None, self.vocabulary)
+            query = rewrite(query, history, (lambda: self.llm) if mode == "llm" else None, self.vocabulary)
         t0 = time.perf_counter()
         result = self.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
@@ -239,7 +243,6 @@ class Assistant:
             yield sentence
         yield answer
 
-    # ------------------------------------------------------------------ helpers
     def _extractive(self, query: str, passages: Sequence[RetrievedChunk], query_vector: Sequence[float] | None = None) -> Draft:
         intent = classify(query)
         draft = self.composer.compose(query, passages, intent, query_vector) or quote_fallback(passages, self.wording)
@@ -252,13 +255,12 @@ class Assistant:
         return with_glossary_note(draft, self.glossary, self.wording)
 
 
-def rewrite(query: str, history: Sequence[str], llm: Callable[[], Any], vocabulary: Vocabulary) -> str:
-    """A follow-up made whole with the earlier questions: by the LLM when ``llm()`` gives one
-    (the rules when it fails), else by the rules."""
-    answerer = llm()
-    if answerer is not None:
+def rewrite(query: str, history: Sequence[str], llm: Callable[[], Any] | None, vocabulary: Vocabulary) -> str:
+    """A follow-up made whole with the earlier questions: by the LLM that ``llm()`` gives when
+    there is one (the rules when it cannot be made or fails), else by the rules."""
+    if llm is not None:
         try:
-            return prepare_query(clean_question(answerer.rewrite(query, history))) or query
+            return prepare_query(clean_question(llm().rewrite(query, history))) or query
         except LLMError as err:
             log.warning("LLM rewrite failed, using rules: %s", err)
     return rewrite_followup(query, history, vocabulary)

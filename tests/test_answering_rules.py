@@ -54,6 +54,13 @@ def composer(tokenizer: ChineseTokenizer, identity) -> Composer:
     return Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST, short_kind="方案")
 
 
+def composer_over(chunks: list[Chunk], tokenizer: ChineseTokenizer, identity) -> tuple[Composer, tuple[RetrievedChunk, ...]]:
+    """A composer over these chunks alone, and the chunks ranked in their order."""
+    vocab = Vocabulary.from_chunks(chunks, places=identity.place_names)
+    composer = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    return composer, tuple(RetrievedChunk(ch, 1.0, k + 1) for k, ch in enumerate(chunks))
+
+
 def passages(*ids: int) -> tuple[RetrievedChunk, ...]:
     return tuple(RetrievedChunk(CHUNKS[i], 1.0 - k / 10, k + 1) for k, i in enumerate(ids))
 
@@ -209,10 +216,8 @@ def test_sections_with_several_amounts_are_not_added_up(tokenizer: ChineseTokeni
         chunk(("二、支持范围", "（二）上市奖励"), "在主板上市的，奖励300万元。", 11),
         chunk(("二、支持范围", "（三）人才奖励"), "引进博士的，给予安家补贴。", 12),
     ]
-    vocab = Vocabulary.from_chunks(rewards, places=identity.place_names)
-    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    c, ranked = composer_over(rewards, tokenizer, identity)
     assert c.own_figure(rewards[0], "money") is None and c.own_figure(rewards[1], "money") == "300万元"
-    ranked = tuple(RetrievedChunk(ch, 1.0, k + 1) for k, ch in enumerate(rewards))
     draft = c.compose("这些奖励一共多少钱？", ranked, Intent.AGGREGATE)
     assert draft is None or "=" not in draft.text  # one section with one figure is no list to add up
 
@@ -272,9 +277,7 @@ def test_parts_named_with_a_comma_are_listed_not_counted(tokenizer: ChineseToken
         chunk(("一、总体原则", "（二）控制成本、经济节约"), "选择小规格苗木。", 21),
         chunk(("一、总体原则", "（三）政府主导、社会参与"), "引入社会力量。", 22),
     ]
-    vocab = Vocabulary.from_chunks(principles, places=identity.place_names)
-    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
-    ranked = tuple(RetrievedChunk(ch, 1.0, k + 1) for k, ch in enumerate(principles))
+    c, ranked = composer_over(principles, tokenizer, identity)
     draft = c.compose("总体原则有哪几条？", ranked, Intent.FIGURE)
     assert draft is not None and all(p in draft.text for p in ("因地制宜、适地适树", "控制成本、经济节约", "政府主导、社会参与"))
     assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok

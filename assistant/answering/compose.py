@@ -129,7 +129,7 @@ class Composer:
 
     def parent_heading(self, question: str) -> str | None:
         """The heading with subsections that the question names (保障措施), the longest."""
-        return next((h for h in sorted(self.vocab.children, key=len, reverse=True) if len(h) >= 2 and h in question), None)
+        return next((h for h in self.vocab.parent_headings if h in question), None)
 
     def parts(self, heading: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         """The subsection names of ``heading``, each with the marker of its first chunk

@@ -62,6 +62,7 @@ class Vocabulary:
     places: tuple[str, ...] = ()  # the place names the deployment is about, longest first
     #: words looked up in :meth:`known`; bounded, so visitors' words cannot grow it without end
     _known: dict[str, bool] = field(default_factory=dict, repr=False)
+    _parts: dict[str, list[tuple[str, tuple[Chunk, ...]]]] = field(default_factory=dict, repr=False)
     KNOWN_CACHE = 20_000
 
     @classmethod
@@ -88,12 +89,20 @@ class Vocabulary:
         )
 
     def parts(self, heading: str) -> list[tuple[str, tuple[Chunk, ...]]]:
-        """The subsections right below ``heading``, in order, each with its chunks."""
-        below = self.depth[heading] + 1
-        out: dict[str, list[Chunk]] = {}
-        for c in self.children.get(heading, ()):
-            out.setdefault(strip_numbering(c.section_path[below]), []).append(c)
-        return [(name, tuple(cs)) for name, cs in out.items()]
+        """The subsections right below ``heading``, in order, each with its chunks (grouped
+        once per heading: a large index has many chunks under one)."""
+        if heading not in self._parts:
+            below = self.depth[heading] + 1
+            out: dict[str, list[Chunk]] = {}
+            for c in self.children.get(heading, ()):
+                out.setdefault(strip_numbering(c.section_path[below]), []).append(c)
+            self._parts[heading] = [(name, tuple(cs)) for name, cs in out.items()]
+        return self._parts[heading]
+
+    @cached_property
+    def parent_headings(self) -> tuple[str, ...]:
+        """The headings with subsections, longest first (how a question names one)."""
+        return tuple(sorted((h for h in self.children if len(h) >= 2), key=len, reverse=True))
 
     def ancestors(self, chunk: Chunk) -> list[str]:
         """The headings above a chunk's own section, nearest first."""
