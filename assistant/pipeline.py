@@ -41,6 +41,8 @@ from .answering import (
 from .answering.coverage import is_english
 from .answering.notes import with_glossary_note
 from .answering.offtopic import OffTopicBank
+from .answering.several import join_answers, split_questions
+from .answering.understanding import FOLLOWUP
 from .identity import Identity, load_identity
 from .wording import Wording
 from .citations import renumber, verify
@@ -193,9 +195,15 @@ class Assistant:
             answer = finish(self.wording("too_long", limit=self.settings.max_question_chars), kind="too_long")
             yield from (answer.text, answer)
             return
+        several = split_questions(cleaned)
+        if len(several) > 1:  # each answered, a follow-up with the earlier ones as its conversation
+            answers = [self.ask(q, [*history, *several[:i]] if FOLLOWUP.search(q) else history, mode) for i, q in enumerate(several)]
+            answer = join_answers(question, answers)
+            yield from (answer.text, answer)
+            return
         query, _ = strip_injection(cleaned)
-        if not query or is_punctuation_only(query):  # nothing but instructions
-            yield from refuse(Decision(False, "off_topic"))
+        if not query or is_punctuation_only(query):  # nothing but instructions, or a request to invent
+            yield from refuse(Decision(False, "injection"))
             return
 
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
@@ -231,7 +239,7 @@ class Assistant:
                 log.warning("LLM answer replaced by the extractive one: %s", err)
                 how = "extractive-fallback"
 
-        draft = self._extractive(result.query, result.chunks, result.query_vector)
+        draft = extractive(self.composer, result.query, result.chunks, result.query_vector, self.glossary, self.wording)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         if draft.intent is Intent.NOT_STATED:
             yield from refuse(Decision(False, "not_covered", missing=(draft.text,)), result.chunks, how=how)
@@ -243,16 +251,20 @@ class Assistant:
             yield sentence
         yield answer
 
-    def _extractive(self, query: str, passages: Sequence[RetrievedChunk], query_vector: Sequence[float] | None = None) -> Draft:
-        intent = classify(query)
-        draft = self.composer.compose(query, passages, intent, query_vector) or quote_fallback(passages, self.wording)
-        if draft.intent is Intent.NOT_STATED:
-            return draft
-        check = verify(draft.text, numbered(draft.passages))
-        if not check.ok:
-            log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
-            draft = quote_fallback(passages, self.wording)
-        return with_glossary_note(draft, self.glossary, self.wording)
+def extractive(
+    composer: Composer, query: str, passages: Sequence[RetrievedChunk], query_vector: Sequence[float] | None,
+    glossary: Sequence[Term], wording: Wording,
+) -> Draft:
+    """The composed answer, verified: one that fails is replaced by a quotation of the passage."""
+    intent = classify(query)
+    draft = composer.compose(query, passages, intent, query_vector) or quote_fallback(passages, wording)
+    if draft.intent is Intent.NOT_STATED:
+        return draft
+    check = verify(draft.text, numbered(draft.passages))
+    if not check.ok:
+        log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
+        draft = quote_fallback(passages, wording)
+    return with_glossary_note(draft, glossary, wording)
 
 
 def rewrite(query: str, history: Sequence[str], llm: Callable[[], Any] | None, vocabulary: Vocabulary) -> str:

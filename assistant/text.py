@@ -27,9 +27,20 @@ log = logging.getLogger(__name__)
 STOPWORDS = words("stopwords")
 
 
+#: markup pasted into a question: a script or style element with its content, then any tag
+#: or comment (``<script>alert(1)</script>生态…`` → ``生态…``); a lone ``<`` or ``>`` stays
+_MARKUP_BLOCK = re.compile(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>", re.I | re.S)
+_MARKUP_TAG = re.compile(r"<!--.{0,2000}?-->|</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,300})?/?>", re.S)
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML/XML markup from a question; the words around it are the question."""
+    return _MARKUP_TAG.sub(" ", _MARKUP_BLOCK.sub(" ", text))
+
+
 def clean_question(text: str) -> str:
-    """NFKC-normalize, drop control and zero-width characters, collapse whitespace."""
-    text = unicodedata.normalize("NFKC", text)
+    """NFKC-normalize, drop markup, control and zero-width characters, collapse whitespace."""
+    text = strip_markup(unicodedata.normalize("NFKC", text))
     text = _INVISIBLE.sub("", text)
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return _WS.sub(" ", text).strip()

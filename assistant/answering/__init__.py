@@ -15,6 +15,7 @@ from .coverage import Decision, Thresholds, decide, refusal_text
 from .figures import figure
 from .general import general, yesno
 from .lists import definition, list_answer, membership
+from .ordinals import nth_part
 from .scoring import SentenceScorer
 from .understanding import Intent, classify, rewrite_followup, strip_injection
 from .vocabulary import Vocabulary, load_synonyms, untitled
@@ -29,8 +30,9 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.AGGREGATE: aggregate,
     Intent.GENERAL: general,
 }
-#: handlers tried before the intent's: an average or a share of one named section
-FIRST: tuple[Handler, ...] = (ratio,)
+#: handlers tried before the intent's: an average or a share of one named section, the
+#: part of a heading at a position (第三个方面, 最后一条)
+FIRST: tuple[Handler, ...] = (ratio, nth_part)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",

@@ -13,7 +13,7 @@ from ..lexicon import pattern, words
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
-from .understanding import DIFFERENCE, MAXIMA, Intent, asks, unit_of
+from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, Intent, asks, unit_of
 from .vocabulary import GENERIC_WORDS, leaf
 
 #: words every section of a list of figures shares; they single out none (data/lexicon/figure_words.txt)
@@ -109,6 +109,8 @@ def aggregate(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], 
     allp, pos = with_chunks(passages, [ch for _, ch, _ in found])
     listed, expression, total, marks = written_sum(found, pos)
     suffix = unit_of_figure(found[0][2])
+    if len(found) == 2 and MULTIPLE.search(question):
+        return _multiple(c, question, found, allp, pos)
     if len(found) == 2 and DIFFERENCE.search(question):
         (na, a, fa), (nb, b, fb) = sorted(found, key=lambda x: -float(number(x[2])))
         places = max(decimals(number(fa)), decimals(number(fb)))
@@ -125,6 +127,23 @@ def aggregate(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], 
         text = c.say("sum", parts=listed, expression=expression, total=total, unit=suffix, marks=marks)
     if missing:
         text += c.say("sum_missing", names="、".join(missing), what=c.say("what_money" if unit == "money" else "what_projects"))
+    return Draft(text, allp, Intent.AGGREGATE)
+
+
+def _multiple(
+    c: Composer, question: str, found: Sequence[tuple[str, Chunk, str]], allp: tuple[RetrievedChunk, ...], pos: dict[str, int],
+) -> Draft:
+    """How many times the first-named figure is the other: ``12.74÷2.64≈4.83``."""
+    def mentioned(name: str) -> int:
+        hits = [question.find(f) for f in c.vocab.forms.get(name, (name,)) + (name,) if f in question]
+        return min(hits) if hits else len(question)
+
+    (na, a, fa), (nb, b, fb) = sorted(found, key=lambda x: mentioned(x[0]))
+    result = str(rounded(Decimal(number(fa)) / Decimal(number(fb)), 2))
+    text = c.say(
+        "multiple", a=f"{na}{fa}[{pos[a.id]}]", b=f"{nb}{fb}[{pos[b.id]}]",
+        expression=f"{number(fa)}÷{number(fb)}", result=result, marks=f"[{pos[a.id]}][{pos[b.id]}]",
+    )
     return Draft(text, allp, Intent.AGGREGATE)
 
 

@@ -32,7 +32,7 @@ _LEVEL = "省市县区州"
 @dataclass(frozen=True)
 class Decision:
     covered: bool
-    kind: str | None = None  # "not_covered" | "off_topic"
+    kind: str | None = None  # "not_covered" | "off_topic" | "injection"
     reason: str = ""
     missing: tuple[str, ...] = ()
 
@@ -164,7 +164,9 @@ def decide(  # type: ignore[no-untyped-def]
     tagged = [(w, f) for w, f in every if len(w) >= 2]
     nouns = [w for w, f in tagged if f.startswith(_NOUN_FLAGS)]
     missing = missing_nouns(question, concrete_nouns(tagged, posseg), vocab)
-    qualifiers = modifiers(every, vocab) if missing else set()
+    # a word qualifying a noun of the corpus (关键理念) adds no thing of its own, unless the
+    # question asks for a datum of it: 核电站投资多少 asks for a figure the corpus cannot hold
+    qualifiers = modifiers(every, vocab) if missing and unit_of(question) not in DATUM_UNITS else set()
     missing = tuple(w for w in missing if w not in qualifiers)
     # a place of the deployment is no document word (…明天下雨吗 is about the place, not
     # about its plan); it also lifts the similarity to every passage, so it asks for a closer one
@@ -189,8 +191,8 @@ def decide(  # type: ignore[no-untyped-def]
 
 
 def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) -> str:
-    if decision.kind == "off_topic":
-        return wording("off_topic")
+    if decision.kind in ("off_topic", "injection"):
+        return wording(decision.kind)
     topic = wording("not_covered_topic", words="、".join(decision.missing[:2])) if decision.missing else wording("not_covered_any")
     near = wording("nearest", section=nearest.section) if nearest is not None else ""
     return wording("not_covered", topic=topic, nearest=near)

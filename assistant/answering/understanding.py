@@ -34,6 +34,10 @@ YESNO_Q, AGG_Q, FIGURE_Q = pattern("yesno"), pattern("aggregate"), pattern("figu
 AVERAGE, SHARE, MAXIMA = pattern("average"), pattern("share"), pattern("maxima")
 DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
+INVENT, MULTIPLE = pattern("invent"), pattern("multiple")
+#: characters spaced out to slip past the patterns (忽 略 之 前, i g n o r e)
+_SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+_SPACED_LATIN = re.compile(r"\b[A-Za-z](?: [A-Za-z]\b){2,}")
 
 
 def asks(kind: str) -> re.Pattern[str]:
@@ -66,10 +70,21 @@ def classify(question: str) -> Intent:
     return Intent.GENERAL
 
 
+def squeeze(question: str) -> str:
+    """The question with spaced-out characters joined again (忽 略 → 忽略, i g n o r e → ignore)."""
+    question = _SPACED_CJK.sub("", question)
+    return _SPACED_LATIN.sub(lambda m: m.group(0).replace(" ", ""), question)
+
+
 def strip_injection(question: str) -> tuple[str, bool]:
-    """Remove instruction-like parts; returns (what is left to answer, was there any)."""
-    if not INJECTION.search(question):
+    """Remove instruction-like parts; returns (what is left to answer, was there any).
+    A request to make something up leaves nothing: whatever it asks could only be invented."""
+    squeezed = squeeze(question)
+    if INVENT.search(squeezed):
+        return "", True
+    if not INJECTION.search(squeezed):
         return question, False
+    question = squeezed
     # a bracketed aside that carries an instruction goes as a whole
     text = re.sub(r"[（(【\[][^（）()【】\[\]]*[）)】\]]", lambda m: "" if INJECTION.search(m.group(0)) else m.group(0), question)
     parts = re.split(r"(?<=[。！？!?；;，,：:])|(?<=\.)\s+|\n", text)
@@ -119,5 +134,5 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 __all__ = [
     "DATUM_UNITS", "Intent", "UNIT_KINDS", "asks", "classify", "content_words", "find_entity",
-    "rewrite_followup", "strip_injection", "unit_of",
+    "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]

@@ -1,0 +1,58 @@
+"""Several questions in one message (“全称是什么？规划期是哪几年？”): split, each answered
+on its own (a later one with the earlier ones as its conversation), and the answers joined
+with their citations renumbered. Nothing here knows a document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..citations import MARKER
+from ..types import Answer, Citation
+
+#: most questions answered from one message; the rest stays with the last one
+MAX_QUESTIONS = 3
+#: a part shorter than this (characters other than punctuation) is not a question of its own
+MIN_CHARS = 5
+_END = re.compile(r"(?<=[？?])\s*")
+_PUNCT = re.compile(r"[\W_]+")
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of a message, in order: split after each question mark; a short part
+    (你好？, 多少？) stays with its neighbour."""
+    parts = [p for p in _END.split(text) if p.strip()]
+    out: list[str] = []
+    for part in parts:
+        if out and len(_PUNCT.sub("", part)) < MIN_CHARS:
+            out[-1] += part  # 多少亿？ after its question
+        elif out and len(_PUNCT.sub("", out[-1])) < MIN_CHARS:
+            out[-1] += part  # 请问？ before it
+        else:
+            out.append(part)
+    if len(out) > MAX_QUESTIONS:
+        out = out[: MAX_QUESTIONS - 1] + ["".join(out[MAX_QUESTIONS - 1:])]
+    return [p.strip() for p in out]
+
+
+def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
+    """One answer for the message: the answered parts in order (a refused one only when all
+    are refused: then the first refusal), each part's markers shifted past the earlier ones."""
+    answered = [a for a in answers if not a.refused]
+    if not answered:
+        return replace(answers[0], question=question)
+    texts: list[str] = []
+    citations: list[Citation] = []
+    for answer in answered:
+        shift = len(citations)
+        texts.append(MARKER.sub(lambda m: f"[{int(m.group(1)) + shift}]", answer.text))
+        citations += [replace(c, n=c.n + shift) for c in answer.citations]
+    total = {k: sum(a.timings_ms.get(k, 0.0) for a in answers) for k in answers[0].timings_ms}
+    return replace(
+        answered[0], question=question, text="".join(texts), citations=tuple(citations),
+        retrieved=tuple(r for a in answered for r in a.retrieved), timings_ms=total,
+    )
+
+
+__all__ = ["MAX_QUESTIONS", "join_answers", "split_questions"]
