@@ -136,6 +136,7 @@ def test_a_multiple_is_the_first_named_over_the_second_written_out(composer) -> 
     ("你好？厕所改造投资多少？", ["你好？厕所改造投资多少？"]),
     ("厕所改造投资多少？多少钱？", ["厕所改造投资多少？多少钱？"]),
     ("厕所改造投资多少", ["厕所改造投资多少"]),
+    ("这些工程的钱咋整？全靠政府掏腰包吗？", ["这些工程的钱咋整？全靠政府掏腰包吗？"]),  # a guess about the first
     ("目标是什么？措施是什么？项目是什么？单位是什么？", ["目标是什么？", "措施是什么？", "项目是什么？单位是什么？"]),
 ])
 def test_a_message_is_split_into_its_questions(text: str, parts: list[str]) -> None:
@@ -151,6 +152,8 @@ def test_answers_are_joined_with_their_markers_renumbered() -> None:
     joined = join_answers("a？b？", [_answer("甲[1]，乙[2]。", ["x", "y"]), _answer("丙[1]。", ["z"])])
     assert joined.text == "甲[1]，乙[2]。丙[3]。" and [c.n for c in joined.citations] == [1, 2, 3]
     assert [c.chunk_id for c in joined.citations] == ["x", "y", "z"] and not joined.refused
+    again = join_answers("a？b？", [_answer("甲[1]。", ["x"]), _answer("甲又[1]。", ["x"])])
+    assert again.text == "甲[1]。"  # citing nothing new: a repetition
     one = join_answers("a？b？", [_answer("不知道", [], refused=True), _answer("丙[1]。", ["z"])])
     assert one.text == "丙[1]。" and not one.refused
     none = join_answers("a？b？", [_answer("不知道", [], refused=True), _answer("也不知道", [], refused=True)])

@@ -16,6 +16,8 @@ MAX_QUESTIONS = 3
 #: a part shorter than this (characters other than punctuation) is not a question of its own
 MIN_CHARS = 5
 _END = re.compile(r"(?<=[？?])\s*")
+#: a yes/no question after another (…钱咋整？全靠政府掏腰包吗？) checks a guess about it: one question
+_CHECKS_A_GUESS = re.compile(r"(?:吗|(?<![什怎这那多要])么|嘛)[？?]\s*$")
 _PUNCT = re.compile(r"[\W_]+")
 
 
@@ -25,8 +27,8 @@ def split_questions(text: str) -> list[str]:
     parts = [p for p in _END.split(text) if p.strip()]
     out: list[str] = []
     for part in parts:
-        if out and len(_PUNCT.sub("", part)) < MIN_CHARS:
-            out[-1] += part  # 多少亿？ after its question
+        if out and (len(_PUNCT.sub("", part)) < MIN_CHARS or _CHECKS_A_GUESS.search(part)):
+            out[-1] += part  # 多少亿？ after its question, or a guess about it
         elif out and len(_PUNCT.sub("", out[-1])) < MIN_CHARS:
             out[-1] += part  # 请问？ before it
         else:
@@ -39,7 +41,10 @@ def split_questions(text: str) -> list[str]:
 def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
     """One answer for the message: the answered parts in order (a refused one only when all
     are refused: then the first refusal), each part's markers shifted past the earlier ones."""
-    answered = [a for a in answers if not a.refused]
+    answered: list[Answer] = []
+    for a in answers:  # an answer citing nothing new repeats an earlier one
+        if not a.refused and not (answered and {c.chunk_id for c in a.citations} <= {c.chunk_id for b in answered for c in b.citations}):
+            answered.append(a)
     if not answered:
         return replace(answers[0], question=question)
     texts: list[str] = []
