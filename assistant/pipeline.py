@@ -111,7 +111,7 @@ class Assistant:
 
     # ------------------------------------------------------------------ operations
     def build_index(self, progress: bool = True) -> BuildReport:
-        report = build_index(self.settings, self.embedder, progress=progress)
+        report = build_index(self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts)
         with self._lock:
             self._index = None
             self._retriever = None
@@ -128,7 +128,7 @@ class Assistant:
 
     @cached_property
     def composer(self) -> Composer:
-        scorer = SentenceScorer(self.vocabulary, self.index.tokenizer, SentenceVectors(self.embedder))
+        scorer = SentenceScorer(self.vocabulary, self.index.tokenizer, SentenceVectors(self.embedder, stored=self.index.clauses))
         kind = self.identity.short_name.strip("《》")
         return Composer(self.vocabulary, scorer, self.wording, HANDLERS, FIRST, short_kind=kind)
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Sequence
 
 from .citations import MARKER, renumber, verify
 from .errors import LLMError
-from .llm import REFUSAL_SENTINEL
 from .types import RetrievedChunk
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
@@ -31,6 +30,8 @@ def verified_stream(  # type: ignore[no-untyped-def]
     show, renumbered; raw text with the passages' own markers). Numbering by first use
     is stable on a prefix. Yields None when the model declines; raises LLMError when a
     sentence fails the checks."""
+    from .llm import REFUSAL_SENTINEL  # the LLM client (openai, langchain_openai) only in llm mode
+
     local = numbered(passages)
     buffer, raw = "", ""
     for delta in llm.stream(query, passages, history):

@@ -58,9 +58,15 @@ class SentenceScorer:
         #: the clause vectors (:class:`~assistant.embeddings.SentenceVectors`), or None: words only
         self.vectors = vectors
 
-    def units(self, chunk: Chunk) -> list[tuple[str, str]]:
+    @staticmethod
+    def units(chunk: Chunk) -> list[tuple[str, str]]:
         """(sentence, embedded text) for each clause of a chunk."""
-        return [(sent, self.unit_text(chunk, c)) for sent in sentences(chunk.text) for c in clauses(sent)]
+        return [(sent, SentenceScorer.unit_text(chunk, c)) for sent in sentences(chunk.text) for c in clauses(sent)]
+
+    @staticmethod
+    def clause_texts(chunk: Chunk) -> list[str]:
+        """What is embedded of a chunk: each clause's text (stored with the index when it is built)."""
+        return [text for _, text in SentenceScorer.units(chunk)]
 
     @staticmethod
     def unit_text(chunk: Chunk, clause: str) -> str:
@@ -70,8 +76,8 @@ class SentenceScorer:
     def warm(self, chunks: Sequence[Chunk], limit: int, batch: int = 64) -> bool:
         """Embed the clauses of ``chunks`` now, when there are at most ``limit`` of them (in
         small batches, so that questions asked meanwhile wait for one batch at most).
-        Returns whether it did."""
-        if self.vectors is None:
+        Returns whether it did (not when the index stored them when it was built)."""
+        if self.vectors is None or getattr(self.vectors, "stored", None) is not None:
             return False
         texts: list[str] = []
         for c in chunks:
@@ -87,13 +93,15 @@ class SentenceScorer:
         TOP passages; empty without a query vector."""
         if query_vector is None or self.vectors is None:
             return {}
-        keys, texts = [], []
+        keys: list[tuple[str, str]] = []
+        groups: list[tuple[str, list[str]]] = []
         for rc in passages[: self.TOP]:
-            for sent, text in self.units(rc.chunk):
-                keys.append((rc.chunk.id, sent))
-                texts.append(text)
+            units = self.units(rc.chunk)
+            keys.extend((rc.chunk.id, sent) for sent, _ in units)
+            groups.append((rc.chunk.id, [text for _, text in units]))
+        sims = [x for group in self.vectors.chunk_similarities(query_vector, groups) for x in group]
         out: dict[tuple[str, str], float] = {}
-        for key, sim in zip(keys, self.vectors.similarities(query_vector, texts)):
+        for key, sim in zip(keys, sims):
             out[key] = max(out.get(key, -1.0), sim)
         return out
 

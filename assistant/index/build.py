@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import chromadb
 from filelock import FileLock, Timeout
 
 from ..chunking import chunk_documents
@@ -27,12 +26,14 @@ from ..errors import IndexBuildError, IndexLockedError
 from ..glossary import load_glossary, user_words
 from ..text import ChineseTokenizer
 from ..types import Chunk
+from .clauses import ClauseTexts, write_clause_vectors
 from .layout import IndexLayout, chunk_to_json, chunking_config, expected_manifest, fsync_dir
 from .reader import PlanIndex, import_bm25s
 from .store import (
     LOCAL_STORE,
     SERVER_STORE,
     build_client,
+    chromadb_version,
     collection_name,
     drop_collection,
     manifest_store,
@@ -70,8 +71,10 @@ def build_index(
     *,
     progress: bool = True,
     on_stage: Callable[[str], None] | None = None,
+    clause_texts: ClauseTexts | None = None,
 ) -> BuildReport:
-    """Build a new index from the corpus and switch to it atomically."""
+    """Build a new index from the corpus and switch to it atomically; with ``clause_texts``
+    (what the answerer embeds of a chunk), the build stores those clauses' vectors too."""
     layout = IndexLayout(settings.index_path)
     layout.builds.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(layout.lock_file), timeout=0)
@@ -82,7 +85,7 @@ def build_index(
             "另一个进程正在重建索引，请等它完成后再试（another process is building the index）。"
         ) from err
     try:
-        return _build_locked(settings, embedder, layout, progress, on_stage or (lambda s: None))
+        return _build_locked(settings, embedder, layout, progress, on_stage or (lambda s: None), clause_texts)
     finally:
         lock.release()
 
@@ -93,6 +96,7 @@ def _build_locked(
     layout: IndexLayout,
     progress: bool,
     stage: Callable[[str], None],
+    clause_texts: ClauseTexts | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
     kind = store_kind(settings)
@@ -145,14 +149,19 @@ def _build_locked(
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n")
+        clause_count = None
+        if clause_texts is not None:
+            stage("clauses")
+            clause_count = write_clause_vectors(tmp, chunks, clause_texts, embedder.embed_passages, embedder.dimension)
         manifest = {
             **expected_manifest(settings, embedder, corpus),
             "build_id": build_id,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "chromadb_version": chromadb.__version__,
+            "chromadb_version": chromadb_version(),
             "collection": name,
             **({"vector_store": kind} if kind != LOCAL_STORE else {}),
             "chunk_count": len(chunks),
+            **({"clause_count": clause_count} if clause_count is not None else {}),
             "keyword": {"tokenizer": "jieba.lcut_for_search", "user_words": words},
             "documents": [
                 {"source": d.source, "title": d.title, "sha256": d.sha256, "metadata": d.metadata}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
-import chromadb
 import numpy as np
 
 from ..config import Settings
@@ -17,8 +17,11 @@ from ..embeddings import Embedder
 from ..errors import REBUILD_HINT, IndexMismatchError, IndexMissingError
 from ..text import ChineseTokenizer
 from ..types import Chunk
+from .clauses import ClauseStore
 from .layout import IndexLayout, check_manifest, chunk_from_json, expected_manifest
-from .store import COLLECTION, LOCAL_STORE, build_client, check_store, display_url, manifest_store, server_error
+from .store import (
+    COLLECTION, LOCAL_STORE, build_client, check_store, chromadb_version, display_url, manifest_store, server_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +37,22 @@ class PlanIndex:
         self.chunks: list[Chunk] = [chunk_from_json(json.loads(line)) for line in (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
         self.by_id = {c.id: c for c in self.chunks}
         self.store = manifest_store(manifest)
-        self.collection = self._collection()
+        self._lock = threading.Lock()
+        # a local store is opened (and chromadb imported) on the first vector search: a keyword
+        # search needs neither; a server's collection is checked now, to fail at start-up
+        self._collection_handle: Any = None if self.store == LOCAL_STORE else self._collection()
         self.bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
         self.tokenizer = ChineseTokenizer(manifest["keyword"]["user_words"])
+        #: the clause vectors stored with the build (None for a build without them)
+        self.clauses = ClauseStore.open(path, self.chunks)
+
+    @property
+    def collection(self) -> Any:
+        if self._collection_handle is None:
+            with self._lock:
+                if self._collection_handle is None:
+                    self._collection_handle = self._collection()
+        return self._collection_handle
 
     def _collection(self) -> Any:
         name = str(self.manifest.get("collection") or COLLECTION)
@@ -98,8 +114,8 @@ def open_index(settings: Settings, embedder: Embedder, corpus: CorpusLoad | None
     corpus = corpus or load_corpus(settings.corpus_path)
     check_manifest(manifest, expected_manifest(settings, embedder, corpus))
     check_store(manifest, settings)
-    if manifest.get("chromadb_version") != chromadb.__version__:
-        log.warning("index built with chromadb %s, running %s", manifest.get("chromadb_version"), chromadb.__version__)
+    if manifest.get("chromadb_version") != chromadb_version():
+        log.warning("index built with chromadb %s, running %s", manifest.get("chromadb_version"), chromadb_version())
     return PlanIndex(build, manifest, settings)
 
 

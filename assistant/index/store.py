@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
-
-import chromadb
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import REBUILD_HINT, AssistantError, IndexMismatchError
 from .layout import short_json
+
+if TYPE_CHECKING:  # chromadb is imported when a store is opened (a keyword search needs none)
+    import chromadb
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ class ChromaServerError(AssistantError):
 
 
 def chroma_client(path: Path) -> chromadb.ClientAPI:
+    import chromadb
+
     return chromadb.PersistentClient(
         path=str(path), settings=chromadb.config.Settings(anonymized_telemetry=False)
     )
@@ -41,6 +44,7 @@ def server_client(settings: Settings) -> chromadb.ClientAPI:
     (see docs/deploy.md)."""
     from urllib.parse import urlsplit
 
+    import chromadb
     import httpx
 
     url = str(settings.chroma_url).rstrip("/")
@@ -145,6 +149,13 @@ def build_client(settings: Settings | None, build: Path, kind: str = LOCAL_STORE
             f"Chroma server; set ASSISTANT_CHROMA_URL）；或{REBUILD_HINT}。"
         )
     return server_client(settings)
+
+
+def chromadb_version() -> str:
+    """The installed chromadb's version (read without importing it)."""
+    from importlib.metadata import version
+
+    return version("chromadb")
 
 
 def manifest_store(manifest: dict[str, Any]) -> str:
