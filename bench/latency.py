@@ -192,11 +192,10 @@ def run(ctx: Context) -> Section:
         "every chunk (`answering.entities`, `Composer.children_of`, `Composer._parent_heading`, `_aggregate`); "
         "see the profile below.",
         "- Clause vectors: an answer is chosen partly by the cosine between the question and each clause of "
-        "its first three passages (`embeddings.SentenceVectors`); a clause is embedded the first time a "
-        "question reaches its passage and kept. Each configuration asks a question first as configured, then "
-        "with one thread, so the first pays for those clauses (the p95 of *ask* as configured) and the second "
-        "finds them kept. The plan's own ~100 clauses are embedded at start-up (`Assistant.warm_up`), so in "
-        "the app only the synthetic sizes here pay this.",
+        "its first three passages (`embeddings.SentenceVectors`). They are computed when the index is built "
+        "and stored in it (`clauses.npy`, memory-mapped: `assistant/index/clauses.py`), so no question pays "
+        "for them, the first that reaches a passage included; the synthetic builds store mixtures like "
+        "their chunk vectors, the plan's own clauses their real vectors.",
     )
     for size, text in profiles.items():
         sec.add("", f"Profile of `ask` at {size:,} chunks ({min(len(qs), 15)} questions, 1 torch thread; the "

@@ -7,8 +7,9 @@
 * :func:`build_synthetic_index` runs :func:`assistant.index.build_index` on such a corpus
   with :class:`SyntheticEmbedder`: the plan's own chunks get their real vectors, every
   synthetic chunk a mixture of the real vectors of the sentences it was made from, plus
-  noise (384-d unit vectors; see the class for why not plain random ones). Everything else — chunking, Chroma
-  collection, BM25, chunks.jsonl, manifest, validation, the atomic switch — is the
+  noise (384-d unit vectors; see the class for why not plain random ones), and so does every clause
+  vector stored with the build. Everything else — chunking, Chroma
+  collection, BM25, chunks.jsonl, clause vectors, manifest, validation, the atomic switch — is the
   project's code, so the result opens with the real model like any index.
 """
 
@@ -32,7 +33,7 @@ from assistant.index import BuildReport, build_index, open_index
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_CORPUS = ROOT / "corpus"
 SECTIONS_PER_DOC = 1000
-SYNTH_VERSION = 3  # bump when the generator changes: cached corpora are rebuilt
+SYNTH_VERSION = 4  # bump when the generator changes: cached corpora are rebuilt
 
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -193,9 +194,13 @@ def build_synthetic_index(base: Settings, embedder: Embedder, work: Path, chunks
     from assistant.chunking import ChunkingConfig, chunk_documents
     from assistant.corpus import load_corpus
 
+    from assistant.answering import SentenceScorer
+
     plan_chunks = chunk_documents(load_corpus(PLAN_CORPUS).documents, ChunkingConfig(base.chunk_size, base.chunk_overlap))
-    fake: Any = SyntheticEmbedder(embedder, {c.embed_text for c in plan_chunks})
-    report = build_index(settings, fake, progress=False)
+    # the plan's chunks and clauses get their real vectors (its questions still find them)
+    real = {c.embed_text for c in plan_chunks} | {t for c in plan_chunks for t in SentenceScorer.clause_texts(c)}
+    fake: Any = SyntheticEmbedder(embedder, real)
+    report = build_index(settings, fake, progress=False, clause_texts=SentenceScorer.clause_texts)
     return settings, report
 
 

@@ -26,7 +26,7 @@ UNUSED = ("sklearn", "gradio", "openai", "langchain_openai", "langchain_huggingf
 
 def _python(code: str, env: dict[str, str] | None = None) -> str:
     out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True, timeout=900,
         env={**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", **(env or {})},
     )
     assert out.returncode == 0, out.stderr[-2000:]
