@@ -21,11 +21,13 @@ from assistant.web import create_app
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
-    try:
+    try:  # an index that cannot be opened does not stop the app (maintenance notice, /healthz 503)
         app = create_app(Assistant(settings), settings)
     except AssistantError as err:
         print(f"无法启动（cannot start）: {err}", file=sys.stderr)
         return 1
+    from assistant.web.protocol import protocol  # imports uvicorn's h11 implementation
+
     uvicorn.run(
         app,
         host=settings.host,
@@ -35,6 +37,9 @@ def main() -> int:
         forwarded_allow_ips=settings.forwarded_allow_ips,
         access_log=settings.access_log,
         timeout_graceful_shutdown=10,
+        http=protocol(settings.header_timeout),  # h11, with a deadline for the headers
+        timeout_keep_alive=settings.keep_alive_timeout,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
     )
     return 0
 

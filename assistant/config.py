@@ -101,7 +101,12 @@ class Settings(BaseSettings):
     root_path: str = Field("", description="Public path prefix behind a reverse proxy, e.g. /assistant.")
     forwarded_allow_ips: str = Field("127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted.")
     access_log: bool = Field(False, description="Log every request (with client addresses); off by default.")
-    max_body_bytes: int = Field(65536, ge=1024, description="Largest request body accepted by /api/*.")
+    max_body_bytes: int = Field(65536, ge=1024, description="Largest request body on any route, chunked or not (413 above).")
+    max_sessions: int = Field(500, ge=1, description="Chat sessions kept in memory per chat page; the least recently used go first.")
+    session_timeout: float = Field(900.0, gt=0, description="Seconds a chat session whose page has no heartbeat is kept after its last use.")
+    keep_alive_timeout: int = Field(5, ge=1, description="Seconds an idle HTTP connection is kept open.")
+    header_timeout: float = Field(10.0, gt=0, description="Seconds a client has to send a request's headers.")
+    max_header_bytes: int = Field(16384, ge=4096, description="Largest request line and headers (bytes).")
 
     # --- Chroma server mode ------------------------------------------------
     chroma_url: str | None = Field(None, description="Use a Chroma server at this URL instead of index_dir.")

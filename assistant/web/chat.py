@@ -21,8 +21,8 @@ from ..errors import AssistantError
 from ..feedback import HELPFUL, NOT_HELPFUL, REASONS, FeedbackEntry, FeedbackStore
 from ..pipeline import Assistant
 from ..types import Answer
-from .gate import BUSY, BusyGate
-from .render import answer_html, esc, pending_html, user_html
+from .gate import BUSY, Availability, BusyGate
+from .render import answer_html, esc, notice_html, pending_html, user_html
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,10 @@ FEEDBACK_ASK = "这条回答对您有帮助吗？"
 FEEDBACK_ASK_SHORT = "回答有帮助吗？"
 FEEDBACK_THANKS = "谢谢您的反馈！"
 FEEDBACK_REASON_THANKS = "谢谢！我们会根据您的意见改进。"
+
+#: Turns a conversation keeps (the oldest go first) and the longest answer text a rating stores.
+MAX_TURNS = 40
+FEEDBACK_TEXT_MAX = 2000
 
 Turn = dict[str, Any]
 Messages = list[dict[str, str]]
@@ -63,10 +67,16 @@ def privacy_html(retention_days: int, assistant: Assistant) -> str:
 class ChatService:
     """The chat's event handlers, shared by the full page and the embedded chat."""
 
-    def __init__(self, assistant: Assistant, gate: BusyGate, feedback: FeedbackStore) -> None:
+    def __init__(self, assistant: Assistant, gate: BusyGate, feedback: FeedbackStore,
+                 health: Availability | None = None) -> None:
         self.assistant = assistant
         self.gate = gate
         self.feedback = feedback
+        self.health = health or Availability(lambda: assistant.index)
+
+    def maintenance(self) -> str | None:
+        """The maintenance notice while the index cannot be opened, else None."""
+        return self.assistant.wording("maintenance") if self.health.problem is not None else None
 
     @property
     def limit(self) -> int:
@@ -100,13 +110,20 @@ class ChatService:
     # ------------------------------------------------------------------ chat
     def chat(self, question: str | None, turns: list[Turn] | None) -> Iterator[tuple[str, Messages, list[Turn]]]:
         """Stream one answer. Yields (cleared question box, chat messages, conversation state)."""
-        question = (question or "").strip()
-        turns = list(turns or [])
+        # a lone surrogate (possible in JSON) cannot be shown or stored: replaced
+        question = (question or "").strip().encode("utf-8", "replace").decode("utf-8")
+        turns = list(turns or [])[-(MAX_TURNS - 1):]
         if not question:
             yield "", self.messages(turns), turns
             return
-        if len(question) > self.limit:  # refused here, before any work
-            turns.append(self._turn(question, text=self.assistant.wording("too_long", limit=self.limit), kind="too_long"))
+        if len(question) > self.limit:  # refused here, before any work; only its opening is kept
+            turns.append(self._turn(question[:self.limit], text=self.assistant.wording("too_long", limit=self.limit),
+                                    kind="too_long"))
+            yield "", self.messages(turns), turns
+            return
+        notice = self.maintenance()
+        if notice is not None:
+            turns.append(self._turn(question, text=notice, kind="error"))
             yield "", self.messages(turns), turns
             return
         shown = self.messages(turns) + [{"role": "user", "content": user_html(question, self.limit)}]
@@ -147,8 +164,9 @@ class ChatService:
             build: str | None = self.assistant.index.build_id
         except AssistantError:  # the index could not be opened: store the rating anyway
             build = None
-        return FeedbackEntry(
-            id=turn["id"], question=turn["question"], answer=turn["answer"], refused=turn["refused"],
+        return FeedbackEntry(  # bounded texts: at most a question's length and FEEDBACK_TEXT_MAX
+            id=turn["id"], question=turn["question"][:self.limit], answer=turn["answer"][:FEEDBACK_TEXT_MAX],
+            refused=turn["refused"],
             refusal_kind=turn["refusal_kind"], citations=turn["citations"], index_build=build, channel=channel,
         )
 
@@ -162,13 +180,15 @@ class ChatService:
         except Exception:  # feedback must never break the chat
             log.exception("could not store feedback")
 
-    def set_reason(self, turn_id: str | None, reason: str | None) -> None:
-        if not turn_id or reason not in REASONS:
-            return
+    def set_reason(self, turn_id: str | None, reason: object) -> bool:
+        """Store one of REASONS for the answer; anything else is refused (False), unlogged."""
+        if not isinstance(turn_id, str) or not isinstance(reason, str) or reason not in REASONS:
+            return False
         try:
             self.feedback.set_reason(turn_id, reason)
         except Exception:
             log.exception("could not store the feedback reason")
+        return True
 
     def withdraw(self, turn_id: str) -> None:
         try:
@@ -193,6 +213,8 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
             gr.HTML(f'<h1 class="visually-hidden">{esc(title)}</h1>', elem_id="top", padding=False)
         else:
             gr.HTML(f'<h1 class="page-title">{esc(title)}</h1>{intro_html(assistant)}', elem_id="top")
+        down = service.maintenance()
+        maintenance = gr.HTML(notice_html(down or ""), elem_id="maintenance", visible=down is not None)
 
         def feedback_panel():  # type: ignore[no-untyped-def]
             with gr.Group(visible=False, elem_id="feedback") as panel:
@@ -281,8 +303,9 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
             "inputs": [question, turns],
             "outputs": [question, chatbot, turns],
             "concurrency_id": "chat",
-            # Gradio admits as many as the gate handles; the gate queues them, with a Chinese busy message
-            "concurrency_limit": service.gate.limit + service.gate.max_waiting,
+            # no limit in Gradio: every chat reaches the gate at once, which answers, queues (for at
+            # most its timeout) or gives the Chinese busy message; Gradio's threads are sized for it
+            "concurrency_limit": None,
             "show_progress": "hidden",
         }
         feedback_outputs = [target, panel, prompt, reason]
@@ -333,19 +356,24 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
                 service.rate(turn, NOT_HELPFUL, channel)
             return thanks_html, gr.Radio(visible=True, value=None)
 
-        def with_reason(turn_id: str | None, value: str | None) -> str:
-            service.set_reason(turn_id, value)
-            return f'<p class="feedback-ask" role="status">{FEEDBACK_REASON_THANKS}</p>'
+        def with_reason(turn_id: str | None, value: object) -> str:
+            if service.set_reason(turn_id, value):
+                return f'<p class="feedback-ask" role="status">{FEEDBACK_REASON_THANKS}</p>'
+            return f'<p class="feedback-ask" role="status">{esc(assistant.wording("reason_unknown"))}</p>'
 
         yes.click(helpful, [target, turns], [prompt, reason], api_visibility="private", queue=False)
         no.click(not_helpful, [target, turns], [prompt, reason], api_visibility="private", queue=False)
-        reason.input(with_reason, [target, reason], prompt, api_visibility="private", queue=False)
+        # preprocess=False: a value that is no choice reaches with_reason (refused there) instead of
+        # raising in Gradio's Radio, which printed the whole value with a traceback
+        reason.input(with_reason, [target, reason], prompt, api_visibility="private", queue=False, preprocess=False)
 
         def prefill(request: gr.Request):  # type: ignore[no-untyped-def]
             """``/embed?q=…`` (the widget's data-question) puts a question in the box, unsent.
-            Without ``q`` the box is left alone (a visitor may already be typing)."""
+            Without ``q`` the box is left alone (a visitor may already be typing). The
+            maintenance notice shows whether the index can be opened now."""
             q = (request.query_params.get("q", "") if request is not None else "").strip()[:limit]
-            return q if q else gr.skip()
+            down = service.maintenance()
+            return (q if q else gr.skip()), gr.HTML(notice_html(down or ""), visible=down is not None)
 
-        demo.load(prefill, None, question, api_visibility="private", queue=False)
+        demo.load(prefill, None, [question, maintenance], api_visibility="private", queue=False)
     return demo

@@ -5,8 +5,11 @@ anyone else is told, in Chinese, that the service is busy — never an error pag
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from ..errors import REBUILD_HINT, AssistantError
 
 BUSY = "当前咨询的人比较多，系统繁忙，请稍等一两分钟再问。给您带来不便，敬请谅解。"
 
@@ -44,3 +47,45 @@ class BusyGate:
                 self._slots.release()
             with self._lock:
                 self._admitted -= 1
+
+
+class Availability:
+    """Whether the index can serve, as one sentence (None: it can).
+
+    At start the app records why the index could not be opened; while it cannot, opening is
+    retried at most every ``retry`` seconds (a repaired or rebuilt index is picked up)."""
+
+    def __init__(self, check: Callable[[], object], retry: float = 10.0) -> None:
+        self._check = check
+        self.retry = retry
+        self._problem: str | None = None
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def failed(self, err: BaseException) -> str:
+        """Record a failure to open the index; returns the sentence."""
+        with self._lock:
+            self._problem = describe(err)
+            self._next = time.monotonic() + self.retry
+            return self._problem
+
+    @property
+    def problem(self) -> str | None:
+        with self._lock:
+            if self._problem is None or time.monotonic() < self._next:
+                return self._problem
+        try:
+            self._check()
+        except Exception as err:
+            return self.failed(err)
+        with self._lock:
+            self._problem = None
+        return None
+
+
+def describe(err: BaseException) -> str:
+    """One sentence for a failure to open the index: the domain error's own sentence, or a
+    generic one naming the kind of failure (never a traceback)."""
+    if isinstance(err, AssistantError):
+        return str(err)
+    return f"索引无法打开（the index could not be opened: {type(err).__name__}）；请{REBUILD_HINT}。"

@@ -26,6 +26,11 @@ def user_html(question: str, limit: int) -> str:
     return f'<div class="question">{text_html(shown)}</div>'
 
 
+def notice_html(text: str) -> str:
+    """A notice at the top of the chat (the maintenance notice)."""
+    return f'<p class="notice maintenance" role="alert">{esc(text)}</p>' if text else ""
+
+
 def pending_html(partial: str = "") -> str:
     body = text_html(partial) if partial else esc(PENDING)
     return f'<div class="answer pending" aria-busy="true">{body}<span class="typing" aria-hidden="true"> ▍</span></div>'

@@ -1,15 +1,16 @@
 """The FastAPI application: the Gradio chat (``/`` and ``/embed``) plus ``/healthz``,
 ``POST /api/ask``, ``/widget.js`` and ``/demo``.
 
-Hardening lives here: no file uploads, strict CORS allowlist, ``frame-ancestors`` from the
-settings, body-size and question-length limits, a busy gate instead of crashes.
+Hardening: the route allowlist, body limit, redirects and error pages of :mod:`.guard`; a
+strict CORS allowlist; ``frame-ancestors`` from the settings; question-length limits; a busy
+gate instead of crashes; bounded chat sessions (:mod:`.sessions`); an index that cannot be
+opened makes a maintenance notice and 503s, not a dead app.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,25 +20,24 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
 from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..pipeline import Assistant
 from .chat import ChatService, build_chat
-from .gate import BUSY, BusyGate
+from .gate import BUSY, Availability, BusyGate
+from .guard import GuardMiddleware, Messages
+from .sessions import SessionKeeper
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 BAD_REQUEST = '请求格式不对：请发送 JSON，例如 {{"question": "{example}", "history": []}}。'
-BODY_TOO_LARGE = "请求内容太大了，请精简后再试。"
 HISTORY_MAX = 20
-
-# Gradio routes that a chat without file components does not need.
-_BLOCKED_SUFFIXES = ("/gradio_api/upload", "/gradio_api/upload_progress")
-_BLOCKED_PARTS = ("/gradio_api/file=", "/gradio_api/mcp")
+#: Event slots Gradio keeps beyond the gate's capacity, so that a question the gate turns
+#: away gets its busy message at once instead of waiting in Gradio's own queue.
+SPARE_SLOTS = 16
 
 
 class AskRequest(BaseModel):
@@ -45,43 +45,6 @@ class AskRequest(BaseModel):
 
     question: str = Field(description="The citizen's question.")
     history: list[str] = Field(default_factory=list, max_length=HISTORY_MAX, description="Earlier questions, oldest first.")
-
-
-class HardeningMiddleware:
-    """Security headers on every response; blocked upload/file routes; body-size limit on /api/."""
-
-    def __init__(self, app: ASGIApp, web: Settings) -> None:
-        self.app = app
-        self.max_body = web.max_body_bytes
-        self.headers = [
-            (b"content-security-policy", f"frame-ancestors {web.frame_ancestors}".encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"strict-origin-when-cross-origin"),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
-        ]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope.get("path", "")
-        if path.endswith(_BLOCKED_SUFFIXES) or any(part in path for part in _BLOCKED_PARTS):
-            await JSONResponse({"detail": "Not Found"}, status_code=404)(scope, receive, send)
-            return
-        if path.startswith("/api/"):
-            length = dict(scope.get("headers") or []).get(b"content-length")
-            if length is not None and length.isdigit() and int(length) > self.max_body:
-                await JSONResponse({"detail": BODY_TOO_LARGE}, status_code=413)(scope, receive, send)
-                return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in names]
-                message = {**message, "headers": list(message.get("headers", [])) + extra}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def _theme() -> gr.themes.Base:
@@ -119,18 +82,26 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
         feedback.purge()
     except Exception:  # a read-only disk must not stop the chat
         log.exception("feedback database %s is not usable", feedback.path)
-    service = ChatService(assistant, gate, feedback)
+    health = Availability(lambda: assistant.index)
+    service = ChatService(assistant, gate, feedback, health)
+    say = assistant.wording
 
     if warm_up:  # load the model, the index and the tokenizer now, not on the first visitor's question
-        assistant.warm_up()
+        try:
+            assistant.warm_up()
+        except Exception as err:  # the app still starts: /healthz 503, a maintenance notice in the chat
+            log.error("the index cannot be opened: %s", health.failed(err))
 
     identity = assistant.identity
     example = identity.examples[0] if identity.examples else identity.warm_up
+    sessions = SessionKeeper(web.max_sessions, web.session_timeout)
     app = FastAPI(title=identity.title, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.assistant = assistant
     app.state.gate = gate
     app.state.feedback = feedback
     app.state.web = web
+    app.state.health = health
+    app.state.sessions = sessions
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(web.cors_origins),
@@ -139,7 +110,11 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
         allow_credentials=False,
         max_age=600,
     )
-    app.add_middleware(HardeningMiddleware, web=web)
+    app.add_middleware(
+        GuardMiddleware, max_body=web.max_body_bytes, frame_ancestors=web.frame_ancestors,
+        messages=Messages(too_large=say("too_large"), busy=BUSY, failed=say("failed")),
+        on_heartbeat=sessions.heartbeat, on_request=sessions.maybe_sweep,
+    )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -147,10 +122,14 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
-        try:
-            manifest = assistant.index.manifest
-        except AssistantError as err:
-            return JSONResponse({"status": "error", "index_loaded": False, "detail": str(err)}, status_code=503)
+        problem = health.problem
+        if problem is None:
+            try:
+                manifest = assistant.index.manifest
+            except Exception as err:
+                problem = health.failed(err)
+        if problem is not None:
+            return JSONResponse({"status": "unavailable", "index_loaded": False, "detail": problem}, status_code=503)
         return JSONResponse({
             "status": "ok",
             "index_loaded": True,
@@ -166,11 +145,16 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
     @app.post("/api/ask")
     def api_ask(body: AskRequest) -> Response:
         limit = settings.max_question_chars
-        too_long = assistant.wording("too_long", limit=limit)
+        too_long = say("too_long", limit=limit)
         if len(body.question.strip()) > limit:
             return JSONResponse({"detail": too_long, "max_question_chars": limit}, status_code=413)
         if any(len(h.strip()) > limit for h in body.history):
             return JSONResponse({"detail": "对话历史中的" + too_long, "max_question_chars": limit}, status_code=413)
+        if not all(map(readable, [body.question, *body.history])):
+            return JSONResponse({"detail": say("unreadable")}, status_code=400)
+        problem = health.problem
+        if problem is not None:
+            return JSONResponse({"detail": f"{say('maintenance')}（{problem}）"}, status_code=503)
         with gate.slot() as admitted:
             if not admitted:
                 return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": "30"})
@@ -194,13 +178,16 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
         query = request.url.query
         return RedirectResponse("embed/" + (f"?{query}" if query else ""), status_code=307)
 
-    @cache
-    def demo_html() -> str:  # on the first visit: the index may not be open yet
-        return render_demo((STATIC / "demo.html").read_text(encoding="utf-8"), assistant)
+    demo_cache: dict[str, str] = {}  # filled on the first visit while the index is open
 
     @app.get("/demo")
     def demo_page() -> HTMLResponse:
-        return HTMLResponse(demo_html())
+        page = demo_cache.get("page")
+        if page is None:
+            page = render_demo((STATIC / "demo.html").read_text(encoding="utf-8"), assistant)
+            if health.problem is None:
+                demo_cache["page"] = page
+        return HTMLResponse(page)
 
     common: dict[str, Any] = {
         "theme": _theme(),
@@ -217,14 +204,22 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
         "server_name": settings.host,
         "server_port": settings.port,
     }
-    threads = web.concurrency_limit + web.queue_max_size + 8
+    # Gradio runs every queued chat event at once (no concurrency limit of its own, enough
+    # threads): the gate alone decides, so a visitor it turns away is told within busy_timeout.
+    threads = web.concurrency_limit + web.queue_max_size + SPARE_SLOTS
+    mounted = []
     for path, compact in (("/embed", True), ("/", False)):
         blocks = build_chat(service, compact=compact, retention_days=web.feedback_retention_days)
         blocks.queue(default_concurrency_limit=web.concurrency_limit, max_size=web.queue_max_size + web.concurrency_limit)
         blocks.max_threads = max(40, threads)
+        blocks._queue.max_thread_count = blocks.max_threads  # what queue(max_threads=…) would set at launch()
+        blocks.state_session_capacity = web.max_sessions
         # A public prefix (web.root_path) is given to uvicorn (app.py), which puts it in the ASGI
         # scope; Gradio builds its URLs from the scope, so no root_path is passed here.
         gr.mount_gradio_app(app, blocks, path=path, **common)
+        mounted.append(blocks)
+    sessions.attach([b.state_holder for b in mounted])
+    app.state.blocks = mounted
     return app
 
 
@@ -232,11 +227,24 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
 
 
+def readable(text: str) -> bool:
+    """False for text that cannot be written as UTF-8 (a lone surrogate such as ``"\\ud800"``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def render_demo(template: str, assistant: Assistant) -> str:
     """The demo page filled with the deployment's identity and the opening of its first
-    document (escaped)."""
+    document (escaped; none while the index cannot be opened)."""
     identity = assistant.identity
-    first = next((c.text for c in assistant.index.chunks if c.text.strip()), "")
+    try:
+        chunks = assistant.index.chunks
+    except Exception:
+        chunks = []
+    first = next((c.text for c in chunks if c.text.strip()), "")
     summary = first if len(first) <= 200 else first[:200] + "……"
     values = {
         "title": identity.title, "organisation": identity.organisation or identity.issuer, "issuer": identity.issuer,
