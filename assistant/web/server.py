@@ -210,7 +210,7 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
     mounted = []
     for path, compact in (("/embed", True), ("/", False)):
         blocks = build_chat(service, compact=compact, retention_days=web.feedback_retention_days)
-        blocks.queue(default_concurrency_limit=web.concurrency_limit, max_size=web.queue_max_size + web.concurrency_limit)
+        blocks.queue(default_concurrency_limit=web.concurrency_limit, max_size=threads)  # waiting for a thread
         blocks.max_threads = max(40, threads)
         blocks._queue.max_thread_count = blocks.max_threads  # what queue(max_threads=…) would set at launch()
         blocks.state_session_capacity = web.max_sessions
