@@ -19,7 +19,8 @@ from .types import Citation, RetrievedChunk
 
 MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
 _ARABIC = re.compile(r"\d+(?:\.\d+)?%?")
-_CN_NUMERAL = re.compile(r"(?<![唯统同单第逐之某万])[一二两三四五六七八九十百千]+[个项大方类条次种批](?![目])")
+_CN_DIGITS = "一二两三四五六七八九十百千"
+_CN_NUMERAL = re.compile(rf"(?<![唯统同单第逐之某万])[{_CN_DIGITS}]+[个项大方类条次种批](?![目])")
 _SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*[+\-−]\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?:\.\d+)?)")
 _QUOTIENT = re.compile(r"(\d+(?:\.\d+)?)\s*÷\s*(\d+(?:\.\d+)?)\s*[≈=]\s*(\d+(?:\.\d+)?)(%?)")
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]|\n|$)")
@@ -70,9 +71,8 @@ def _sums_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
         if not all(op in verified for op in operands):
             return produced, False
         signs = ["+"] + re.findall(r"[+\-]", expr)
-        places = max(decimals(op) for op in operands)
-        total = round(sum(float(op) * (1 if sign == "+" else -1) for sign, op in zip(signs, operands)), places)
-        if f"{total:.{places}f}" != m.group(2):
+        total = sum(Decimal(op) * (1 if sign == "+" else -1) for sign, op in zip(signs, operands))
+        if Decimal(m.group(2)) != total:  # exact: 12.74-2.64 is 10.10 or 10.1, never 10.2 or ≈10
             return produced, False
         produced.add(m.group(2))
     return produced, True
@@ -109,8 +109,8 @@ def _counts_ok(sentence: str) -> set[str]:
 
 def _appears(figure: str, source: str) -> bool:
     """``figure`` stands in ``source`` as a whole number (12.74 is not found in 112.745)."""
-    if not figure[0].isdigit():
-        return figure in source
+    if not figure[0].isdigit():  # 七个 is not found in 二十七个
+        return re.search(rf"(?<![{_CN_DIGITS}]){re.escape(figure)}", source) is not None
     return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d]|\.\d)", source) is not None
 
 
