@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import sys
 
-import uvicorn
-
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.pipeline import Assistant
 from assistant.web import create_app
+from assistant.web.shutdown import serve
 
 
 def main() -> int:
@@ -28,7 +27,7 @@ def main() -> int:
         return 1
     from assistant.web.protocol import protocol  # imports uvicorn's h11 implementation
 
-    uvicorn.run(
+    serve(  # uvicorn.run, ending the chat's open streams first on a stop
         app,
         host=settings.host,
         port=settings.port,

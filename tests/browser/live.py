@@ -13,6 +13,7 @@ import uvicorn
 from assistant.config import Settings
 from assistant.pipeline import Assistant
 from assistant.web import create_app
+from assistant.web.shutdown import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,9 +27,10 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))  # the port is ours before the server starts: no race
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on",
+        # log_config=None: uvicorn's records reach the root logger and the tests' error check
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on", log_config=None,
                                 timeout_graceful_shutdown=2, root_path=web.root_path)
-        self.server = uvicorn.Server(config)
+        self.server = Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     @property
