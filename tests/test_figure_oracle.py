@@ -66,9 +66,12 @@ def test_the_qa_items_expect_the_computed_figures(items: list[dict]) -> None:
 
 
 def identity_figures() -> set[str]:
-    """Figures the deployment's identity says in every refusal (the title's years, the hotline)."""
+    """Figures a refusal may say: the deployment's identity (the title's years, the hotline) and
+    the numbering of the headings it names as the nearest section (2. 近期目标)."""
     identity = yaml.safe_load((ROOT / "corpus" / "assistant.yaml").read_text(encoding="utf-8"))
-    return set(figures_of(" ".join(str(v) for v in identity.values())))
+    headings = [line for p in (ROOT / "corpus").glob("*.md")
+                for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    return set(figures_of(" ".join(str(v) for v in identity.values()) + " ".join(headings)))
 
 
 def test_every_figure_on_the_qa_set_is_stated_or_expected(plan_assistant: Assistant, items: list[dict]) -> None:
@@ -88,7 +91,8 @@ def test_every_figure_on_the_qa_set_is_stated_or_expected(plan_assistant: Assist
             bad = unsupported(answer.text, cited)
             every = " ".join(cited.values())
             # a figure the passages do not state is a computed one the writers expected
-            bad += [f for f in figures_of(answer.text) if not stands_in(f, every) and f not in computed | identity]
+            bad += [f for f in figures_of(answer.text)
+                    if not stands_in(f, every) and f.rstrip("%") not in computed and f not in identity]
         if bad:
             problems.append((item["id"], bad, answer.text))
     assert not problems, problems

@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -174,12 +175,85 @@ def test_expected_facts_in_corpus(items, corpus_norm):
                 f"{it['id']}: no alternative of fact group {g} occurs in the corpus")
 
 
-def test_aggregate_facts_partly_quoted(items, corpus_norm):
-    """Aggregate items may contain a computed figure, but must quote at least one corpus figure."""
+def _plan_parts():
+    """What the aggregate items are computed from, read from the corpus text here: the figures
+    of each field of 六、重点工程, the numbered principles, the parts of 七、保障措施."""
+    body = "\n".join(corpus_bodies())
+    money, projects, parent, children = {}, {}, "", {}
+    for piece in sections(body):
+        heading = piece.splitlines()[0]
+        name = heading.lstrip("#").strip()
+        if heading.startswith("## "):
+            parent = name
+            children[parent] = [piece]
+        elif heading.startswith("### "):
+            children.setdefault(parent, []).append(piece)
+            if m := re.search(r"共投资(\d+(?:\.\d+)?)亿元", piece):
+                money[name] = Fraction(m.group(1))
+            if m := re.search(r"涉及(\d+)个项目", piece):
+                projects[name] = int(m.group(1))
+    principles = len(re.findall(r"^\d+\. ", children["二、规划原则"][0], re.M))
+    measures = len(children["七、保障措施"]) - 1
+    return money, projects, principles, measures
+
+
+def computed_values():
+    """How each aggregate item's first fact is computed; a new aggregate item adds its line."""
+    money, projects, principles, measures = _plan_parts()
+    safety, economy, culture = (next(n for n in money if n.startswith(k)) for k in ("生态安全", "生态经济", "生态文化"))
+    return {
+        "q081": principles,
+        "q082": sum(money.values()),
+        "q083": sum(projects.values()),
+        "q084": max(money, key=money.get),
+        "q085": max(projects, key=projects.get),
+        "q086": money[safety] - money[economy],
+        "q087": money[economy] + money[culture],
+        "q088": sum(projects[n] for n in money),
+        "q089": money[safety] / sum(money.values()) * 100,
+        "q090": money[safety] / projects[safety],
+        "q091": measures,
+    }
+
+
+_CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
+def _matches(alternative, value):
+    """An alternative states ``value`` as written (rounded to its last digit; 万 of 亿; 五 = 5; 六成 = 60%)."""
+    if isinstance(value, str):
+        return norm(alternative) in norm(value)
+    if m := re.search(r"\d+(?:\.\d+)?", alternative):
+        written = Fraction(m.group(0)) / (10000 if "万" in alternative else 1)
+        places = len(m.group(0).split(".")[1]) if "." in m.group(0) else 0
+        half = Fraction(1, 2 * 10**places) / (10000 if "万" in alternative else 1)
+        return abs(written - value) <= half
+    digits = [_CN[c] for c in alternative if c in _CN]
+    if len(digits) != 1:
+        return False
+    return abs(digits[0] * 10 - value) <= 5 if "成" in alternative else digits[0] == value
+
+
+def test_aggregate_facts_are_computed_from_the_corpus(items, corpus_norm):
+    """An aggregate item's first fact group is the computed answer: each alternative must equal
+    the value computed here from the corpus text; its other groups are figures the corpus states."""
+    values = computed_values()
+    assert all(isinstance(v, str) or v > 0 for v in values.values())
     for it in items:
-        if it["category"] == "aggregate" and it["answerable"]:
-            assert any(any(norm(a) in corpus_norm for a in g) for g in it["expected_facts"]) or \
-                any(norm(e) in corpus_norm for e in it["evidence"]), it["id"]
+        if it["category"] != "aggregate" or not it["answerable"]:
+            continue
+        assert it["id"] in values, f"{it['id']}: add how its first fact is computed to computed_values()"
+        first, *stated = it["expected_facts"]
+        wrong = [a for a in first if not _matches(a, values[it["id"]])]
+        assert not wrong, f"{it['id']}: {wrong} is not {values[it['id']]}"
+        for g in stated:
+            assert any(norm(a) in corpus_norm for a in g), f"{it['id']}: {g} is not in the corpus"
+
+
+def test_the_computation_check_can_fail():
+    assert _matches("21.75亿", Fraction("21.75")) and not _matches("21.76亿", Fraction("21.75"))
+    assert _matches("9100万", Fraction("12.74") / 14) and _matches("六成", Fraction(5857, 100))
+    assert _matches("五条", 5) and not _matches("六条", 5) and _matches("生态安全", "生态安全领域")
 
 
 @pytest.mark.parametrize("figure", [
