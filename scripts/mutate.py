@@ -152,7 +152,8 @@ def failed_tests(report: Path) -> list[str]:
     out = []
     for case in ET.parse(report).getroot().iter("testcase"):
         if case.find("failure") is not None or case.find("error") is not None:
-            out.append(f"{case.get('classname', '').split('.')[-1]}::{case.get('name')}")
+            name = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), case.get("name", ""))
+            out.append(f"{case.get('classname', '').split('.')[-1]}::{name}")
     return out
 
 
