@@ -357,15 +357,13 @@ def test_an_oversized_feedback_reason_is_refused_clearly(live: LiveServer, capfd
 
 # ----------------------------------------------------------------------------- uvicorn: header and idle timeouts
 def test_app_py_sets_header_and_idle_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
-
     import app as app_module
 
     monkeypatch.setenv("ASSISTANT_HEADER_TIMEOUT", "3")
     monkeypatch.setenv("ASSISTANT_KEEP_ALIVE_TIMEOUT", "4")
     seen: dict[str, Any] = {}
     monkeypatch.setattr(app_module, "create_app", lambda assistant, web: object())
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(app_module, "serve", lambda app, **kw: seen.update(kw))  # uvicorn.run's settings
     assert app_module.main() == 0
     assert seen["timeout_keep_alive"] == 4 and seen["h11_max_incomplete_event_size"] == Settings().max_header_bytes
     assert seen["http"].header_timeout == 3.0
