@@ -19,6 +19,7 @@ import click
 
 from .config import DEFAULT_FEEDBACK_DB, DEFAULT_FEEDBACK_RETENTION_DAYS, get_settings
 from .errors import AssistantError
+from .masking import install_log_masking
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,6 +61,7 @@ def _questions(question: str) -> Iterator[str]:
 def main(verbose: bool) -> None:
     """Plan assistant: cited answers from the documents in the corpus folder (政策文件问答助手)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_masking()
 
 
 @main.command()

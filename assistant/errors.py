@@ -33,6 +33,10 @@ class IndexMismatchError(AssistantError):
     """The index was built with other settings or from another corpus."""
 
 
+class IndexCorruptError(AssistantError):
+    """A file of the build in service is missing, truncated or unreadable."""
+
+
 class IndexBuildError(AssistantError):
     """A build failed validation; the previous index stays in service."""
 

@@ -2,15 +2,15 @@
 
 What is stored, per answer that a visitor rated: a random id (made for that answer,
 linked to no person or session), the rating (helpful / not helpful), an optional reason,
-the question and the answer with ID-card numbers, mobile numbers and e-mail addresses
-masked, the cited passages (ids and sections), the index build, the channel (``web``,
+the question, the answer and the reason with ID-card, phone and card numbers and e-mail
+addresses masked (:func:`assistant.masking.mask_personal_data`), the cited passages (ids and sections), the index build, the channel (``web``,
 ``embed``) and the time (UTC, to the second). Nothing else: no IP address, no cookie,
 no user agent, no session id. Rows older than the retention period (180 days by default)
 are deleted on start-up and on every write.
 
 Export (the command line is in :mod:`assistant.cli`)::
 
-    assistant feedback export --format csv  --output feedback.csv
+    assistant feedback export --format csv  --output feedback.csv   # formula cells neutralized
     assistant feedback export --format jsonl            # to stdout
     assistant feedback purge                            # apply the retention now
 """
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from .config import DEFAULT_FEEDBACK_DB, DEFAULT_FEEDBACK_RETENTION_DAYS
+# the one masking function (assistant/masking.py), still importable from here
+from .masking import EMAIL_MASK, ID_MASK, MOBILE_MASK, csv_safe, mask_personal_data  # noqa: F401
 
 HELPFUL = "helpful"
 NOT_HELPFUL = "not_helpful"
@@ -59,26 +60,6 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_created ON feedback (created_at);
 """
-
-# ----------------------------------------------------------------------------- masking
-# 18-digit resident ID numbers (the last character may be X), optionally written in groups
-# 6-8-4 with spaces or hyphens; not part of a longer run of digits.
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{6}[ -]?\d{8}[ -]?\d{3}[0-9Xx](?![0-9A-Za-z])")
-# Mainland mobile numbers 1[3-9]xxxxxxxxx, optionally +86 / 86 and groups 3-4-4.
-_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9])")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-
-ID_MASK = "[身份证号已隐去]"
-MOBILE_MASK = "[手机号已隐去]"
-EMAIL_MASK = "[邮箱已隐去]"
-
-
-def mask_personal_data(text: str) -> str:
-    """Replace ID-card numbers, mobile numbers and e-mail addresses with placeholders."""
-    text = _ID_CARD.sub(ID_MASK, text)
-    text = _MOBILE.sub(MOBILE_MASK, text)
-    return _EMAIL.sub(EMAIL_MASK, text)
-
 
 # ----------------------------------------------------------------------------- store
 def _now() -> datetime:
@@ -144,7 +125,7 @@ class FeedbackStore:
                    ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at,
                        rating = excluded.rating, reason = excluded.reason""",
                 (
-                    entry.id, now, now, rating, reason,
+                    entry.id, now, now, rating, mask_personal_data(reason) if reason else reason,
                     mask_personal_data(entry.question), mask_personal_data(entry.answer),
                     int(entry.refused), entry.refusal_kind, json.dumps(cites, ensure_ascii=False),
                     entry.index_build, entry.channel,
@@ -159,7 +140,7 @@ class FeedbackStore:
         with self._connect() as conn:
             cur = conn.execute(
                 "UPDATE feedback SET reason = ?, updated_at = ? WHERE id = ? AND rating = ?",
-                (reason, _now().isoformat(), entry_id, NOT_HELPFUL),
+                (mask_personal_data(reason), _now().isoformat(), entry_id, NOT_HELPFUL),
             )
             return cur.rowcount > 0
 
@@ -197,9 +178,9 @@ class FeedbackStore:
         elif fmt == "csv":
             writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
             writer.writeheader()
-            for row in rows:
-                writer.writerow({**row, "refused": int(row["refused"]),
-                                 "citations": json.dumps(row["citations"], ensure_ascii=False)})
+            for row in rows:  # cells a spreadsheet would read as formulas are neutralized
+                cells = {**row, "refused": int(row["refused"]), "citations": json.dumps(row["citations"], ensure_ascii=False)}
+                writer.writerow({k: csv_safe(v) for k, v in cells.items()})
         else:
             raise ValueError(f"unknown format {fmt!r}")
         return len(rows)

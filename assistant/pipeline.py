@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from functools import cached_property
@@ -19,7 +19,8 @@ from .config import Settings, get_settings
 from .corpus import CorpusLoad, load_corpus
 from .embeddings import Embedder, SentenceVectors
 from .glossary import Term, load_glossary
-from .index import BuildReport, PlanIndex, build_index, open_index
+from .index import BuildReport, PlanIndex, build_index
+from .index.serving import ServedBuild
 from .answering import (
     FIRST,
     HANDLERS,
@@ -55,6 +56,23 @@ from .verified import numbered, strip_tags, verified_stream
 log = logging.getLogger(__name__)
 
 
+#: what the Assistant derives from the index in service, and from the corpus
+_FROM_INDEX = ("retriever", "vocabulary", "composer")
+_FROM_CORPUS = ("corpus", "glossary", "synonyms", "identity", "wording")
+
+
+@dataclass(frozen=True)
+class Serving:
+    """The index in service and what is derived from it and the corpus, for one request."""
+
+    index: PlanIndex
+    retriever: Retriever
+    vocabulary: Vocabulary
+    composer: Composer
+    wording: Wording
+    glossary: tuple[Term, ...]
+
+
 class Assistant:
     """Loads the model once; opens the index lazily; safe to share between threads."""
 
@@ -62,8 +80,8 @@ class Assistant:
         self.settings = settings or get_settings()
         self._embedder = embedder
         self._index: PlanIndex | None = None
-        self._retriever: Retriever | None = None
         self._lock = threading.RLock()
+        self._served = ServedBuild(self.settings, lambda: self.embedder)
 
     # ------------------------------------------------------------------ components
     @property
@@ -97,30 +115,39 @@ class Assistant:
 
     @property
     def index(self) -> PlanIndex:
+        """The build in service, opened on first use; a rebuild is switched to between requests."""
         with self._lock:
-            if self._index is None:
-                self._index = open_index(self.settings, self.embedder, self.corpus)
-            return self._index
+            index, corpus = self._served.get(lambda: self.corpus)
+            if index is not self._index:  # first use, or a rebuild followed (with its corpus)
+                self._forget(*_FROM_INDEX, *(_FROM_CORPUS if corpus else ()))
+                self.__dict__.update({"corpus": corpus} if corpus else {})
+                self._index = index
+            return index
 
-    @property
+    def _forget(self, *names: str) -> None:
+        self._index = None
+        for name in names:
+            self.__dict__.pop(name, None)
+
+    def serving(self) -> Serving:
+        """What one request uses, taken at its start: a rebuild never mixes two builds in one answer."""
+        with self._lock:  # self.index first: it may switch to a rebuild
+            return Serving(self.index, self.retriever, self.vocabulary, self.composer, self.wording, self.glossary)
+
+    @cached_property
     def retriever(self) -> Retriever:
-        with self._lock:
-            if self._retriever is None:
-                self._retriever = Retriever(self.index, self.embedder, self.settings, self.glossary, self.synonyms)
-            return self._retriever
+        return Retriever(self.index, self.embedder, self.settings, self.glossary, self.synonyms)
 
     # ------------------------------------------------------------------ operations
     def build_index(self, progress: bool = True) -> BuildReport:
         report = build_index(self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts)
         with self._lock:
-            self._index = None
-            self._retriever = None
-            for name in ("corpus", "glossary", "synonyms", "vocabulary", "composer", "identity", "wording"):
-                self.__dict__.pop(name, None)
+            self._served.reset()
+            self._forget(*_FROM_INDEX, *_FROM_CORPUS)
         return report
 
     def search(self, question: str, k: int | None = None, mode: str | None = None) -> RetrievalResult:
-        return self.retriever.search(question, k=k, mode=mode)
+        return self.serving().retriever.search(question, k=k, mode=mode)
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -143,8 +170,7 @@ class Assistant:
         return LLMAnswerer(self.settings, self.identity)
 
     thresholds = Thresholds()  # the coverage decision's calibrated thresholds
-    #: :meth:`warm_up` embeds the clauses of an index with at most this many (about 3 s on two cores)
-    WARM_CLAUSES_MAX = 500
+    WARM_CLAUSES_MAX = 500  # :meth:`warm_up` embeds the clauses of an index with at most this many (~3 s)
 
     def warm_up(self, question: str | None = None, mode: str | None = None) -> None:
         """Load the model, the index and the tokenizer by answering ``question``, and embed
@@ -154,12 +180,7 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
         """Answer one question; ``history`` holds the earlier questions of the conversation."""
-        answer = None
-        for event in self.ask_stream(question, history, mode=mode):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None
-        return answer
+        return [e for e in self.ask_stream(question, history, mode=mode) if isinstance(e, Answer)][-1]
 
     def ask_stream(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Iterator[str | Answer]:
         """Yield text deltas of the answer, then the complete :class:`Answer` (always last).
@@ -170,6 +191,8 @@ class Assistant:
         timings: dict[str, float] = {}
         mode = mode or self.settings.answer_mode
         cleaned = clean_question(question)
+        serving = self.serving()  # one build for the whole answer, even if a rebuild is switched to meanwhile
+        wording = serving.wording
 
         def finish(text: str, draft: Draft | None = None, *, kind: str | None = None,
                    retrieved: Sequence[RetrievedChunk] = (), how: str = "extractive") -> Answer:
@@ -179,20 +202,20 @@ class Assistant:
             timings["total"] = (time.perf_counter() - started) * 1000
             return Answer(
                 question=question, text=strip_tags(text), citations=citations, refused=kind is not None,
-                refusal_kind=kind, notice=self.wording("notice"), mode=how, retrieved=tuple(retrieved), timings_ms=dict(timings),
+                refusal_kind=kind, notice=wording("notice"), mode=how, retrieved=tuple(retrieved), timings_ms=dict(timings),
             )
 
         def refuse(decision: Decision, retrieved: Sequence[RetrievedChunk] = (), how: str = "extractive") -> list[str | Answer]:
             nearest = retrieved[0].chunk if retrieved and decision.kind == "not_covered" else None
-            answer = finish(refusal_text(decision, nearest, self.wording), kind=decision.kind or "not_covered", retrieved=retrieved, how=how)
+            answer = finish(refusal_text(decision, nearest, wording), kind=decision.kind or "not_covered", retrieved=retrieved, how=how)
             return [answer.text, answer]
 
         if is_punctuation_only(cleaned):
-            answer = finish(self.wording("ask_something"), kind="empty")
+            answer = finish(wording("ask_something"), kind="empty")
             yield from (answer.text, answer)
             return
         if len(cleaned) > self.settings.max_question_chars:
-            answer = finish(self.wording("too_long", limit=self.settings.max_question_chars), kind="too_long")
+            answer = finish(wording("too_long", limit=self.settings.max_question_chars), kind="too_long")
             yield from (answer.text, answer)
             return
         several = split_questions(cleaned)
@@ -209,12 +232,12 @@ class Assistant:
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
         query = prepare_query(query)
         if history:
-            query = rewrite(query, history, (lambda: self.llm) if mode == "llm" else None, self.vocabulary)
+            query = rewrite(query, history, (lambda: self.llm) if mode == "llm" else None, serving.vocabulary)
         t0 = time.perf_counter()
-        result = self.retriever.search(query, with_dense_score=True)
+        result = serving.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
         bank = self.offtopic.similarity(result.query_vector) if is_english(result.query) and result.query_vector else None
-        decision = decide(result.query, result.dense_top, self.vocabulary, self.thresholds, self.index.tokenizer.posseg, bank)
+        decision = decide(result.query, result.dense_top, serving.vocabulary, self.thresholds, serving.index.tokenizer.posseg, bank)
         if not decision.covered or not result.chunks:
             yield from refuse(decision, result.chunks)
             return
@@ -233,20 +256,20 @@ class Assistant:
                     shown = text
                 draft = Draft(raw, result.chunks)
                 timings["answer"] = (time.perf_counter() - t0) * 1000
-                yield finish("", with_glossary_note(draft, self.glossary, self.wording), retrieved=result.chunks, how="llm")
+                yield finish("", with_glossary_note(draft, serving.glossary, wording), retrieved=result.chunks, how="llm")
                 return
             except LLMError as err:
                 log.warning("LLM answer replaced by the extractive one: %s", err)
                 how = "extractive-fallback"
 
-        draft = extractive(self.composer, result.query, result.chunks, result.query_vector, self.glossary, self.wording)
+        draft = extractive(serving.composer, result.query, result.chunks, result.query_vector, serving.glossary, wording)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         if draft.intent is Intent.NOT_STATED:
             yield from refuse(Decision(False, "not_covered", missing=(draft.text,)), result.chunks, how=how)
             return
         answer = finish("", draft, retrieved=result.chunks, how=how)
         if how == "extractive-fallback":
-            answer = replace(answer, text=self.wording("llm_fallback") + answer.text)
+            answer = replace(answer, text=wording("llm_fallback") + answer.text)
         for sentence in re.findall(r"[^。！？]+[。！？]?", answer.text):
             yield sentence
         yield answer

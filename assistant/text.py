@@ -26,6 +26,15 @@ log = logging.getLogger(__name__)
 #: Function words and question words that carry no topic for keyword search (data/lexicon/stopwords.txt).
 STOPWORDS = words("stopwords")
 
+#: Bounded work per question: jieba's part-of-speech tagger guesses the words of a run of
+#: characters its dictionary does not know with an HMM whose cost grows with the run (about
+#: 5 ms per character: 2.3 s for 500 random characters). Runs longer than GUESS_RUN, and any
+#: run past GUESS_CHARS characters guessed in one call, are tagged character by character
+#: from the dictionary instead. The questions of eval/*.jsonl guess runs of at most 9
+#: characters and 14 in all.
+GUESS_RUN = 10
+GUESS_CHARS = 16
+
 
 #: markup pasted into a question: a script or style element with its content, then any tag
 #: or comment (``<script>alert(1)</script>生态…`` → ``生态…``); a lone ``<`` or ``>`` stays
@@ -145,9 +154,7 @@ class _Dictionary:
             tok = self.tokenizer()
             with self._lock:
                 if self._posseg is None:
-                    import jieba.posseg
-
-                    self._posseg = jieba.posseg.POSTokenizer(tok)
+                    self._posseg = _bounded_posseg(tok)
                 pos = self._posseg
         return pos
 
@@ -164,6 +171,32 @@ class _Dictionary:
             self.tokenizer()
         except Exception:  # noqa: BLE001 - the first real call loads again and raises
             log.warning("jieba dictionary preload failed", exc_info=True)
+
+
+def _bounded_posseg(tok):  # type: ignore[no-untyped-def]
+    """jieba's ``POSTokenizer`` over ``tok`` whose HMM guessing is bounded per call
+    (:data:`GUESS_RUN`, :data:`GUESS_CHARS`); everything else is jieba's own."""
+    import jieba.posseg
+
+    class BoundedPOSTokenizer(jieba.posseg.POSTokenizer):
+        def __init__(self, tokenizer) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(tokenizer)
+            self._left = threading.local()  # characters the current call may still guess
+
+        def cut(self, sentence, HMM=True):  # type: ignore[no-untyped-def]
+            self._left.chars = GUESS_CHARS
+            yield from super().cut(sentence, HMM=HMM)
+
+        def _POSTokenizer__cut(self, sentence):  # type: ignore[no-untyped-def]  # jieba's HMM over one run
+            left = getattr(self._left, "chars", GUESS_CHARS)
+            if len(sentence) > GUESS_RUN or len(sentence) > left:
+                for ch in sentence:  # as jieba tags a single unknown character
+                    yield jieba.posseg.pair(ch, self.word_tag_tab.get(ch, "x"))
+                return
+            self._left.chars = left - len(sentence)
+            yield from super()._POSTokenizer__cut(sentence)
+
+    return BoundedPOSTokenizer(tok)
 
 
 #: Loaded dictionaries by user words, alive while a tokenizer uses them; the most recent

@@ -5,10 +5,12 @@ corpus vocabulary and from the best dense similarity of the retrieved passages."
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..lexicon import pattern, words
+from ..masking import has_personal_data
 from ..text import cjk_ratio
 from ..types import Chunk
 from ..wording import Wording
@@ -25,6 +27,8 @@ ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
+#: a run of digits that may be part of an ID or phone number, or an e-mail sign: never echoed
+_LONG_NUMBER = re.compile(r"\d{5}|@")
 #: the suffixes of a place's administrative level
 _LEVEL = "省市县区州"
 
@@ -193,7 +197,9 @@ def decide(  # type: ignore[no-untyped-def]
 def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) -> str:
     if decision.kind in ("off_topic", "injection"):
         return wording(decision.kind)
-    topic = wording("not_covered_topic", words="、".join(decision.missing[:2])) if decision.missing else wording("not_covered_any")
+    # the missing words are echoed: never one that holds personal data or a long number
+    echoed = [w for w in decision.missing if not has_personal_data(w) and not _LONG_NUMBER.search(unicodedata.normalize("NFKC", w))][:2]
+    topic = wording("not_covered_topic", words="、".join(echoed)) if echoed else wording("not_covered_any")
     near = wording("nearest", section=nearest.section) if nearest is not None else ""
     return wording("not_covered", topic=topic, nearest=near)
 

@@ -63,7 +63,7 @@ class Vocabulary:
     #: words looked up in :meth:`known`; bounded, so visitors' words cannot grow it without end
     _known: dict[str, bool] = field(default_factory=dict, repr=False)
     _parts: dict[str, list[tuple[str, tuple[Chunk, ...]]]] = field(default_factory=dict, repr=False)
-    KNOWN_CACHE = 20_000
+    KNOWN_CACHE = 4096
 
     @classmethod
     def from_chunks(

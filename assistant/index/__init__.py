@@ -8,6 +8,7 @@ Layout under ``index/``::
         chunks.jsonl        every chunk, readable
         chroma/             Chroma persistent store (collection ``plan_chunks``)
         bm25/               bm25s index over jieba tokens
+        .lease-<host>-<pid> a process serving this build (kept from deletion while it lives)
     .build.lock             one builder at a time
 
 A build is written into ``builds/.tmp-<id>``, validated (count, dimension, self-retrieval
@@ -31,7 +32,7 @@ validate, switch). Everything public is importable from ``assistant.index``.
 from __future__ import annotations
 
 from .build import KEEP_OLD_BUILDS, VALIDATE_DEPTH, BuildReport, build_index
-from .layout import FORMAT_VERSION, IndexLayout, check_manifest, chunking_config, expected_manifest
+from .layout import FORMAT_VERSION, IndexLayout, check_manifest, chunking_config, expected_manifest, is_leased, lease, release
 from .reader import PlanIndex, index_status, open_index
 from .store import (
     COLLECTION,
@@ -69,8 +70,11 @@ __all__ = [
     "collection_name",
     "expected_manifest",
     "index_status",
+    "is_leased",
+    "lease",
     "manifest_store",
     "open_index",
+    "release",
     "server_client",
     "store_kind",
 ]

@@ -1,6 +1,7 @@
 """Building an index: load, chunk, embed, write into ``builds/.tmp-<id>``, validate, rename,
 and only then switch ``CURRENT`` (one builder at a time); old builds beyond
-:data:`KEEP_OLD_BUILDS` are removed with their server collections."""
+:data:`KEEP_OLD_BUILDS` are removed with their server collections, except those a running
+process still serves (a lease, :func:`~assistant.index.layout.lease`)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from ..glossary import load_glossary, user_words
 from ..text import ChineseTokenizer
 from ..types import Chunk
 from .clauses import ClauseTexts, write_clause_vectors
-from .layout import IndexLayout, chunk_to_json, chunking_config, expected_manifest, fsync_dir
+from .layout import IndexLayout, chunk_to_json, chunking_config, expected_manifest, fsync_dir, is_leased
 from .reader import PlanIndex, import_bm25s
 from .store import (
     LOCAL_STORE,
@@ -240,6 +241,8 @@ def _remove_old_builds(layout: IndexLayout, keep: Path, settings: Settings | Non
     builds = sorted((p for p in layout.builds.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
     old = [p for p in builds if p != keep]
     for p in old[: max(0, len(old) - KEEP_OLD_BUILDS)]:
+        if is_leased(p):
+            continue  # a running process still serves it; removed by a later build
         if not _drop_build_collection(p, settings):
             continue  # keep the folder so that the next build retries dropping its collection
         shutil.rmtree(p, ignore_errors=True)

@@ -3,8 +3,12 @@ manifest a build must match, and the ``chunks.jsonl`` format."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import socket
+import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,14 @@ class IndexLayout:
         path = self.builds / name
         return path if (path / "manifest.json").exists() else None
 
+    def current_stamp(self) -> tuple[int, int] | None:
+        """What changes when ``CURRENT`` is replaced (one ``stat``: cheap enough per request)."""
+        try:
+            st = os.stat(self.current_file)
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
     def switch_to(self, build: Path) -> None:
         tmp = self.root / f".CURRENT.{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -45,6 +57,64 @@ class IndexLayout:
             os.fsync(fh.fileno())
         os.replace(tmp, self.current_file)
         fsync_dir(self.root)
+
+
+# Leases: a process serving a build holds ``builds/<id>/.lease-<host>-<pid>``; the cleanup of
+# old builds keeps a build with a lease of a live process (a lease of a dead process on this
+# host is stale and ignored; one of another host is honoured, its processes cannot be seen).
+LEASE_PREFIX = ".lease-"
+_HOST = socket.gethostname().replace("-", "_")
+_leases: Counter[Path] = Counter()  # builds this process serves, with how many users each
+_leases_lock = threading.Lock()
+
+
+def _lease_file(build: Path) -> Path:
+    return build / f"{LEASE_PREFIX}{_HOST}-{os.getpid()}"
+
+
+def lease(build: Path) -> None:
+    """This process serves ``build``: it must not be deleted until :func:`release`."""
+    with _leases_lock:
+        _leases[build] += 1
+        if _leases[build] == 1:
+            try:
+                _lease_file(build).write_text(f"{os.getpid()}\n", encoding="utf-8")
+            except OSError:  # a read-only index folder: nobody can delete the build either
+                pass
+
+
+def release(build: Path) -> None:
+    with _leases_lock:
+        if _leases[build] <= 0:
+            return
+        _leases[build] -= 1
+        if _leases[build] == 0:
+            del _leases[build]
+            _lease_file(build).unlink(missing_ok=True)
+
+
+@atexit.register
+def _release_all() -> None:
+    with _leases_lock:
+        for build in list(_leases):
+            _lease_file(build).unlink(missing_ok=True)
+        _leases.clear()
+
+
+def is_leased(build: Path) -> bool:
+    """Does a live process (of this host, or any of another host) serve ``build``?"""
+    for path in build.glob(LEASE_PREFIX + "*"):
+        host, _, pid = path.name[len(LEASE_PREFIX):].rpartition("-")
+        if host != _HOST or not pid.isdigit():
+            return True
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            continue  # stale: the process is gone
+        except PermissionError:
+            return True  # alive, another user's
+        return True
+    return False
 
 
 def fsync_dir(path: Path) -> None:

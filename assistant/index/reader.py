@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 from ..config import Settings
 from ..corpus import CorpusLoad, load_corpus
 from ..embeddings import Embedder
-from ..errors import REBUILD_HINT, IndexMismatchError, IndexMissingError
+from ..errors import REBUILD_HINT, AssistantError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from ..text import ChineseTokenizer
 from ..types import Chunk
 from .clauses import ClauseStore
@@ -34,25 +35,26 @@ class PlanIndex:
         self.path = path
         self.manifest = manifest
         self.settings = settings
-        self.chunks: list[Chunk] = [chunk_from_json(json.loads(line)) for line in (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        with damaged(path, "chunks.jsonl"):
+            lines = (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+            self.chunks: list[Chunk] = [chunk_from_json(json.loads(line)) for line in lines if line]
+        if len(self.chunks) != manifest.get("chunk_count", len(self.chunks)):
+            raise corrupt(path, "chunks.jsonl", f"{len(self.chunks)} chunks, the manifest says {manifest.get('chunk_count')}")
         self.by_id = {c.id: c for c in self.chunks}
         self.store = manifest_store(manifest)
-        self._lock = threading.Lock()
-        # a local store is opened (and chromadb imported) on the first vector search: a keyword
-        # search needs neither; a server's collection is checked now, to fail at start-up
-        self._collection_handle: Any = None if self.store == LOCAL_STORE else self._collection()
-        self.bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
-        self.tokenizer = ChineseTokenizer(manifest["keyword"]["user_words"])
+        if self.store == LOCAL_STORE and not (path / "chroma").is_dir():  # chromadb would make an empty one
+            raise corrupt(path, "chroma/", "missing")
+        with damaged(path, "chroma/"):
+            self.collection = self._collection()
+            count = self.collection.count() if self.store == LOCAL_STORE else len(self.chunks)
+        if count != len(self.chunks):
+            raise corrupt(path, "chroma/", f"holds {count} vectors for {len(self.chunks)} chunks")
+        with damaged(path, "bm25/"):
+            self.bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
+        with damaged(path, "manifest.json"):
+            self.tokenizer = ChineseTokenizer(manifest["keyword"]["user_words"])
         #: the clause vectors stored with the build (None for a build without them)
         self.clauses = ClauseStore.open(path, self.chunks)
-
-    @property
-    def collection(self) -> Any:
-        if self._collection_handle is None:
-            with self._lock:
-                if self._collection_handle is None:
-                    self._collection_handle = self._collection()
-        return self._collection_handle
 
     def _collection(self) -> Any:
         name = str(self.manifest.get("collection") or COLLECTION)
@@ -110,7 +112,10 @@ def open_index(settings: Settings, embedder: Embedder, corpus: CorpusLoad | None
     build = layout.current()
     if build is None:
         raise IndexMissingError(f"还没有建立索引（no index in {settings.index_path}）；请{REBUILD_HINT}。")
-    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    with damaged(build, "manifest.json"):
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("build_id"), str):
+            raise ValueError("not an index manifest")
     corpus = corpus or load_corpus(settings.corpus_path)
     check_manifest(manifest, expected_manifest(settings, embedder, corpus))
     check_store(manifest, settings)
@@ -123,9 +128,29 @@ def index_status(settings: Settings, embedder: Embedder) -> str | None:
     """None when the index in service matches; otherwise the reason it does not."""
     try:
         open_index(settings, embedder)
-    except (IndexMissingError, IndexMismatchError) as err:
+    except (IndexMissingError, IndexMismatchError, IndexCorruptError) as err:
         return str(err)
     return None
+
+
+def corrupt(build: Path, part: str, problem: str) -> IndexCorruptError:
+    """One sentence naming the damaged part of a build and the command that repairs it."""
+    return IndexCorruptError(
+        f"索引 {build.name} 已损坏：{part} 无法读取（the index is damaged: {part} {problem}）；请{REBUILD_HINT}。"
+    )
+
+
+@contextmanager
+def damaged(build: Path, part: str) -> Iterator[None]:
+    """Any failure to read ``part`` of a build (missing, truncated, shortened, not what it
+    should be) becomes :class:`IndexCorruptError`; the domain errors raised inside pass."""
+    try:
+        yield
+    except AssistantError:
+        raise
+    except Exception as err:  # noqa: BLE001 - UnicodeDecodeError, KeyError, chromadb's NotFoundError …
+        problem = f"{type(err).__name__}: {str(err)[:80]}".rstrip(": ")
+        raise corrupt(build, part, problem) from err
 
 
 def import_bm25s():  # type: ignore[no-untyped-def]

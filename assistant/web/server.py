@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..config import Settings
 from ..errors import AssistantError
 from ..feedback import FeedbackStore
+from ..masking import install_log_masking
 from ..pipeline import Assistant
 from .chat import ChatService, build_chat
 from .gate import BUSY, Availability, BusyGate
@@ -76,6 +77,7 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
     settings); the address, the question limit and the answer mode are the assistant's."""
     settings = assistant.settings
     web = web or settings
+    install_log_masking()  # no ID or phone number, e-mail address in the logs
     gate = BusyGate(web.concurrency_limit, web.queue_max_size, web.busy_timeout)
     feedback = FeedbackStore(web.feedback_path, retention_days=web.feedback_retention_days)
     try:
