@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,19 +43,35 @@ class PlanIndex:
             raise corrupt(path, "chunks.jsonl", f"{len(self.chunks)} chunks, the manifest says {manifest.get('chunk_count')}")
         self.by_id = {c.id: c for c in self.chunks}
         self.store = manifest_store(manifest)
-        if self.store == LOCAL_STORE and not (path / "chroma").is_dir():  # chromadb would make an empty one
-            raise corrupt(path, "chroma/", "missing")
-        with damaged(path, "chroma/"):
-            self.collection = self._collection()
-            count = self.collection.count() if self.store == LOCAL_STORE else len(self.chunks)
-        if count != len(self.chunks):
-            raise corrupt(path, "chroma/", f"holds {count} vectors for {len(self.chunks)} chunks")
+        if self.store == LOCAL_STORE and not (path / "chroma" / "chroma.sqlite3").is_file():
+            raise corrupt(path, "chroma/", "missing")  # chromadb would make an empty one
+        self._lock = threading.Lock()
+        # a local store is opened (and chromadb imported) on the first vector search: a keyword
+        # search needs neither; a server's collection is checked now, to fail at start-up
+        self._collection_handle: Any = None if self.store == LOCAL_STORE else self._checked_collection()
         with damaged(path, "bm25/"):
             self.bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
         with damaged(path, "manifest.json"):
             self.tokenizer = ChineseTokenizer(manifest["keyword"]["user_words"])
         #: the clause vectors stored with the build (None for a build without them)
         self.clauses = ClauseStore.open(path, self.chunks)
+
+    @property
+    def collection(self) -> Any:
+        if self._collection_handle is None:
+            with self._lock:
+                if self._collection_handle is None:
+                    self._collection_handle = self._checked_collection()
+        return self._collection_handle
+
+    def _checked_collection(self) -> Any:
+        """The collection, with as many vectors as the build has chunks."""
+        with damaged(self.path, "chroma/"):
+            collection = self._collection()
+            count = collection.count() if self.store == LOCAL_STORE else len(self.chunks)
+        if count != len(self.chunks):
+            raise corrupt(self.path, "chroma/", f"holds {count} vectors for {len(self.chunks)} chunks")
+        return collection
 
     def _collection(self) -> Any:
         name = str(self.manifest.get("collection") or COLLECTION)
