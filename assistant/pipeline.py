@@ -43,6 +43,7 @@ from .answering.notes import with_glossary_note
 from .answering.offtopic import OffTopicBank
 from .answering.several import join_answers, split_questions
 from .answering.understanding import FOLLOWUP
+from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
 from .citations import renumber, verify
@@ -110,8 +111,8 @@ class Assistant:
             return self._retriever
 
     # ------------------------------------------------------------------ operations
-    def build_index(self, progress: bool = True) -> BuildReport:
-        report = build_index(self.settings, self.embedder, progress=progress)
+    def build_index(self, progress: bool = True, on_changes: Callable[..., None] | None = None) -> BuildReport:
+        report = build_index(self.settings, self.embedder, progress=progress, on_changes=on_changes)
         with self._lock:
             self._index = None
             self._retriever = None
@@ -154,12 +155,7 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
         """Answer one question; ``history`` holds the earlier questions of the conversation."""
-        answer = None
-        for event in self.ask_stream(question, history, mode=mode):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None
-        return answer
+        return last_answer(self.ask_stream(question, history, mode=mode))
 
     def ask_stream(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Iterator[str | Answer]:
         """Yield text deltas of the answer, then the complete :class:`Answer` (always last).
@@ -213,6 +209,9 @@ class Assistant:
         t0 = time.perf_counter()
         result = self.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
+        if curated := curated_answer(question, result, self.index, self.embedder.embed_queries, self.wording("notice"), started):
+            yield from (curated.text, curated)  # an answer staff wrote (corpus/curated.yaml)
+            return
         bank = self.offtopic.similarity(result.query_vector) if is_english(result.query) and result.query_vector else None
         decision = decide(result.query, result.dense_top, self.vocabulary, self.thresholds, self.index.tokenizer.posseg, bank)
         if not decision.covered or not result.chunks:
@@ -265,6 +264,16 @@ def extractive(
         log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
         draft = quote_fallback(passages, wording)
     return with_glossary_note(draft, glossary, wording)
+
+
+def last_answer(events: Iterator[str | Answer]) -> Answer:
+    """The :class:`Answer` that ends a stream of :meth:`Assistant.ask_stream`."""
+    answer = None
+    for event in events:
+        if isinstance(event, Answer):
+            answer = event
+    assert answer is not None
+    return answer
 
 
 def rewrite(query: str, history: Sequence[str], llm: Callable[[], Any] | None, vocabulary: Vocabulary) -> str:

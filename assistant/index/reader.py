@@ -13,6 +13,7 @@ import numpy as np
 
 from ..config import Settings
 from ..corpus import CorpusLoad, load_corpus
+from ..curated import CuratedAnswers
 from ..embeddings import Embedder
 from ..errors import REBUILD_HINT, IndexMismatchError, IndexMissingError
 from ..text import ChineseTokenizer
@@ -37,6 +38,7 @@ class PlanIndex:
         self.collection = self._collection()
         self.bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
         self.tokenizer = ChineseTokenizer(manifest["keyword"]["user_words"])
+        self.curated = CuratedAnswers.open(path)  # the answers staff wrote, checked by the build
 
     def _collection(self) -> Any:
         name = str(self.manifest.get("collection") or COLLECTION)
