@@ -24,11 +24,17 @@ _TXT_HEADINGS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^[一二三四五六七八九十]+、\s*\S"), 2),
     (re.compile(r"^第[一二三四五六七八九十百零\d]+节\s*\S"), 3),
     (re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*\S"), 3),
-    (re.compile(r"^\d{1,2}[.．、]\s*\S"), 4),
+    (re.compile(r"^第[一二三四五六七八九十百零\d]+条$"), 4),
+    (re.compile(r"^\d{1,2}[.．、]\s*\S"), 5),
 )
+_LIST_LEVEL = 5  # numbered lines (1. 2. …) are list items when their neighbours are numbered too
+#: a numbered clause opening its own text, "第十条 储备粮的…": the clause is a heading of its own
+_CLAUSE = re.compile(r"^(第[一二三四五六七八九十百零\d]+条)[ \t\u3000]*(\S.*)$")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=[.])\s+(?=[A-Z“\"])")
 _CLAUSE_END = re.compile(r"(?<=[，、,：:])")
+#: a table row as the loaders write it, "领域：生态安全领域；投资：12.74亿元。": kept whole
+_ROW = re.compile(r"^(?:[^：；。]{1,20}：[^；]*；)+[^：；。]{1,20}：[^；]*。$")
 _TERMINAL = re.compile(r"[。！？；.!?;，,]$")
 
 
@@ -129,6 +135,8 @@ def _sections(doc: Document) -> Iterator[_Section]:
     except for the text directly under it (the introduction)."""
     lines = doc.text.split("\n")
     markdown = any(_MD_HEADING.match(line.strip()) for line in lines)
+    if not markdown:  # 第X条 and its text on one line: the clause number heads its text
+        lines = _split_clauses(lines)
     stack: list[tuple[int, str]] = []
     current = _Section(path=(doc.title,), lines=[])
     title_level = None
@@ -154,6 +162,14 @@ def _sections(doc: Document) -> Iterator[_Section]:
         yield current
 
 
+def _split_clauses(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        m = _CLAUSE.match(line.strip())
+        out += [m.group(1), m.group(2)] if m else [line]
+    return out
+
+
 def _heading(line: str, lines: list[str], i: int, markdown: bool) -> tuple[int, str] | None:
     if markdown:
         m = _MD_HEADING.match(line)
@@ -162,7 +178,7 @@ def _heading(line: str, lines: list[str], i: int, markdown: bool) -> tuple[int, 
         return None
     for pattern, level in _TXT_HEADINGS:
         if pattern.match(line):
-            if level == 4 and _in_numbered_list(lines, i, pattern):
+            if level == _LIST_LEVEL and _in_numbered_list(lines, i, pattern):
                 return None  # a numbered list, not numbered headings
             return level, line
     return None
@@ -184,6 +200,9 @@ def _units(lines: list[str]) -> list[tuple[str, bool]]:
     units: list[tuple[str, bool]] = []
     for line in lines:
         if not line:
+            continue
+        if _ROW.match(line):  # a table row: its cells belong together
+            units.append((line, True))
             continue
         first = True
         for sentence in _SENTENCE_END.split(line):

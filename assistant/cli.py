@@ -79,7 +79,7 @@ def index(if_needed: bool, quiet: bool) -> None:
             click.echo(f"索引已是最新 index is up to date ({assistant.index.manifest['chunk_count']} chunks).")
             return
         click.echo(f"需要重建索引 rebuilding: {reason}", err=True)
-    report = assistant.build_index(progress=not quiet)
+    report = assistant.build_index(progress=not quiet, on_changes=lambda changes: click.echo(changes.summary()))
     click.echo(report.summary())
 
 

@@ -2,8 +2,8 @@
 
 Markdown and plain-text files may open with a YAML front matter block (``---`` … ``---``)
 holding their metadata (``title``, ``issuer``, ``doc_type``, ``planning_period`` …).
-HTML is read with the standard library; ``.docx`` and ``.pdf`` are read when
-``python-docx`` / ``pypdf`` are installed. Any other file may carry its metadata in a
+HTML is read with the standard library; ``.docx`` (python-docx) and ``.pdf`` (pdfplumber)
+by :mod:`assistant.loaders`, with their headings, tables and page furniture handled there. Any other file may carry its metadata in a
 sidecar ``<name>.meta.yaml``. Files whose name starts with ``_`` or ``.`` are ignored.
 
 A broken or empty file is reported by name (:class:`~assistant.errors.DocumentError`)
@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from .errors import CorpusError, DocumentError
+from .loaders import docx_text, pdf_text
 from .types import Document
 
 log = logging.getLogger(__name__)
@@ -96,10 +97,10 @@ def load_document(path: Path, root: Path) -> Document:
         text = _COMMENT.sub("", text)
     elif suffix in (".html", ".htm"):
         text = _html_text(_decode(source, raw))
-    elif suffix == ".docx":
-        text = _docx_text(source, path)
     else:
-        text = _pdf_text(source, path)
+        text, found = (docx_text if suffix == ".docx" else pdf_text)(source, path)
+        if found:
+            metadata["title"] = found
     sidecar = path.with_name(path.name + ".meta.yaml")
     if sidecar.exists():
         metadata = {**_parse_yaml_mapping(source, sidecar.read_text(encoding="utf-8")), **metadata}
@@ -188,32 +189,3 @@ def _html_text(markup: str) -> str:
     parser = _HTMLText()
     parser.feed(markup)
     return re.sub(r"\n{3,}", "\n\n", "".join(parser.parts)).strip()
-
-
-def _docx_text(source: str, path: Path) -> str:
-    try:
-        import docx  # python-docx, optional
-    except ImportError as err:
-        raise DocumentError(source, "读取 .docx 需要安装 python-docx（pip install python-docx）") from err
-    try:
-        document = docx.Document(str(path))
-    except Exception as err:  # python-docx raises several unrelated types for broken files
-        raise DocumentError(source, f"无法解析 .docx（cannot parse: {err}）") from err
-    lines = []
-    for para in document.paragraphs:
-        style = (para.style.name or "").lower() if para.style is not None else ""
-        level = re.match(r"heading (\d)", style)
-        lines.append(("#" * int(level.group(1)) + " " if level else "") + para.text)
-    return "\n\n".join(lines)
-
-
-def _pdf_text(source: str, path: Path) -> str:
-    try:
-        import pypdf  # optional
-    except ImportError as err:
-        raise DocumentError(source, "读取 .pdf 需要安装 pypdf（pip install pypdf）") from err
-    try:
-        reader = pypdf.PdfReader(str(path))
-        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
-    except Exception as err:  # pypdf raises many error types for damaged files
-        raise DocumentError(source, f"无法解析 .pdf（cannot parse: {err}）") from err

@@ -54,3 +54,8 @@ class LLMError(AssistantError):
 
 
 REBUILD_HINT = "运行 `assistant index` 重建索引（run `assistant index` to rebuild it）"
+
+
+class CuratedError(AssistantError):
+    """``corpus/curated.yaml`` is invalid, or an entry no longer matches the documents; the
+    build fails and the previous index stays in service."""

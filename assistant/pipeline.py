@@ -44,6 +44,7 @@ from .answering.notes import with_glossary_note
 from .answering.offtopic import OffTopicBank
 from .answering.several import join_answers, split_questions
 from .answering.understanding import FOLLOWUP
+from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
 from .citations import renumber, verify
@@ -139,8 +140,10 @@ class Assistant:
         return Retriever(self.index, self.embedder, self.settings, self.glossary, self.synonyms)
 
     # ------------------------------------------------------------------ operations
-    def build_index(self, progress: bool = True) -> BuildReport:
-        report = build_index(self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts)
+    def build_index(self, progress: bool = True, on_changes: Callable[..., None] | None = None) -> BuildReport:
+        report = build_index(
+            self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts, on_changes=on_changes,
+        )
         with self._lock:
             self._served.reset()
             self._forget(*_FROM_INDEX, *_FROM_CORPUS)
@@ -180,7 +183,7 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Answer:
         """Answer one question; ``history`` holds the earlier questions of the conversation."""
-        return [e for e in self.ask_stream(question, history, mode=mode) if isinstance(e, Answer)][-1]
+        return last_answer(self.ask_stream(question, history, mode=mode))
 
     def ask_stream(self, question: str, history: Sequence[str] = (), mode: str | None = None) -> Iterator[str | Answer]:
         """Yield text deltas of the answer, then the complete :class:`Answer` (always last).
@@ -236,6 +239,9 @@ class Assistant:
         t0 = time.perf_counter()
         result = serving.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
+        if curated := curated_answer(question, result, serving.index, self.embedder.embed_queries, wording("notice"), started):
+            yield from (curated.text, curated)  # an answer staff wrote (corpus/curated.yaml)
+            return
         bank = self.offtopic.similarity(result.query_vector) if is_english(result.query) and result.query_vector else None
         decision = decide(result.query, result.dense_top, serving.vocabulary, self.thresholds, serving.index.tokenizer.posseg, bank)
         if not decision.covered or not result.chunks:
@@ -288,6 +294,16 @@ def extractive(
         log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
         draft = quote_fallback(passages, wording)
     return with_glossary_note(draft, glossary, wording)
+
+
+def last_answer(events: Iterator[str | Answer]) -> Answer:
+    """The :class:`Answer` that ends a stream of :meth:`Assistant.ask_stream`."""
+    answer = None
+    for event in events:
+        if isinstance(event, Answer):
+            answer = event
+    assert answer is not None
+    return answer
 
 
 def rewrite(query: str, history: Sequence[str], llm: Callable[[], Any] | None, vocabulary: Vocabulary) -> str:

@@ -21,13 +21,15 @@ from filelock import FileLock, Timeout
 
 from ..chunking import chunk_documents
 from ..config import Settings
-from ..corpus import load_corpus
+from ..corpus import CorpusLoad, load_corpus
+from ..curated import check_entries, load_curated, write_store
 from ..embeddings import Embedder
 from ..errors import IndexBuildError, IndexLockedError
 from ..glossary import load_glossary, user_words
 from ..text import ChineseTokenizer
 from ..types import Chunk
 from .clauses import ClauseTexts, write_clause_vectors
+from .diff import IndexChanges, changes_since
 from .layout import IndexLayout, chunk_to_json, chunking_config, expected_manifest, fsync_dir, is_leased
 from .reader import PlanIndex, import_bm25s
 from .store import (
@@ -56,12 +58,16 @@ class BuildReport:
     chunks: int
     seconds: float
     problems: tuple[str, ...]
+    changes: IndexChanges | None = None
+    curated: int = 0
 
     def summary(self) -> str:
         lines = [
             f"索引已建成 index built: {self.documents} 个文档 documents, {self.chunks} 个片段 chunks, "
             f"{self.seconds:.1f} 秒 s → {self.path}"
         ]
+        if self.curated:
+            lines.append(f"人工答案 curated answers: {self.curated} 条已核对 checked")
         lines += [f"已跳过 skipped: {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -73,9 +79,11 @@ def build_index(
     progress: bool = True,
     on_stage: Callable[[str], None] | None = None,
     clause_texts: ClauseTexts | None = None,
+    on_changes: Callable[[IndexChanges], None] | None = None,
 ) -> BuildReport:
     """Build a new index from the corpus and switch to it atomically; with ``clause_texts``
-    (what the answerer embeds of a chunk), the build stores those clauses' vectors too."""
+    (what the answerer embeds of a chunk), the build stores those clauses' vectors too;
+    ``on_changes`` is told what changed against the build in service just before the switch."""
     layout = IndexLayout(settings.index_path)
     layout.builds.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(layout.lock_file), timeout=0)
@@ -86,7 +94,9 @@ def build_index(
             "另一个进程正在重建索引，请等它完成后再试（another process is building the index）。"
         ) from err
     try:
-        return _build_locked(settings, embedder, layout, progress, on_stage or (lambda s: None), clause_texts)
+        return _build_locked(
+            settings, embedder, layout, progress, on_stage or (lambda s: None), clause_texts, on_changes or (lambda c: None),
+        )
     finally:
         lock.release()
 
@@ -97,7 +107,8 @@ def _build_locked(
     layout: IndexLayout,
     progress: bool,
     stage: Callable[[str], None],
-    clause_texts: ClauseTexts | None = None,
+    clause_texts: ClauseTexts | None,
+    tell: Callable[[IndexChanges], None],
 ) -> BuildReport:
     started = time.perf_counter()
     kind = store_kind(settings)
@@ -108,11 +119,14 @@ def _build_locked(
 
     stage("load")
     corpus = load_corpus(settings.corpus_path)
+    _keep_served_documents(corpus, layout.current())
     stage("chunk")
     config = chunking_config(settings)
     chunks = chunk_documents(corpus.documents, config)
     if not chunks:
         raise IndexBuildError("语料中没有可切分的正文（the corpus yields no chunks）。")
+    curated = check_entries(load_curated(settings.corpus_path), corpus.documents, chunks)
+    changes = changes_since(layout.current(), corpus.documents, chunks)
     words = user_words(load_glossary(settings.corpus_path))
     # jieba's dictionary loads in the background while the model encodes; the validation's
     # PlanIndex below has the same user words and so shares it.
@@ -147,6 +161,7 @@ def _build_locked(
                 raise server_error(settings, err) from err
             raise
         _build_bm25(tmp / "bm25", [tokenizer(c.embed_text) for c in chunks])
+        write_store(tmp, curated, embedder.embed_queries)
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n")
@@ -176,6 +191,7 @@ def _build_locked(
         final = layout.builds / build_id
         os.replace(tmp, final)
         fsync_dir(layout.builds)
+        tell(changes)
         stage("switch")
         layout.switch_to(final)
     except BaseException:
@@ -191,7 +207,24 @@ def _build_locked(
         chunks=len(chunks),
         seconds=time.perf_counter() - started,
         problems=tuple(str(p) for p in corpus.problems),
+        changes=changes,
+        curated=len(curated),
     )
+
+
+def _keep_served_documents(corpus: CorpusLoad, current: Path | None) -> None:
+    """A file that cannot be read now but is a document of the build in service fails the
+    build (the new index would lose it); an unreadable new file is skipped and reported."""
+    if current is None or not corpus.problems:
+        return
+    served = {str(d["source"]) for d in json.loads((current / "manifest.json").read_text(encoding="utf-8")).get("documents", [])}
+    for problem in corpus.problems:
+        if problem.source in served:
+            raise IndexBuildError(
+                f"{problem}；在用的索引里有这个文件，新索引会丢掉它，所以索引没有更新，仍在使用原来的索引。"
+                "请修复或换回原文件后再运行 assistant index；要删除这个文档，请把文件移出语料目录"
+                "（a document in service cannot be read: the build stops and the previous index keeps serving）。"
+            )
 
 
 def _embed_chunks(embedder: Embedder, chunks: list[Chunk], batch: int, progress: bool) -> list[list[float]]:

@@ -15,6 +15,7 @@ from typing import Any
 from ..chunking import ChunkingConfig
 from ..config import Settings
 from ..corpus import CorpusLoad
+from ..curated import curated_hash
 from ..embeddings import Embedder, ModelSpec
 from ..errors import REBUILD_HINT, IndexMismatchError
 from ..types import Chunk
@@ -132,6 +133,7 @@ def expected_manifest(settings: Settings, embedder: Embedder, corpus: CorpusLoad
         "embedding": {**ModelSpec.from_settings(settings).to_json(), "dimension": embedder.dimension},
         "chunking": chunking_config(settings).to_json(),
         "corpus_hash": corpus.corpus_hash,
+        "curated_hash": curated_hash(settings.corpus_path),
     }
 
 
@@ -144,6 +146,7 @@ def check_manifest(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
                 "embedding": "向量模型 embedding model",
                 "chunking": "切分设置 chunking settings",
                 "corpus_hash": "语料内容 corpus content",
+                "curated_hash": "人工答案 curated answers (corpus/curated.yaml)",
             }[key]
             raise IndexMismatchError(
                 f"索引与当前{what}不一致（index was built with a different {key.replace('_', ' ')}: "

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..config import Settings
 from ..corpus import CorpusLoad, load_corpus
+from ..curated import CuratedAnswers
 from ..embeddings import Embedder
 from ..errors import REBUILD_HINT, AssistantError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from ..text import ChineseTokenizer
@@ -72,6 +73,7 @@ class PlanIndex:
         if count != len(self.chunks):
             raise corrupt(self.path, "chroma/", f"holds {count} vectors for {len(self.chunks)} chunks")
         return collection
+        self.curated = CuratedAnswers.open(path)  # the answers staff wrote, checked by the build
 
     def _collection(self) -> Any:
         name = str(self.manifest.get("collection") or COLLECTION)
