@@ -141,9 +141,7 @@ class Assistant:
 
     # ------------------------------------------------------------------ operations
     def build_index(self, progress: bool = True, on_changes: Callable[..., None] | None = None) -> BuildReport:
-        report = build_index(
-            self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts, on_changes=on_changes,
-        )
+        report = build_index(self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts, on_changes=on_changes)
         with self._lock:
             self._served.reset()
             self._forget(*_FROM_INDEX, *_FROM_CORPUS)
@@ -176,8 +174,7 @@ class Assistant:
     WARM_CLAUSES_MAX = 500  # :meth:`warm_up` embeds the clauses of an index with at most this many (~3 s)
 
     def warm_up(self, question: str | None = None, mode: str | None = None) -> None:
-        """Load the model, the index and the tokenizer by answering ``question``, and embed
-        the clauses that answers are chosen from when there are at most WARM_CLAUSES_MAX."""
+        """Load the model, index and tokenizer by answering ``question``; embed up to WARM_CLAUSES_MAX chunks' clauses."""
         self.ask(question or self.identity.warm_up or self.identity.short_name, mode=mode)
         self.composer.scorer.warm(self.index.chunks, limit=self.WARM_CLAUSES_MAX)
 
@@ -213,18 +210,14 @@ class Assistant:
             answer = finish(refusal_text(decision, nearest, wording), kind=decision.kind or "not_covered", retrieved=retrieved, how=how)
             return [answer.text, answer]
 
-        if is_punctuation_only(cleaned):
-            answer = finish(wording("ask_something"), kind="empty")
+        limit = self.settings.max_question_chars
+        if is_punctuation_only(cleaned) or len(cleaned) > limit:
+            empty = is_punctuation_only(cleaned)
+            answer = finish(wording("ask_something") if empty else wording("too_long", limit=limit), kind="empty" if empty else "too_long")
             yield from (answer.text, answer)
             return
-        if len(cleaned) > self.settings.max_question_chars:
-            answer = finish(wording("too_long", limit=self.settings.max_question_chars), kind="too_long")
-            yield from (answer.text, answer)
-            return
-        several = split_questions(cleaned)
-        if len(several) > 1:  # each answered, a follow-up with the earlier ones as its conversation
-            answers = [self.ask(q, [*history, *several[:i]] if FOLLOWUP.search(q) else history, mode) for i, q in enumerate(several)]
-            answer = join_answers(question, answers)
+        if len(several := split_questions(cleaned)) > 1:  # each answered, a follow-up with the earlier ones as its conversation
+            answer = join_answers(question, [self.ask(q, [*history, *several[:i]] if FOLLOWUP.search(q) else history, mode) for i, q in enumerate(several)])
             yield from (answer.text, answer)
             return
         query, _ = strip_injection(cleaned)
