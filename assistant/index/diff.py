@@ -69,10 +69,13 @@ def changes_since(previous: Path | None, documents: Sequence[Document], chunks: 
     (None: no build in service)."""
     if previous is None:
         return IndexChanges(None)
-    manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
-    old_docs = {str(d["source"]): str(d.get("sha256", "")) for d in manifest.get("documents", [])}
-    old_chunks = [chunk_from_json(json.loads(line)) for line in
-                  (previous / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    try:
+        manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+        old_docs = {str(d["source"]): str(d.get("sha256", "")) for d in manifest.get("documents", [])}
+        old_chunks = [chunk_from_json(json.loads(line)) for line in
+                      (previous / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a damaged build: compared with nothing
+        return IndexChanges(None)
     docs = _split(old_docs, {d.source: d.sha256 for d in documents})
     sections = _split(_sections(old_chunks), _sections(chunks))
     return IndexChanges(previous.name, *docs, *sections)

@@ -56,6 +56,7 @@ class PlanIndex:
             self.tokenizer = ChineseTokenizer(manifest["keyword"]["user_words"])
         #: the clause vectors stored with the build (None for a build without them)
         self.clauses = ClauseStore.open(path, self.chunks)
+        self.curated = CuratedAnswers.open(path)  # the answers staff wrote, checked by the build
 
     @property
     def collection(self) -> Any:
@@ -73,7 +74,6 @@ class PlanIndex:
         if count != len(self.chunks):
             raise corrupt(self.path, "chroma/", f"holds {count} vectors for {len(self.chunks)} chunks")
         return collection
-        self.curated = CuratedAnswers.open(path)  # the answers staff wrote, checked by the build
 
     def _collection(self) -> Any:
         name = str(self.manifest.get("collection") or COLLECTION)
