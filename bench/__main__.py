@@ -19,14 +19,14 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from .common import ROOT, Section, load_average, machine, table
 from .context import Context, Sizes
 
-BENCHMARKS = ("build", "model", "latency", "server", "peer", "cold", "web")
+BENCHMARKS = ("build", "model", "latency", "server", "peer", "cold", "web", "gaps")
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]
-    from . import build, coldstart, latency, model, peer, server, webload
+    from . import build, coldstart, gaps, latency, model, peer, server, webload
 
     return {"build": build, "model": model, "latency": latency, "server": server, "peer": peer,
-            "cold": coldstart, "web": webload}[name]
+            "cold": coldstart, "web": webload, "gaps": gaps}[name]
 
 
 def render(sections: list[Section], info: dict[str, str], args: argparse.Namespace, total: float) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import uuid
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from ..config import Settings
 from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..pipeline import Assistant
+from ..unanswered import UnansweredLog, UnansweredStore, model_key
 from .chat import ChatService, build_chat
 from .gate import BUSY, BusyGate
 
@@ -119,7 +121,12 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
         feedback.purge()
     except Exception:  # a read-only disk must not stop the chat
         log.exception("feedback database %s is not usable", feedback.path)
-    service = ChatService(assistant, gate, feedback)
+    unanswered = UnansweredLog(
+        UnansweredStore(web.feedback_path, retention_days=web.feedback_retention_days), enabled=web.unanswered_log,
+        embed=lambda texts: assistant.embedder.embed_queries(texts), model=model_key(settings),
+    )
+    unanswered.purge()
+    service = ChatService(assistant, gate, feedback, unanswered)
 
     if warm_up:  # load the model, the index and the tokenizer now, not on the first visitor's question
         assistant.warm_up()
@@ -130,6 +137,7 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
     app.state.assistant = assistant
     app.state.gate = gate
     app.state.feedback = feedback
+    app.state.unanswered = unanswered
     app.state.web = web
     app.add_middleware(
         CORSMiddleware,
@@ -179,6 +187,7 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
             except AssistantError as err:
                 log.error("api/ask: %s", err)
                 return JSONResponse({"detail": f"暂时无法回答：{err}"}, status_code=503)
+            unanswered.answered(uuid.uuid4().hex, body.question, answer, "api")
         return JSONResponse(answer.to_json())
 
     @app.get("/widget.js")
