@@ -296,16 +296,31 @@ def gaps(since: str | None, until: str | None, days: int | None, out_dir: Path, 
     from .gaps_report import write_report
     from .unanswered import UnansweredStore, model_key
 
-    assistant = _assistant()
-    settings = assistant.settings
+    from .corpus import load_corpus
+    from .identity import load_identity
+
+    try:
+        settings = get_settings()
+    except ValueError as err:
+        raise click.ClickException(f"设置有误（invalid settings）: {err}") from err
     db = db or settings.feedback_path
     if not db.exists():
         raise click.ClickException(f"没有记录数据库（no database at {db}）：网页应用记录未能回答的问题后才有报告。")
     end = _moment(until, end=True) or datetime.now(UTC)
     start = _moment(since) or (end - timedelta(days=days or 30))
     store = UnansweredStore(db, retention_days=settings.feedback_retention_days)
-    result = find_gaps(store, assistant.embedder.embed_queries, model_key(settings), start, end, threshold or THRESHOLD)
-    paths = write_report(result, store.rows(start, end), out_dir, assistant.identity.title)
+    embedder: list[Any] = []  # the model is loaded only when a question has no stored vector
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        if not embedder:
+            from .embeddings import Embedder
+
+            embedder.append(Embedder(settings))
+        return embedder[0].embed_queries(texts)
+
+    result = find_gaps(store, embed, model_key(settings), start, end, threshold or THRESHOLD)
+    title = load_identity(settings.corpus_path, load_corpus(settings.corpus_path).documents).title
+    paths = write_report(result, store.rows(start, end), out_dir, title)
     click.echo(f"{result.total} 条问题，{len(result.groups)} 组（{result.total} questions in {len(result.groups)} groups）"
                f" → {paths['html']}, {paths['csv']}, {paths['questions_csv']}", err=True)
     for g in result.groups[:10] if not (draft_groups and not drafts_file) else ():
@@ -316,6 +331,7 @@ def gaps(since: str | None, until: str | None, days: int | None, out_dir: Path, 
         raise click.ClickException(f"没有第{unknown[0]}组（no group {unknown[0]}; there are {len(result.groups)}）。")
     if draft_groups or drafts_file:
         stamp = draft_stamp(end)
+        assistant = _assistant()
         text = drafts_yaml([draft_entry(g, *nearest_passage(assistant, g), stamp) for g in chosen], stamp)
         if drafts_file:
             drafts_file.write_text(text, encoding="utf-8")

@@ -28,7 +28,7 @@ import numpy as np
 from .unanswered import UnansweredStore
 
 #: Cosine at or above which two questions are taken to ask the same thing (calibrated).
-THRESHOLD = 0.90
+THRESHOLD = 0.935
 EMBED_BATCH = 128
 EXAMPLES = 5
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 
 from .gaps import KINDS, GapsResult, Group
 
@@ -105,6 +104,7 @@ def chart_svg(groups: tuple[Group, ...]) -> str:
         plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]  # no XML prolog or doctype inside the page
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     return re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1role="img" aria-labelledby="chart-title" class="chart" ', svg, count=1)
 
 
@@ -127,7 +127,7 @@ def render_html(result: GapsResult, title: str, generated: datetime | None = Non
     totals = {k: sum(g.kinds[k] for g in result.groups) for k in KINDS}
     return template.render(
         title=title, result=result, groups=result.groups, totals=totals, kinds=KINDS, labels=KIND_LABELS,
-        colours=KIND_COLOURS, chart=Markup(chart_svg(result.groups)) if result.groups else "",
+        colours=KIND_COLOURS, chart=chart_svg(result.groups) if result.groups else "",
         since=_day(result.since), until=_day(result.until),
         generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
     )

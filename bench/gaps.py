@@ -27,7 +27,7 @@ PARAPHRASES = Path(__file__).with_name("data") / "gaps_paraphrases.yaml"
 BANK = ROOT / "assistant" / "data" / "offtopic_bank.jsonl"
 TARGET_S = 60.0
 ROWS = 10_000
-THRESHOLDS = (0.84, 0.86, 0.88, 0.89, 0.90, 0.91, 0.92, 0.94)
+THRESHOLDS = (0.86, 0.88, 0.90, 0.91, 0.92, 0.925, 0.93, 0.935, 0.94, 0.95)
 
 
 def pair_scores(labels: list[int], groups: list[np.ndarray]) -> tuple[float, float]:
@@ -108,27 +108,32 @@ def run(ctx: Context) -> Section:
     section = Section("Gaps report (`assistant gaps`)")
     calibrate(ctx, section)
     n = 1_000 if ctx.quick else ROWS
-    db = ctx.work / "gaps" / "feedback.sqlite3"
-    if db.exists():
-        db.unlink()
-    store = UnansweredStore(db)
+    db = ctx.work / "gaps" / f"feedback-{n}.sqlite3"
     rows = synthetic_rows(n)
-    for row in rows:
-        store.insert(row)
     distinct = len({r["question"] for r in rows})
+    store = UnansweredStore(db)
+    model = model_key(ctx.base)
+    reuse = db.exists() and sum(r["vector"] is not None and r["vector_model"] == model for r in store.rows(vectors=True)) == n
+    if not reuse:  # a fresh record without vectors; the first report embeds and stores them
+        db.unlink(missing_ok=True)
+        store = UnansweredStore(db)
+        for row in rows:
+            store.insert(row)
     env = {**os.environ, "ASSISTANT_FEEDBACK_DB": str(db), "ASSISTANT_HOME": str(ROOT),
            "ASSISTANT_MODELS_DIR": str(ctx.base.models_path), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
-    cold, summary = run_gaps(env, ctx.work / "gaps" / "out")
-    warm = [run_gaps(env, ctx.work / "gaps" / "out")[0] for _ in range(ctx.sizes.runs)]
+    cold, summary = (None, "") if reuse else run_gaps(env, ctx.work / "gaps" / "out")
+    warm_runs = [run_gaps(env, ctx.work / "gaps" / "out") for _ in range(ctx.sizes.runs)]
+    warm, summary = [w for w, _ in warm_runs], warm_runs[-1][1]
     section.figure(f"`assistant gaps` on {n:,} logged questions, vectors stored (as the web app records them)",
                    median(warm), "s", f"≤ {TARGET_S:.0f} s", median(warm) <= TARGET_S,
                    note=f"fresh process, model load included; {summary}")
     section.figure(f"`assistant gaps` on {n:,} logged questions, no vector stored ({distinct:,} distinct wordings embedded)",
-                   cold, "s", note="one run: the first report after the app ran without storing vectors")
+                   cold, "s", note="one run: the first report after the app ran without storing vectors"
+                   + ("; not re-measured: the cached record already held the vectors" if reuse else ""))
     with_vec = store.rows(vectors=True)
-    model = model_key(ctx.base)
     section.add(
         f"{n:,} rows ({distinct:,} distinct wordings, Zipf-like repetition) inserted directly into the record; "
+        f"{'(the record cached from an earlier run, its vectors stored) ' if reuse else ''}"
         f"the first run embedded the wordings in batches and stored the vectors "
         f"({sum(r['vector'] is not None and r['vector_model'] == model for r in with_vec):,} rows now hold one), "
         f"the next {len(warm)} runs reused them: {', '.join(f'{w:.1f} s' for w in warm)}. "

@@ -169,3 +169,14 @@ def test_web_app_records_refusals_and_gaps_reports_them(server: LiveServer, plan
 
     res = cli("gaps", "--days", "1", "--out", str(out), "--draft", "99", env=env)
     assert res.returncode != 0 and "99" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_report_page_escapes_questions_and_loads_nothing() -> None:
+    from assistant.gaps_report import render_html
+
+    xss = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    group = Group(1, 2, (xss, "门票多少钱？"), {"not_covered": 2, "off_topic": 0, "disliked": 0, "injection": 0},
+                  {"答案不对": 1}, "七、保障措施", "plan.md", "c1", "2026-01-01T00:00:00+00:00", "2026-01-01T01:00:00+00:00", ("a", "b"))
+    page = render_html(GapsResult(None, None, 2, (group,), 0.9, 0), "<b>标题</b>")
+    assert "<script" not in page and "<img" not in page and "<b>标题" not in page
+    assert "&lt;script&gt;" in page and "<svg" in page and "http://" not in page.split("<svg", 1)[0]
