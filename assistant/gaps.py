@@ -34,6 +34,8 @@ EXAMPLES = 5
 
 #: How a logged question went unanswered (column names of the CSV; labels in the template).
 KINDS = ("not_covered", "off_topic", "disliked", "injection")
+#: Each question once, for the chart: refused (by kind) or answered and disliked.
+OUTCOMES = ("not_covered", "off_topic", "injection", "disliked")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ class Group:
     number: int  # 1 = the largest group
     count: int  # questions logged (duplicates counted)
     examples: tuple[str, ...]  # distinct masked wordings, most frequent first (leader first on ties)
-    kinds: dict[str, int]  # not_covered / off_topic / disliked (rated not helpful) / injection
+    kinds: dict[str, int]  # not_covered / off_topic / disliked (rated not helpful) / injection (marked)
+    outcome: dict[str, int]  # each question once: its refusal kind, or disliked for an answered one
     reasons: dict[str, int]  # the reasons visitors picked
     section: str  # the nearest section most often recorded ("" when none)
     source: str
@@ -77,9 +80,14 @@ def kinds_of(row: dict[str, Any]) -> list[str]:
     out = [row["refusal_kind"]] if row.get("refusal_kind") in ("not_covered", "off_topic") else []
     if row.get("rating") == "not_helpful":
         out.append("disliked")
-    if row.get("injection"):
+    if row.get("injection") or row.get("refusal_kind") == "injection":
         out.append("injection")
     return out
+
+
+def outcome_of(row: dict[str, Any]) -> str:
+    """How the question went, once per question: its refusal kind, else disliked."""
+    return row.get("refusal_kind") or "disliked"
 
 
 def cluster(vectors: np.ndarray, weights: np.ndarray | None = None, threshold: float = THRESHOLD,
@@ -173,13 +181,14 @@ def _group(rows: list[dict[str, Any]], wordings: list[str]) -> Group:
     kinds: Counter[str] = Counter()
     for row in rows:
         kinds.update(kinds_of(row))
+    outcome = Counter(outcome_of(row) for row in rows)
     reasons = Counter(row["reason"] for row in rows if row.get("reason"))
     near = Counter((row["section"] or "", row["source"] or "", row["chunk_id"] or "") for row in rows if row.get("section"))
     section, source, chunk_id = near.most_common(1)[0][0] if near else ("", "", "")
     hours = [row["hour"] for row in rows]
     return Group(
         number=0, count=len(rows), examples=tuple(wordings[:EXAMPLES]),
-        kinds={k: kinds.get(k, 0) for k in KINDS}, reasons=dict(reasons.most_common()),
+        kinds={k: kinds.get(k, 0) for k in KINDS}, outcome={k: outcome.get(k, 0) for k in OUTCOMES}, reasons=dict(reasons.most_common()),
         section=section, source=source, chunk_id=chunk_id, first_seen=min(hours), last_seen=max(hours),
         row_ids=tuple(row["id"] for row in rows),
     )

@@ -16,12 +16,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .gaps import KINDS, GapsResult, Group
+from .gaps import KINDS, OUTCOMES, GapsResult, Group
 
 TEMPLATE_DIR = Path(__file__).with_name("data")
 TEMPLATE = "gaps_report.html"
 #: How the kinds are named on the page and in the chart.
-KIND_LABELS = {"not_covered": "文件未涉及", "off_topic": "与文件无关", "disliked": "点了“没帮助”", "injection": "含指令注入"}
+KIND_LABELS = {"not_covered": "文件未涉及", "off_topic": "与文件无关", "disliked": "点了“没帮助”", "injection": "指令注入"}
 KIND_COLOURS = {"not_covered": "#0b4f9c", "off_topic": "#9a9a9a", "disliked": "#c0392b", "injection": "#6b3fa0"}
 CHART_GROUPS = 15
 
@@ -88,8 +88,10 @@ def chart_svg(groups: tuple[Group, ...]) -> str:
         warnings.filterwarnings("ignore", message="Glyph .* missing")
         fig, ax = plt.subplots(figsize=(9, 0.42 * max(len(shown), 3) + 1.2))
         left = [0.0] * len(shown)
-        for kind in ("not_covered", "off_topic", "disliked"):
-            values = [_only(g, kind) for g in shown]
+        for kind in OUTCOMES:
+            values = [g.outcome.get(kind, 0) for g in shown]
+            if not any(values):
+                continue
             ax.barh(range(len(shown)), values, left=left, color=KIND_COLOURS[kind], label=KIND_LABELS[kind])
             left = [a + b for a, b in zip(left, values)]
         ax.set_yticks(range(len(shown)))
@@ -106,14 +108,6 @@ def chart_svg(groups: tuple[Group, ...]) -> str:
     svg = svg[svg.index("<svg"):]  # no XML prolog or doctype inside the page
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     return re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1role="img" aria-labelledby="chart-title" class="chart" ', svg, count=1)
-
-
-def _only(group: Group, kind: str) -> int:
-    """Questions of the group counted once each: a refusal by its kind, an answered
-    question rated not helpful as disliked."""
-    if kind == "disliked":
-        return group.count - group.kinds["not_covered"] - group.kinds["off_topic"]
-    return group.kinds[kind]
 
 
 def _short(text: str, limit: int = 18) -> str:

@@ -2,7 +2,7 @@
 
 Kept like the feedback (:mod:`assistant.feedback`), in a second table of the same SQLite file
 with the same retention. One row per answer that the web app refused as *not covered* or
-*off topic* (an instruction-injection attempt is marked) or that a visitor rated "not
+*off topic* or as an injection (instructions only; marked, as is any question holding instructions) or that a visitor rated "not
 helpful". A row holds: a random id made for that answer (the feedback's id when it was
 rated; it identifies no person or session), the hour (UTC, rounded down), the question
 with ID-card, mobile and e-mail numbers masked, the refusal kind, the rating and the reason
@@ -36,8 +36,9 @@ from .types import Answer
 
 log = logging.getLogger(__name__)
 
-#: Refusals that are gaps of the documents (empty, over-long or busy questions are not).
-RECORDED_KINDS = ("not_covered", "off_topic")
+#: Refusals that are recorded (empty, over-long or busy questions are not); an injection
+#: refusal (a question that only gives instructions or asks to make something up) is marked.
+RECORDED_KINDS = ("not_covered", "off_topic", "injection")
 MAX_CHARS = 500  # a stored question is cut here (longer ones are refused before answering)
 
 COLUMNS = ("id", "hour", "question", "refusal_kind", "injection", "rating", "reason",
@@ -48,7 +49,7 @@ CREATE TABLE IF NOT EXISTS unanswered (
     id           TEXT PRIMARY KEY,   -- random per answer; identifies no person
     hour         TEXT NOT NULL,      -- UTC, ISO 8601, rounded down to the hour
     question     TEXT NOT NULL,      -- masked
-    refusal_kind TEXT,               -- not_covered | off_topic | NULL (answered)
+    refusal_kind TEXT,               -- not_covered | off_topic | injection | NULL (answered)
     injection    INTEGER NOT NULL DEFAULT 0,
     rating       TEXT,               -- not_helpful | helpful | NULL (not rated)
     reason       TEXT,
@@ -194,8 +195,8 @@ class UnansweredLog:
         return to_blob(self.embed([masked])[0]), self.model
 
     @staticmethod
-    def _injection(question: str) -> bool:
-        return strip_injection(clean_question(question))[1]
+    def _injection(question: str, kind: str | None = None) -> bool:
+        return kind == "injection" or strip_injection(clean_question(question))[1]
 
     @_never_raises
     def answered(self, answer_id: str, question: str, answer: Answer, channel: str) -> None:
@@ -205,7 +206,7 @@ class UnansweredLog:
         near = answer.retrieved[0].chunk if answer.retrieved else None
         row = {
             "id": answer_id, "question": question, "refusal_kind": answer.refusal_kind,
-            "injection": self._injection(question), "channel": channel,
+            "injection": self._injection(question, answer.refusal_kind), "channel": channel,
             "section": near.section if near else None, "source": near.source if near else None,
             "chunk_id": near.id if near else None,
         }
@@ -229,7 +230,7 @@ class UnansweredLog:
         row = {
             "id": answer_id, "question": question, "channel": channel, "rating": NOT_HELPFUL,
             "refusal_kind": refusal_kind,
-            "injection": self._injection(question),
+            "injection": self._injection(question, refusal_kind),
             "section": first.get("section"), "source": first.get("source"), "chunk_id": first.get("chunk_id"),
         }
         with self.store.connect() as conn:

@@ -55,7 +55,7 @@ def calibrate(ctx: Context, section: Section) -> None:
     for t in THRESHOLDS:
         p, r = pair_scores(labels, cluster(vec, threshold=t))
         merged = sum(len(g) for g in cluster(bank_vec, threshold=t) if len(g) > 1) / len(bank)
-        rows.append([f"{t:.2f}" + (" (default)" if t == THRESHOLD else ""), f"{p:.3f}", f"{r:.3f}",
+        rows.append([f"{t:.3f}" + (" (default)" if t == THRESHOLD else ""), f"{p:.3f}", f"{r:.3f}",
                      f"{2 * p * r / max(p + r, 1e-9):.3f}", f"{merged:.3f}"])
         if t == THRESHOLD:
             section.figure("grouping at the default threshold: pair precision / recall (paraphrases)", p, "",
@@ -133,11 +133,11 @@ def run(ctx: Context) -> Section:
     with_vec = store.rows(vectors=True)
     section.add(
         f"{n:,} rows ({distinct:,} distinct wordings, Zipf-like repetition) inserted directly into the record; "
-        f"{'(the record cached from an earlier run, its vectors stored) ' if reuse else ''}"
-        f"the first run embedded the wordings in batches and stored the vectors "
-        f"({sum(r['vector'] is not None and r['vector_model'] == model for r in with_vec):,} rows now hold one), "
+        + ("the record was cached by an earlier run, which had embedded the wordings and stored the vectors; "
+           if reuse else "the first run embedded the wordings in batches and stored the vectors; ")
+        + f"{sum(r['vector'] is not None and r['vector_model'] == model for r in with_vec):,} rows hold one; "
         f"the next {len(warm)} runs reused them: {', '.join(f'{w:.1f} s' for w in warm)}. "
-        "The web app stores each recorded question's vector when it records it, so the second figure is "
+        "The web app stores each recorded question's vector when it records it, so the figure with stored vectors is "
         "the one staff see.", "",
     )
     return section
