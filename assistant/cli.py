@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | search | ask | eval | feedback export | feedback purge | model build``.
+"""Command line: ``assistant index | search | ask | eval | feedback export | feedback purge | gaps | model build``.
 
 Domain errors become one clear sentence (``click.ClickException``) at this edge.
 """
@@ -258,6 +258,88 @@ def feedback_purge(db: Path | None, days: int | None) -> None:
             days = DEFAULT_FEEDBACK_RETENTION_DAYS
     n = FeedbackStore(db, retention_days=days).purge()
     click.echo(f"删除 {n} 条超过 {days} 天的反馈（purged {n} rows）。", err=True)
+
+
+def _moment(value: str | None, end: bool = False) -> Any:
+    """A date (YYYY-MM-DD; as an end, the day is included) or an ISO time, in UTC."""
+    from datetime import UTC, datetime, timedelta
+
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"不是日期（not a date）: {value!r}; use YYYY-MM-DD") from err
+    if end and len(value) <= 10:
+        moment += timedelta(days=1)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@main.command()
+@click.option("--since", default=None, help="First day (YYYY-MM-DD, UTC) or time.")
+@click.option("--until", default=None, help="Last day, included (YYYY-MM-DD, UTC) or time (excluded).")
+@click.option("--days", type=click.IntRange(min=1), default=None, help="The last N days (default: 30, when --since is not given).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("gaps-report"), show_default=True,
+              help="Folder for gaps.html, gaps.csv and gaps-questions.csv.")
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="Database (default: ASSISTANT_FEEDBACK_DB or feedback/feedback.sqlite3).")
+@click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=None, help="Cosine for 'same question' (default: calibrated).")
+@click.option("--draft", "draft_groups", type=int, multiple=True, help="Print a draft curated entry for group N (repeatable).")
+@click.option("--drafts", "drafts_file", type=click.Path(path_type=Path), default=None,
+              help="Write the draft entries (of --draft, or of every group) to this YAML file.")
+@friendly_errors
+def gaps(since: str | None, until: str | None, days: int | None, out_dir: Path, db: Path | None,
+         threshold: float | None, draft_groups: tuple[int, ...], drafts_file: Path | None) -> None:
+    """Report of the questions that were refused or rated not helpful, grouped by meaning (HTML + CSV)."""
+    from datetime import UTC, datetime, timedelta
+
+    from .gaps import THRESHOLD, find_gaps
+    from .gaps_draft import draft_entry, draft_stamp, drafts_yaml, nearest_passage
+    from .gaps_report import write_report
+    from .unanswered import UnansweredStore, model_key
+
+    from .corpus import load_corpus
+    from .identity import load_identity
+
+    try:
+        settings = get_settings()
+    except ValueError as err:
+        raise click.ClickException(f"设置有误（invalid settings）: {err}") from err
+    db = db or settings.feedback_path
+    if not db.exists():
+        raise click.ClickException(f"没有记录数据库（no database at {db}）：网页应用记录未能回答的问题后才有报告。")
+    end = _moment(until, end=True) or datetime.now(UTC)
+    start = _moment(since) or (end - timedelta(days=days or 30))
+    store = UnansweredStore(db, retention_days=settings.feedback_retention_days)
+    embedder: list[Any] = []  # the model is loaded only when a question has no stored vector
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        if not embedder:
+            from .embeddings import Embedder
+
+            embedder.append(Embedder(settings))
+        return embedder[0].embed_queries(texts)
+
+    result = find_gaps(store, embed, model_key(settings), start, end, threshold or THRESHOLD)
+    title = load_identity(settings.corpus_path, load_corpus(settings.corpus_path).documents).title
+    paths = write_report(result, store.rows(start, end), out_dir, title)
+    click.echo(f"{result.total} 条问题，{len(result.groups)} 组（{result.total} questions in {len(result.groups)} groups）"
+               f" → {paths['html']}, {paths['csv']}, {paths['questions_csv']}", err=True)
+    for g in result.groups[:10] if not (draft_groups and not drafts_file) else ():
+        click.echo(f"#{g.number}\t{g.count}\t{g.question}\t{g.section or '-'}")
+    chosen = [g for g in result.groups if g.number in draft_groups] if draft_groups else list(result.groups)
+    unknown = sorted(set(draft_groups) - {g.number for g in chosen})
+    if unknown:
+        raise click.ClickException(f"没有第{unknown[0]}组（no group {unknown[0]}; there are {len(result.groups)}）。")
+    if draft_groups or drafts_file:
+        stamp = draft_stamp(end)
+        assistant = _assistant()
+        text = drafts_yaml([draft_entry(g, *nearest_passage(assistant, g), stamp) for g in chosen], stamp)
+        if drafts_file:
+            drafts_file.write_text(text, encoding="utf-8")
+            click.echo(f"{len(chosen)} 条草稿（draft entries）→ {drafts_file}", err=True)
+        else:
+            click.echo(text)
 
 
 @main.group()

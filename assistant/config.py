@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     )
     feedback_db: Path = Field(DEFAULT_FEEDBACK_DB, description="SQLite file holding the anonymous feedback.")
     feedback_retention_days: int = Field(DEFAULT_FEEDBACK_RETENTION_DAYS, ge=1, description="Days feedback is kept.")
+    unanswered_log: bool = Field(
+        True,
+        description="Keep an anonymous record of refused and disliked questions (in the feedback database, same retention) for `assistant gaps`.",
+    )
     concurrency_limit: int = Field(4, ge=1, le=64, description="Answers computed at the same time.")
     queue_max_size: int = Field(32, ge=0, le=1000, description="Questions that may wait for a free slot; more get a busy message.")
     busy_timeout: float = Field(20.0, gt=0, description="Seconds a question waits for a slot before the busy message.")

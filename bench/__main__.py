@@ -19,14 +19,14 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from .common import ROOT, Section, load_average, machine, table
 from .context import Context, Sizes
 
-BENCHMARKS = ("build", "model", "latency", "server", "peer", "cold", "oneshot", "web", "memory", "adversarial")
+BENCHMARKS = ("build", "model", "latency", "server", "peer", "cold", "oneshot", "web", "memory", "adversarial", "gaps")
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]
-    from . import adversarial, build, coldstart, latency, memory_probe, model, oneshot, peer, server, webload
+    from . import adversarial, build, coldstart, gaps, latency, memory_probe, model, oneshot, peer, server, webload
 
-    return {"build": build, "model": model, "latency": latency, "server": server, "peer": peer,
-            "cold": coldstart, "oneshot": oneshot, "web": webload, "memory": memory_probe, "adversarial": adversarial}[name]
+    return {"build": build, "model": model, "latency": latency, "server": server, "peer": peer, "cold": coldstart,
+            "oneshot": oneshot, "web": webload, "memory": memory_probe, "adversarial": adversarial, "gaps": gaps}[name]
 
 
 def render(sections: list[Section], info: dict[str, str], args: argparse.Namespace, total: float) -> str:

@@ -21,6 +21,7 @@ from ..errors import AssistantError
 from ..feedback import HELPFUL, NOT_HELPFUL, REASONS, FeedbackEntry, FeedbackStore
 from ..pipeline import Assistant
 from ..types import Answer
+from ..unanswered import UnansweredLog
 from .gate import BUSY, Availability, BusyGate
 from .render import answer_html, esc, notice_html, pending_html, user_html
 
@@ -50,15 +51,18 @@ def intro_html(assistant: Assistant) -> str:
     )
 
 
-def privacy_html(retention_days: int, assistant: Assistant) -> str:
-    identity = assistant.identity
+def privacy_html(retention_days: int, assistant: Assistant, unanswered: bool = False) -> str:
+    identity, say = assistant.identity, assistant.wording
     contact = f"请联系{esc(identity.issuer)}，或拨打{esc(identity.referral)}" if identity.issuer else f"请拨打{esc(identity.referral)}"
+    except_ = esc(say("privacy_unanswered_except")) if unanswered else ""
+    record = f'<p class="privacy-unanswered">{esc(say("privacy_unanswered", days=int(retention_days)))}</p>' if unanswered else ""
     return (
         '<div class="privacy">'
         "<p>使用本服务不需要登录。我们<strong>不记录</strong>您的IP地址、设备信息或其他能识别您身份的信息；"
-        "对话内容不会保存，只显示在您打开的页面里，关闭页面或点“新对话”后即清除。</p>"
+        f"对话内容不会保存{except_}，只显示在您打开的页面里，关闭页面或点“新对话”后即清除。</p>"
         "<p>只有当您点“有帮助”或“没帮助”时，系统才<strong>匿名</strong>保存这条问题（其中的身份证号、手机号会被自动隐去）、"
         f"回答和您的评价，用于改进服务，<strong>保存{int(retention_days)}天</strong>后自动删除。</p>"
+        f"{record}"
         f"<p>如有疑问或希望删除，{contact}。</p>"
         "</div>"
     )
@@ -68,11 +72,12 @@ class ChatService:
     """The chat's event handlers, shared by the full page and the embedded chat."""
 
     def __init__(self, assistant: Assistant, gate: BusyGate, feedback: FeedbackStore,
-                 health: Availability | None = None) -> None:
+                 health: Availability | None = None, unanswered: UnansweredLog | None = None) -> None:
         self.assistant = assistant
         self.gate = gate
         self.feedback = feedback
         self.health = health or Availability(lambda: assistant.index)
+        self.unanswered = unanswered
 
     def maintenance(self) -> str | None:
         """The maintenance notice while the index cannot be opened, else None."""
@@ -108,7 +113,8 @@ class ChatService:
         }
 
     # ------------------------------------------------------------------ chat
-    def chat(self, question: str | None, turns: list[Turn] | None) -> Iterator[tuple[str, Messages, list[Turn]]]:
+    def chat(self, question: str | None, turns: list[Turn] | None,
+             channel: str = "web") -> Iterator[tuple[str, Messages, list[Turn]]]:
         """Stream one answer. Yields (cleared question box, chat messages, conversation state)."""
         # a lone surrogate (possible in JSON) cannot be shown or stored: replaced
         question = (question or "").strip().encode("utf-8", "replace").decode("utf-8")
@@ -156,6 +162,8 @@ class ChatService:
                 else:
                     # Only the final Answer is authoritative: it replaces the streamed text.
                     turns.append(self._turn(question, answer, in_history=answer.refusal_kind not in ("too_long", "empty")))
+                    if self.unanswered is not None:
+                        self.unanswered.answered(turns[-1]["id"], question, answer, channel)
         yield "", self.messages(turns), turns
 
     # ------------------------------------------------------------------ feedback
@@ -179,6 +187,8 @@ class ChatService:
             self.feedback.record(self._entry(turn, channel), rating)
         except Exception:  # feedback must never break the chat
             log.exception("could not store feedback")
+        if self.unanswered is not None:
+            self.unanswered.rated(turn["id"], turn["question"], rating, turn["refusal_kind"], turn["citations"], channel)
 
     def set_reason(self, turn_id: str | None, reason: object) -> bool:
         """Store one of REASONS for the answer; anything else is refused (False), unlogged."""
@@ -188,6 +198,8 @@ class ChatService:
             self.feedback.set_reason(turn_id, reason)
         except Exception:
             log.exception("could not store the feedback reason")
+        if self.unanswered is not None:
+            self.unanswered.reason(turn_id, reason)
         return True
 
     def withdraw(self, turn_id: str) -> None:
@@ -195,6 +207,8 @@ class ChatService:
             self.feedback.withdraw(turn_id)
         except Exception:
             log.exception("could not withdraw feedback")
+        if self.unanswered is not None:
+            self.unanswered.withdrawn(turn_id)
 
 
 def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> gr.Blocks:
@@ -278,14 +292,14 @@ def build_chat(service: ChatService, *, compact: bool, retention_days: int) -> g
             panel, prompt, yes, no, reason = feedback_panel()
 
         with gr.Accordion("隐私说明：我们保存什么、保存多久、找谁咨询", open=False, elem_id="privacy"):
-            gr.HTML((f'<p class="notice" role="note">{esc(assistant.wording("notice"))}</p>' if compact else "") + privacy_html(retention_days, assistant))
+            gr.HTML((f'<p class="notice" role="note">{esc(assistant.wording("notice"))}</p>' if compact else "") + privacy_html(retention_days, assistant, service.unanswered is not None and service.unanswered.enabled))
 
         # ---------------------------------------------------------------- events
         ask_html = f'<p class="feedback-ask">{FEEDBACK_ASK_SHORT if compact else FEEDBACK_ASK}</p>'
         thanks_html = f'<p class="feedback-ask" role="status">{FEEDBACK_THANKS}</p>'
 
         def chat(question: str | None, state: list[Turn] | None) -> Iterator[tuple[str, Messages, list[Turn]]]:
-            yield from service.chat(question, state)
+            yield from service.chat(question, state, channel)
 
         def after_answer(state: list[Turn]):  # type: ignore[no-untyped-def]
             last = state[-1] if state else None

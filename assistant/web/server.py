@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..masking import install_log_masking
 from ..pipeline import Assistant
+from ..unanswered import UnansweredLog, UnansweredStore, model_key
 from .chat import ChatService, build_chat
 from .gate import BUSY, Availability, BusyGate
 from .guard import GuardMiddleware, Messages
@@ -85,7 +87,12 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
     except Exception:  # a read-only disk must not stop the chat
         log.exception("feedback database %s is not usable", feedback.path)
     health = Availability(lambda: assistant.index)
-    service = ChatService(assistant, gate, feedback, health)
+    unanswered = UnansweredLog(
+        UnansweredStore(web.feedback_path, retention_days=web.feedback_retention_days), enabled=web.unanswered_log,
+        embed=lambda texts: assistant.embedder.embed_queries(texts), model=model_key(settings),
+    )
+    unanswered.purge()
+    service = ChatService(assistant, gate, feedback, health, unanswered)
     say = assistant.wording
 
     if warm_up:  # load the model, the index and the tokenizer now, not on the first visitor's question
@@ -101,6 +108,7 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
     app.state.assistant = assistant
     app.state.gate = gate
     app.state.feedback = feedback
+    app.state.unanswered = unanswered
     app.state.web = web
     app.state.health = health
     app.state.sessions = sessions
@@ -165,6 +173,7 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
             except AssistantError as err:
                 log.error("api/ask: %s", err)
                 return JSONResponse({"detail": f"暂时无法回答：{err}"}, status_code=503)
+            unanswered.answered(uuid.uuid4().hex, body.question, answer, "api")
         return JSONResponse(answer.to_json())
 
     @app.get("/widget.js")
