@@ -89,6 +89,7 @@ class Embedder:
     def __init__(self, settings: Settings) -> None:
         self.spec = ModelSpec.from_settings(settings)
         location = resolve_model(settings)
+        self.location = str(location)  # the model folder or name loaded
         st = import_sentence_transformers()
         try:
             self.model = st.SentenceTransformer(str(location), device="cpu")

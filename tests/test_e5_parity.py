@@ -319,7 +319,7 @@ def service_folder(embedder) -> Path:  # type: ignore[no-untyped-def]
     from .conftest import make_settings
 
     folder = Path(resolve_model(make_settings(ROOT)))
-    assert Path(embedder.lc.model_name) == folder  # the folder the app's embedder loaded
+    assert Path(embedder.location) == folder  # the folder the app's embedder loaded
     return folder
 
 
