@@ -226,15 +226,20 @@ class CuratedAnswers:
 
 
 def curated_answer(question: str, result: Any, index: Any, embed: Callable[[list[str]], list[list[float]]],
-                   notice: str, started: float) -> Answer | None:
+                   notice: str, started: float, sections: Sequence[str] = ()) -> Answer | None:
     """The answer of the entry that matches the searched question (``result``, a
     :class:`~assistant.retrieval.RetrievalResult` of ``index``), with its citations pointing at
-    the chunks holding its quotes; None when no entry matches."""
+    the chunks holding its quotes; None when no entry matches. A question naming a section of
+    the documents (``sections``: their names and short forms) that no question of the entry
+    names asks about that section, however close in meaning (规划的远期目标 is not 规划期)."""
     curated: CuratedAnswers = index.curated
     if not len(curated):
         return None
     found = curated.match(result.query, result.query_vector or embed([result.query])[0])
     if found is None:
+        return None
+    named = [n for n in sections if n in result.query]
+    if found.score < 1.0 and named and not any(n in q for q in found.entry.questions for n in named):
         return None
     citations, retrieved = [], []
     for n, c in enumerate(found.entry.citations, 1):

@@ -232,7 +232,7 @@ class Assistant:
         t0 = time.perf_counter()
         result = serving.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
-        if curated := curated_answer(question, result, serving.index, self.embedder.embed_queries, wording("notice"), started):
+        if curated := curated_answer(question, result, serving.index, self.embedder.embed_queries, wording("notice"), started, serving.vocabulary.entities):
             yield from (curated.text, curated)  # an answer staff wrote (corpus/curated.yaml)
             return
         bank = self.offtopic.similarity(result.query_vector) if is_english(result.query) and result.query_vector else None

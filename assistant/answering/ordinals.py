@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from ..chunking import strip_numbering
 from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
@@ -57,19 +56,14 @@ def spoken(n: int) -> str:
 
 
 def nth_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
-    """The part of a heading at the asked position: of the heading the question names, else
-    of the heading the best passage opens or stands under."""
+    """The part at the asked position of the heading the question names."""
     asked = position(question)
     if asked is None or not passages:
         return None
     n, words = asked
     if words in c.vocab.text:  # the document numbers its own parts so (第三条): retrieval finds it
         return None
-    heading = c.parent_heading(question)
-    if heading is None:
-        top = passages[0].chunk
-        opened = strip_numbering(top.section_path[-1]) if top.section_path else ""
-        heading = opened if opened in c.vocab.children else c.vocab.parent(top)
+    heading = c.parent_heading(question)  # only a heading the question names: 第一个项目 of a section is no part of it
     if heading is None:
         return None
     parts = c.vocab.parts(heading)
