@@ -137,6 +137,7 @@ def test_a_multiple_is_the_first_named_over_the_second_written_out(composer) -> 
     ("厕所改造投资多少？多少钱？", ["厕所改造投资多少？多少钱？"]),
     ("厕所改造投资多少", ["厕所改造投资多少"]),
     ("这些工程的钱咋整？全靠政府掏腰包吗？", ["这些工程的钱咋整？全靠政府掏腰包吗？"]),  # a guess about the first
+    ("能参与进去不？怎么参与？", ["能参与进去不？怎么参与？"]),  # a yes/no question first
     ("目标是什么？措施是什么？项目是什么？单位是什么？", ["目标是什么？", "措施是什么？", "项目是什么？单位是什么？"]),
 ])
 def test_a_message_is_split_into_its_questions(text: str, parts: list[str]) -> None:

@@ -16,8 +16,9 @@ MAX_QUESTIONS = 3
 #: a part shorter than this (characters other than punctuation) is not a question of its own
 MIN_CHARS = 5
 _END = re.compile(r"(?<=[？?])\s*")
-#: a yes/no question after another (…钱咋整？全靠政府掏腰包吗？) checks a guess about it: one question
-_CHECKS_A_GUESS = re.compile(r"(?:吗|(?<![什怎这那多要])么|嘛)[？?]\s*$")
+#: a yes/no question next to another (…钱咋整？全靠政府掏腰包吗？, 能掺和进去不？咋个参与法？) is
+#: one need asked twice: only questions that both ask for something are split
+_YES_NO = re.compile(r"(?:吗|(?<![什怎这那多要])么|嘛|不|没|没有|否)[？?]\s*$")
 _PUNCT = re.compile(r"[\W_]+")
 
 
@@ -27,8 +28,8 @@ def split_questions(text: str) -> list[str]:
     parts = [p for p in _END.split(text) if p.strip()]
     out: list[str] = []
     for part in parts:
-        if out and (len(_PUNCT.sub("", part)) < MIN_CHARS or _CHECKS_A_GUESS.search(part)):
-            out[-1] += part  # 多少亿？ after its question, or a guess about it
+        if out and (len(_PUNCT.sub("", part)) < MIN_CHARS or _YES_NO.search(part) or _YES_NO.search(out[-1])):
+            out[-1] += part  # 多少亿？ after its question, or a yes/no question with it
         elif out and len(_PUNCT.sub("", out[-1])) < MIN_CHARS:
             out[-1] += part  # 请问？ before it
         else:
