@@ -144,6 +144,11 @@ def test_a_message_is_split_into_its_questions(text: str, parts: list[str]) -> N
     assert split_questions(text) == parts
 
 
+def test_a_long_message_of_many_question_marks_is_one_question() -> None:
+    text = "生态安全投资多少？" * 30
+    assert split_questions(text) == [text]  # not three whole answers for one message
+
+
 def _answer(text: str, ids: list[str], refused: bool = False) -> Answer:
     cites = tuple(Citation(n, cid, "s.md", "sec", "passage") for n, cid in enumerate(ids, 1))
     return Answer(question="q", text=text, citations=cites, refused=refused, refusal_kind="not_covered" if refused else None)

@@ -15,6 +15,9 @@ from ..types import Answer, Citation
 MAX_QUESTIONS = 3
 #: a part shorter than this (characters other than punctuation) is not a question of its own
 MIN_CHARS = 5
+#: a longer message is answered as one question: each part costs a whole answer, and several
+#: real questions in one message are short (this bounds the work of a message of many ？)
+MAX_CHARS = 120
 _END = re.compile(r"(?<=[？?])\s*")
 #: a yes/no question next to another (…钱咋整？全靠政府掏腰包吗？, 能掺和进去不？咋个参与法？) is
 #: one need asked twice: only questions that both ask for something are split
@@ -25,6 +28,8 @@ _PUNCT = re.compile(r"[\W_]+")
 def split_questions(text: str) -> list[str]:
     """The questions of a message, in order: split after each question mark; a short part
     (你好？, 多少？) stays with its neighbour."""
+    if len(text) > MAX_CHARS:
+        return [text]
     parts = [p for p in _END.split(text) if p.strip()]
     out: list[str] = []
     for part in parts:

@@ -89,7 +89,7 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
     health = Availability(lambda: assistant.index)
     unanswered = UnansweredLog(
         UnansweredStore(web.feedback_path, retention_days=web.feedback_retention_days), enabled=web.unanswered_log,
-        embed=lambda texts: assistant.embedder.embed_queries(texts), model=model_key(settings),
+        embed=lambda texts: assistant.embedder.embed_queries([assistant.embedder.bounded_query(t) for t in texts]), model=model_key(settings),
     )
     unanswered.purge()
     service = ChatService(assistant, gate, feedback, health, unanswered)
