@@ -80,8 +80,11 @@ class FeedbackEntry:
     channel: str = "web"
 
 
-class FeedbackStore:
-    """A small SQLite store; one connection per operation, safe to share between threads."""
+class SQLiteStore:
+    """A table in the feedback database (its ``SCHEMA``): one connection per operation, safe
+    to share between threads; the schema is made and WAL turned on at the first use."""
+
+    SCHEMA = ""
 
     def __init__(
         self, path: Path | str = DEFAULT_FEEDBACK_DB, retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS
@@ -92,7 +95,7 @@ class FeedbackStore:
         self._ready = False
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def connect(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             if not self._ready:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,10 +103,16 @@ class FeedbackStore:
                 conn.row_factory = sqlite3.Row
                 if not self._ready:
                     conn.execute("PRAGMA journal_mode=WAL")
-                    conn.executescript(_SCHEMA)
+                    conn.executescript(self.SCHEMA)
                     self._ready = True
                 with conn:  # one transaction
                     yield conn
+
+
+class FeedbackStore(SQLiteStore):
+    """A small SQLite store; one connection per operation, safe to share between threads."""
+
+    SCHEMA = _SCHEMA
 
     def record(self, entry: FeedbackEntry, rating: str, reason: str | None = None) -> None:
         """Store (or replace) the rating of one answer; later ratings of it overwrite earlier ones."""
@@ -117,7 +126,7 @@ class FeedbackStore:
         cites = [
             {"n": c.get("n"), "chunk_id": c.get("chunk_id"), "section": c.get("section")} for c in entry.citations
         ]
-        with self._connect() as conn:
+        with self.connect() as conn:
             conn.execute(
                 """INSERT INTO feedback (id, created_at, updated_at, rating, reason, question, answer,
                                          refused, refusal_kind, citations, index_build, channel)
@@ -137,7 +146,7 @@ class FeedbackStore:
         """Add a reason to a "not helpful" rating; False if there is no such rating."""
         if reason not in REASONS:
             raise ValueError(f"unknown reason {reason!r}")
-        with self._connect() as conn:
+        with self.connect() as conn:
             cur = conn.execute(
                 "UPDATE feedback SET reason = ?, updated_at = ? WHERE id = ? AND rating = ?",
                 (mask_personal_data(reason), _now().isoformat(), entry_id, NOT_HELPFUL),
@@ -146,12 +155,12 @@ class FeedbackStore:
 
     def withdraw(self, entry_id: str) -> None:
         """The visitor took the rating back."""
-        with self._connect() as conn:
+        with self.connect() as conn:
             conn.execute("DELETE FROM feedback WHERE id = ?", (entry_id,))
 
     def purge(self) -> int:
         """Delete rows older than the retention period; returns how many."""
-        with self._connect() as conn:
+        with self.connect() as conn:
             return self._purge(conn)
 
     def _purge(self, conn: sqlite3.Connection) -> int:
@@ -159,7 +168,7 @@ class FeedbackStore:
         return conn.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,)).rowcount
 
     def rows(self) -> list[dict[str, Any]]:
-        with self._connect() as conn:
+        with self.connect() as conn:
             cur = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY created_at, id")
             out = []
             for row in cur.fetchall():

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .gaps import KINDS, OUTCOMES, GapsResult, Group
+from .masking import csv_safe
 
 TEMPLATE_DIR = Path(__file__).with_name("data")
 TEMPLATE = "gaps_report.html"
@@ -30,11 +31,9 @@ QUESTION_COLUMNS = ("group", "question", "hour", "refusal_kind", "rating", "reas
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell that a spreadsheet will not run as a formula (OWASP CSV injection): text
-    starting with = + - @ (or a tab or carriage return) gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A cell that a spreadsheet will not run as a formula: :func:`assistant.masking.csv_safe`,
+    the rule the feedback export uses."""
+    return csv_safe(value)
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], path: Path) -> int:

@@ -19,18 +19,15 @@ from __future__ import annotations
 import functools
 import logging
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
 from .answering import strip_injection
-from .config import DEFAULT_FEEDBACK_DB, DEFAULT_FEEDBACK_RETENTION_DAYS, Settings
-from .feedback import HELPFUL, NOT_HELPFUL, REASONS, mask_personal_data
+from .config import Settings
+from .feedback import HELPFUL, NOT_HELPFUL, REASONS, SQLiteStore, mask_personal_data
 from .text import clean_question
 from .types import Answer
 
@@ -95,29 +92,10 @@ def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
 
 
-class UnansweredStore:
+class UnansweredStore(SQLiteStore):
     """The SQLite table; one connection per operation, safe to share between threads."""
 
-    def __init__(self, path: Path | str = DEFAULT_FEEDBACK_DB,
-                 retention_days: int = DEFAULT_FEEDBACK_RETENTION_DAYS) -> None:
-        self.path = Path(path)
-        self.retention_days = retention_days
-        self._lock = threading.Lock()
-        self._ready = False
-
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            if not self._ready:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(sqlite3.connect(self.path, timeout=10)) as conn:
-                conn.row_factory = sqlite3.Row
-                if not self._ready:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                    conn.executescript(_SCHEMA)
-                    self._ready = True
-                with conn:  # one transaction
-                    yield conn
+    SCHEMA = _SCHEMA
 
     def insert(self, row: dict[str, Any], *, vector: bytes | None = None, model: str | None = None) -> None:
         """Store one row (masked here); an existing row of the same id keeps its question,
