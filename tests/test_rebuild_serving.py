@@ -60,6 +60,8 @@ def test_the_running_app_follows_rebuilds_and_keeps_its_build(home: Settings, em
 
         write_corpus(home.corpus_path, 45)  # the plan office changes its documents and rebuilds, three times
         later = [build_index(home, embedder, progress=False) for _ in range(3)]
+        ids = [first.build_id] + [b.build_id for b in later]
+        assert ids == sorted(ids)  # names order builds by age, even within one second (oldest removed first)
         assert first.path.exists()  # three newer builds: it would be removed, but the app still serves it
 
         answer = httpx.post(server.url + "/api/ask", json={"question": QUESTION}, timeout=60).json()

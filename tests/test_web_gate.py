@@ -104,6 +104,67 @@ def test_a_waiter_gives_up_after_the_timeout() -> None:
     assert gate.admitted == 0
 
 
+def served_order(gate: BusyGate, sizes: list[int], gap: float = 0.0) -> list[int]:
+    """Hold the one slot, queue callers of the given question sizes (in that order, ``gap``
+    seconds apart), release, and return the sizes in the order they were served."""
+    served: list[int] = []
+
+    def caller(size: int) -> None:
+        with gate.slot(size) as ok:
+            assert ok
+            served.append(size)
+
+    with gate.slot() as first:
+        assert first
+        threads = [threading.Thread(target=caller, args=(size,), daemon=True) for size in sizes]
+        for n, t in enumerate(threads, 1):
+            t.start()
+            wait_until(lambda n=n: gate.admitted == n + 1, "the caller waits")  # type: ignore[misc]
+            time.sleep(gap)
+    for t in threads:
+        t.join(timeout=60)
+    return served
+
+
+def test_short_questions_go_before_long_ones_that_arrived_just_before() -> None:
+    gate = BusyGate(limit=1, max_waiting=10, timeout=60, patience=2.0, size_cap=500)
+    assert served_order(gate, [500, 500, 500, 12, 30]) == [12, 30, 500, 500, 500]
+
+
+def test_a_long_question_that_waited_long_enough_goes_first() -> None:
+    # with patience 0.1 s, the long question's place is 0.1 s after its arrival: a short one
+    # arriving 0.3 s later queues behind it (no starvation of long questions)
+    gate = BusyGate(limit=1, max_waiting=10, timeout=60, patience=0.1, size_cap=500)
+    assert served_order(gate, [500, 12], gap=0.3) == [500, 12]
+    gate = BusyGate(limit=1, max_waiting=10, timeout=60, patience=5.0, size_cap=500)
+    assert served_order(gate, [500, 12], gap=0.3) == [12, 500]
+
+
+def test_equal_questions_are_served_in_arrival_order() -> None:
+    gate = BusyGate(limit=1, max_waiting=10, timeout=60)
+    sizes = [20, 21, 22, 23, 24]  # nearly equal sizes, arrivals 0.05 s apart: arrival decides
+    assert served_order(gate, sizes, gap=0.05) == sizes
+
+
+def test_a_waiter_that_times_out_does_not_block_the_next() -> None:
+    gate = BusyGate(limit=1, max_waiting=2, timeout=0.3)
+    got: list[bool] = []
+
+    def short() -> None:
+        with gate.slot(10) as ok:
+            got.append(ok)
+
+    with gate.slot(500) as first:
+        assert first
+        thread = threading.Thread(target=short)
+        thread.start()
+        thread.join(timeout=60)
+        assert got == [False] and gate.admitted == 1  # gave up, left no trace in the queue
+    with gate.slot(500) as again:
+        assert again and gate.admitted == 1
+    assert gate.admitted == 0
+
+
 # ----------------------------------------------------------------------------- through the server
 def client(url: str) -> Client:
     return Client(url + "/", verbose=False, analytics_enabled=False, download_files=False)

@@ -133,7 +133,9 @@ def _build_locked(
     tokenizer = ChineseTokenizer(words)
     tokenizer.preload()
 
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    # Microseconds in the name: old builds are removed oldest first by name, and several builds
+    # can start within one second (the random part alone would order those at random).
+    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
     tmp = layout.builds / f".tmp-{build_id}"
     tmp.mkdir()
     name = collection_name(build_id, kind)

@@ -136,7 +136,7 @@ class ChatService:
         yield "", shown + [{"role": "assistant", "content": pending_html()}], turns
 
         history = [t["question"] for t in turns if t.get("in_history")]
-        with self.gate.slot() as admitted:
+        with self.gate.slot(len(question)) as admitted:
             if not admitted:
                 turns.append(self._turn(question, text=BUSY, kind="busy"))
                 yield "", self.messages(turns), turns

@@ -165,7 +165,7 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
         problem = health.problem
         if problem is not None:
             return JSONResponse({"detail": f"{say('maintenance')}（{problem}）"}, status_code=503)
-        with gate.slot() as admitted:
+        with gate.slot(len(body.question)) as admitted:
             if not admitted:
                 return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": "30"})
             try:
