@@ -8,6 +8,7 @@ import re
 from ..chunking import strip_numbering
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
+from .complete import completed
 from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity, unit_of
 from .vocabulary import leaf
@@ -59,7 +60,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     _, pos, s, clause = best
     chunk = passages[pos].chunk
     first = clauses(s)[0] if unit in ("year", "when") or len(end(clause)) < 6 else clause
-    return Draft(f"{c.lead(chunk, s, first)}[{pos + 1}]。", passages, Intent.FIGURE)
+    text = completed(c.scorer, question, passages, pos, f"{c.lead(chunk, s, first)}[{pos + 1}]。", query_vector=query_vector)
+    return Draft(text, passages, Intent.FIGURE)
 
 
 def numbered_list(c: Composer, rc: RetrievedChunk) -> Draft | None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
+from .complete import completed
 from .figures import figure
 from .lists import ordinal
 from .scoring import clauses, end, sentences
@@ -32,7 +33,8 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     nth = ordinal(c, question, passages)
     if nth is not None:
         return nth
-    best = c.scorer.best_sentences(question, passages, 12, query_vector)
+    scored = c.scorer.best_sentences(question, passages, 60, query_vector)
+    best = scored[:12]
     if not best:
         return None
     score, pos, s = best[0]
@@ -48,7 +50,8 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
             text = f"{end(text[: -len(f'[{pos + 1}]。')])}。{end(s2)}[{pos + 1}]。"
         else:
             text += f"{c.lead(passages[pos2].chunk, s2, clauses(s2)[0])}[{pos2 + 1}]。"
-    return Draft(text, passages, Intent.GENERAL)
+            return Draft(text, passages, Intent.GENERAL)
+    return Draft(completed(c.scorer, question, passages, pos, text, scored), passages, Intent.GENERAL)
 
 
 def _second(best: Sequence[tuple[float, int, str]], passages: Sequence[RetrievedChunk]) -> tuple[float, int, str] | None:
