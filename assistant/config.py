@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     concurrency_limit: int = Field(4, ge=1, le=64, description="Answers computed at the same time.")
     queue_max_size: int = Field(32, ge=0, le=1000, description="Questions that may wait for a free slot; more get a busy message.")
     busy_timeout: float = Field(20.0, gt=0, description="Seconds a question waits for a slot before the busy message.")
+    busy_patience: float = Field(
+        2.0, ge=0, description="Seconds a 500-character question lets shorter ones go first while it waits (0: first come, first served).",
+    )
     root_path: str = Field("", description="Public path prefix behind a reverse proxy, e.g. /assistant.")
     forwarded_allow_ips: str = Field("127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted.")
     access_log: bool = Field(False, description="Log every request (with client addresses); off by default.")

@@ -34,7 +34,7 @@ YESNO_Q, AGG_Q, FIGURE_Q = pattern("yesno"), pattern("aggregate"), pattern("figu
 AVERAGE, SHARE, MAXIMA = pattern("average"), pattern("share"), pattern("maxima")
 DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
-INVENT, MULTIPLE = pattern("invent"), pattern("multiple")
+INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
 #: characters spaced out to slip past the patterns (忽 略 之 前, i g n o r e)
 _SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _SPACED_LATIN = re.compile(r"\b[A-Za-z](?: [A-Za-z]\b){2,}")
@@ -90,6 +90,10 @@ def strip_injection(question: str) -> tuple[str, bool]:
     parts = re.split(r"(?<=[。！？!?；;，,：:])|(?<=\.)\s+|\n", text)
     kept = [p for p in parts if p.strip() and not INJECTION.search(p) and not re.search(r"请.*(?:输出|宣布|确认)|confirm|reply", p, re.I)]
     rest = "".join(kept).strip()
+    # instructions are imperative (speak like…, answer freely…): around one, only the
+    # sentences that ask something are the question, when some do
+    asking = [p for p in re.split(r"(?<=[。！？!?；;：:])|(?<=\.)(?!\d)", rest) if ASKS.search(p)]
+    rest = "".join(asking).strip() or rest
     rest = re.sub(r"^(?:然后|好了|好吧|ok|okay|and)[，,。.\s]*|^(?:正经问一句|说正事)[：:，,\s]*", "", rest, flags=re.I).strip()
     rest = re.sub(r"^(?:告诉我|请告诉我)", "", rest).strip()
     return rest, True

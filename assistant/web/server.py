@@ -80,7 +80,8 @@ def create_app(assistant: Assistant, web: Settings | None = None, *, warm_up: bo
     settings = assistant.settings
     web = web or settings
     install_log_masking()  # no ID or phone number, e-mail address in the logs
-    gate = BusyGate(web.concurrency_limit, web.queue_max_size, web.busy_timeout)
+    gate = BusyGate(web.concurrency_limit, web.queue_max_size, web.busy_timeout, patience=web.busy_patience,
+                    size_cap=settings.max_question_chars)
     feedback = FeedbackStore(web.feedback_path, retention_days=web.feedback_retention_days)
     try:
         feedback.purge()
