@@ -58,7 +58,9 @@ log = logging.getLogger(__name__)
 
 
 #: what the Assistant derives from the index in service, and from the corpus
-_FROM_INDEX = ("retriever", "vocabulary", "composer")
+_FROM_INDEX = ("retriever", "vocabulary", "composer", "offtopic")
+#: the name the off-topic bank's vectors are stored under in a build
+OFFTOPIC_SET = "offtopic"
 _FROM_CORPUS = ("corpus", "glossary", "synonyms", "identity", "wording")
 
 
@@ -141,7 +143,8 @@ class Assistant:
 
     # ------------------------------------------------------------------ operations
     def build_index(self, progress: bool = True, on_changes: Callable[..., None] | None = None) -> BuildReport:
-        report = build_index(self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts, on_changes=on_changes)
+        report = build_index(self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts,
+                             on_changes=on_changes, query_sets={OFFTOPIC_SET: self.offtopic.questions})
         with self._lock:
             self._served.reset()
             self._forget(*_FROM_INDEX, *_FROM_CORPUS)
@@ -162,7 +165,7 @@ class Assistant:
 
     @cached_property
     def offtopic(self) -> OffTopicBank:
-        return OffTopicBank(self.embedder.embed_queries)
+        return OffTopicBank(self.embedder.embed_queries, stored=lambda texts: self.index.query_vectors(OFFTOPIC_SET, texts))
 
     @cached_property
     def llm(self):  # type: ignore[no-untyped-def]

@@ -107,13 +107,10 @@ def web_scenario(url: str, questions: list[str], seconds: float, attackers: int)
 def run(ctx: Context) -> Section:
     sec = Section("Adversarial questions")
     from assistant import evaluation as ev
-    from assistant.index import build_index, index_status
     from assistant.pipeline import Assistant
 
     index_dir = ctx.work / "web-index"  # the same index as the web load benchmark
-    settings = ctx.settings(index_dir=index_dir)
-    if index_status(settings, ctx.embedder) is not None:
-        build_index(settings, ctx.embedder, progress=False)
+    settings = ctx.served_index(index_dir)  # built as `assistant index` builds it
     questions = [i.question for i in ev.load_qa(settings.home / "eval" / "qa.jsonl") if not i.history]
     ordinary = questions[: ctx.sizes.latency_questions]
     runs = max(ctx.sizes.runs, 3)

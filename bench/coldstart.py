@@ -67,13 +67,7 @@ def cold_start(ctx: Context, settings: Settings) -> dict[str, float]:
 
 def run(ctx: Context) -> Section:
     sec = Section("Cold start and memory")
-    settings = ctx.settings(index_dir=ctx.work / "cold-index")
-    from assistant.index import index_status
-
-    if index_status(settings, ctx.embedder) is not None:
-        from assistant.index import build_index
-
-        build_index(settings, ctx.embedder, progress=False)
+    settings = ctx.served_index(ctx.work / "cold-index")  # built as `assistant index` builds it
     runs = [cold_start(ctx, settings) for _ in range(ctx.sizes.cold_runs)]
     wall = median([r["wall"] for r in runs])
     rss = max(r["rss_mib"] for r in runs)

@@ -53,6 +53,20 @@ class Context:
     def settings(self, **overrides: object) -> Settings:
         return self.base.model_copy(update=overrides)
 
+    def served_index(self, index_dir: Path) -> Settings:
+        """Settings over ``index_dir`` holding a build made as ``assistant index`` makes it
+        (clause and off-topic vectors stored), rebuilt when it is stale or lacks them."""
+        from assistant.index import index_status
+        from assistant.index.layout import IndexLayout
+        from assistant.pipeline import Assistant
+
+        settings = self.settings(index_dir=index_dir)
+        current = IndexLayout(settings.index_path).current()
+        complete = current is not None and all((current / f).exists() for f in ("clauses.npy", "queries-offtopic.npy"))
+        if not complete or index_status(settings, self.embedder) is not None:
+            Assistant(settings, embedder=self.embedder).build_index(progress=False)
+        return settings
+
     def child_env(self, settings: Settings) -> dict[str, str]:
         """Environment for a subprocess that should open ``settings``' index."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}

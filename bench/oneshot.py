@@ -64,14 +64,7 @@ def imports(tree: Path, settings: Settings) -> dict[str, float]:
 
 def run(ctx: Context) -> Section:
     sec = Section("assistant ask, one-shot")
-    settings = ctx.settings(index_dir=ctx.work / "cold-index")
-    from assistant.index import index_status
-
-    if index_status(settings, ctx.embedder) is not None:
-        from assistant.answering import SentenceScorer
-        from assistant.index import build_index
-
-        build_index(settings, ctx.embedder, progress=False, clause_texts=SentenceScorer.clause_texts)
+    settings = ctx.served_index(ctx.work / "cold-index")  # built as `assistant index` builds it
     trees = {"this tree": ROOT}
     if os.environ.get("BENCH_BASELINE"):
         trees["baseline"] = Path(os.environ["BENCH_BASELINE"]).resolve()

@@ -209,14 +209,11 @@ def run(ctx: Context) -> Section:
         sec.add(f"Not run: {why}. `python -m bench --only web` runs it once the app is there.")
         return sec
     from assistant import evaluation as ev
-    from assistant.index import build_index, index_status
 
     for old in ctx.work.glob("web-app*.log"):  # logs of earlier runs
         old.unlink(missing_ok=True)
     index_dir = ctx.work / "web-index"
-    settings = ctx.settings(index_dir=index_dir)
-    if index_status(settings, ctx.embedder) is not None:
-        build_index(settings, ctx.embedder, progress=False)
+    settings = ctx.served_index(index_dir)  # built as `assistant index` builds it
     questions = [i.question for i in ev.load_qa(settings.home / "eval" / "qa.jsonl") if not i.history]
     runs: dict[str, dict[str, Any]] = {}
     gradio: dict[str, Any] = {}

@@ -140,3 +140,30 @@ def test_a_build_whose_clause_files_are_missing_or_do_not_fit_has_none(plan_assi
     assert ClauseStore.open(build, plan_assistant.index.chunks) is None
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["clause_count"] > 0
+
+
+def test_the_build_stores_the_off_topic_bank_and_answers_use_it(plan_assistant: Assistant):
+    from assistant.answering.offtopic import OffTopicBank, load_bank
+    from assistant.pipeline import OFFTOPIC_SET
+
+    bank = load_bank()
+    stored = plan_assistant.index.query_vectors(OFFTOPIC_SET, bank)
+    assert stored is not None and stored.shape == (len(bank), plan_assistant.embedder.dimension)
+    sample = [0, len(bank) // 2, len(bank) - 1]
+    own = np.asarray(plan_assistant.embedder.embed_queries([bank[i] for i in sample]), dtype=np.float32)
+    assert np.allclose(stored[sample], own, atol=1e-4)  # the model's own vectors, query prompt
+    assert plan_assistant.index.query_vectors(OFFTOPIC_SET, bank[:-1]) is None  # an edited bank: not these
+    assert plan_assistant.index.query_vectors("other", bank) is None
+
+    calls: list[int] = []
+
+    def counting(texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return plan_assistant.embedder.embed_queries(texts)
+
+    served = OffTopicBank(counting, bank, stored=lambda texts: plan_assistant.index.query_vectors(OFFTOPIC_SET, texts))
+    question = np.asarray(plan_assistant.embedder.embed_queries(["What is the weather like tomorrow?"])[0], dtype=np.float32)
+    assert served.similarity(question) > 0.8 and calls == []  # nothing embedded on first use
+    edited = OffTopicBank(counting, bank[:10], stored=lambda texts: plan_assistant.index.query_vectors(OFFTOPIC_SET, texts))
+    edited.similarity(question)
+    assert calls == [10]  # a bank the build does not hold is embedded as before

@@ -24,9 +24,14 @@ class OffTopicBank:
     """The bank's question vectors (embedded with the query prompt on first use) and the
     best cosine of a question vector to them."""
 
-    def __init__(self, embed_queries: Callable[[list[str]], Sequence[Sequence[float]]], questions: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, embed_queries: Callable[[list[str]], Sequence[Sequence[float]]], questions: Sequence[str] | None = None,
+        stored: Callable[[Sequence[str]], np.ndarray | None] | None = None,
+    ) -> None:
         self._embed = embed_queries
         self.questions = list(questions) if questions is not None else load_bank()
+        #: the bank's vectors stored with the index for exactly these questions, or None
+        self._stored = stored
         self._matrix: np.ndarray | None = None
         self._lock = threading.Lock()
 
@@ -35,6 +40,8 @@ class OffTopicBank:
 
     def matrix(self) -> np.ndarray:
         with self._lock:
+            if self._matrix is None and self._stored is not None:
+                self._matrix = self._stored(self.questions)
             if self._matrix is None:
                 rows = [v for k in range(0, len(self.questions), self.BATCH) for v in self._embed(self.questions[k : k + self.BATCH])]
                 self._matrix = np.asarray(rows, dtype=np.float32)

@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +29,7 @@ from ..glossary import load_glossary, user_words
 from ..text import ChineseTokenizer
 from ..types import Chunk
 from .clauses import ClauseTexts, write_clause_vectors
+from .queries import write_query_vectors
 from .diff import IndexChanges, changes_since
 from .layout import IndexLayout, chunk_to_json, chunking_config, expected_manifest, fsync_dir, is_leased
 from .reader import PlanIndex, import_bm25s
@@ -80,9 +81,11 @@ def build_index(
     on_stage: Callable[[str], None] | None = None,
     clause_texts: ClauseTexts | None = None,
     on_changes: Callable[[IndexChanges], None] | None = None,
+    query_sets: Mapping[str, Sequence[str]] | None = None,
 ) -> BuildReport:
     """Build a new index from the corpus and switch to it atomically; with ``clause_texts``
-    (what the answerer embeds of a chunk), the build stores those clauses' vectors too;
+    (what the answerer embeds of a chunk), the build stores those clauses' vectors too, and
+    with ``query_sets`` the vectors of those named question sets (:mod:`.queries`);
     ``on_changes`` is told what changed against the build in service just before the switch."""
     layout = IndexLayout(settings.index_path)
     layout.builds.mkdir(parents=True, exist_ok=True)
@@ -96,6 +99,7 @@ def build_index(
     try:
         return _build_locked(
             settings, embedder, layout, progress, on_stage or (lambda s: None), clause_texts, on_changes or (lambda c: None),
+            query_sets or {},
         )
     finally:
         lock.release()
@@ -109,6 +113,7 @@ def _build_locked(
     stage: Callable[[str], None],
     clause_texts: ClauseTexts | None,
     tell: Callable[[IndexChanges], None],
+    query_sets: Mapping[str, Sequence[str]],
 ) -> BuildReport:
     started = time.perf_counter()
     kind = store_kind(settings)
@@ -171,6 +176,9 @@ def _build_locked(
         if clause_texts is not None:
             stage("clauses")
             clause_count = write_clause_vectors(tmp, chunks, clause_texts, embedder.embed_passages, embedder.dimension)
+        if query_sets:
+            stage("queries")
+            write_query_vectors(tmp, query_sets, embedder.embed_queries, embedder.dimension)
         manifest = {
             **expected_manifest(settings, embedder, corpus),
             "build_id": build_id,

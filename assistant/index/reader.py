@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from ..errors import REBUILD_HINT, AssistantError, IndexCorruptError, IndexMisma
 from ..text import ChineseTokenizer
 from ..types import Chunk
 from .clauses import ClauseStore
+from .queries import read_query_vectors
 from .layout import IndexLayout, check_manifest, chunk_from_json, expected_manifest
 from .store import (
     COLLECTION, LOCAL_STORE, build_client, check_store, chromadb_version, display_url, manifest_store, server_error,
@@ -57,6 +58,11 @@ class PlanIndex:
         #: the clause vectors stored with the build (None for a build without them)
         self.clauses = ClauseStore.open(path, self.chunks)
         self.curated = CuratedAnswers.open(path)  # the answers staff wrote, checked by the build
+
+    def query_vectors(self, name: str, texts: Sequence[str]) -> Any:
+        """The stored vectors of the question set ``name`` (:mod:`.queries`), or None when the
+        build has none or they were made from other texts."""
+        return read_query_vectors(self.path, name, texts)
 
     @property
     def collection(self) -> Any:
