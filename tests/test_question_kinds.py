@@ -152,6 +152,23 @@ def test_each_of_n_parts_are_listed_from_the_heading_the_best_passage_opens(toke
     assert "加强组织领导" not in draft.text
 
 
+# ----------------------------------------------------------------------------- counts
+@pytest.mark.parametrize("q", ["一共建了多少座垃圾中转站？", "全县改造了多少户厕所？", "种了多少棵树？"])
+def test_a_number_with_a_measure_word_asks_for_a_count(q: str) -> None:
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(q) == "count"
+    assert unit_of("我家门口有几棵树长不好，文件里说咋办？") is None  # 几棵 here is "a few", no count asked
+
+
+def test_a_count_the_passages_do_not_state_in_its_measure_is_not_stated(composer) -> None:  # noqa: F811
+    q = "全县一共种了多少棵树？"
+    draft = composer.compose(q, passages(3, 1), classify(q))
+    assert draft is not None and draft.intent is Intent.NOT_STATED  # 3座 and 3000户 are no count of trees
+    built = composer.compose("一共新建多少座垃圾中转站？", passages(3, 1), Intent.FIGURE)
+    assert built is not None and "3座" in built.text
+
+
 # ----------------------------------------------------------------------------- multiples
 def test_a_multiple_is_the_first_named_over_the_second_written_out(composer) -> None:  # noqa: F811
     q = "污水治理项目投资是垃圾处理项目的几倍？"

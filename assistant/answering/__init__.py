@@ -14,6 +14,7 @@ from .compose import Composer, Draft, Handler, quote_fallback
 from .coverage import Decision, Thresholds, decide, refusal_text
 from .figures import figure
 from .general import general, yesno
+from .items import items_total
 from .lists import definition, list_answer, membership
 from .ordinals import nth_part
 from .scoring import SentenceScorer
@@ -31,8 +32,8 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.GENERAL: general,
 }
 #: handlers tried before the intent's: an average or a share of one named section, the
-#: part of a heading at a position (第三个方面, 最后一条)
-FIRST: tuple[Handler, ...] = (ratio, nth_part)
+#: part of a heading at a position (第三个方面, 最后一条), the total of things a question lists
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
