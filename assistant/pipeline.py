@@ -50,7 +50,7 @@ from .wording import Wording
 from .citations import renumber, verify
 from .errors import LLMError
 from .retrieval import RetrievalResult, Retriever
-from .text import clean_question, is_punctuation_only, prepare_query
+from .text import clean_question, is_punctuation_only, prepare_query, to_simplified
 from .types import Answer, RetrievedChunk
 from .verified import numbered, strip_tags, verified_stream
 
@@ -230,8 +230,12 @@ class Assistant:
 
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
         query = prepare_query(query)
+        own = query  # what the follow-up itself asks
         if history:
             query = rewrite(query, history, (lambda: self.llm) if mode == "llm" else None, serving.vocabulary)
+        # a follow-up joined to the earlier question finds the passages of the conversation's
+        # subject; the sentence that answers is then chosen by what the follow-up asks
+        asked = own if query.endswith(" " + own) else query
         t0 = time.perf_counter()
         result = serving.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
@@ -264,7 +268,8 @@ class Assistant:
                 log.warning("LLM answer replaced by the extractive one: %s", err)
                 how = "extractive-fallback"
 
-        draft = extractive(serving.composer, result.query, result.chunks, result.query_vector, serving.glossary, wording)
+        asked = result.query if asked == query else to_simplified(clean_question(asked))
+        draft = extractive(serving.composer, asked, result.chunks, result.query_vector, serving.glossary, wording)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         if draft.intent is Intent.NOT_STATED:
             yield from refuse(Decision(False, "not_covered", missing=(draft.text,)), result.chunks, how=how)
