@@ -169,6 +169,18 @@ def test_a_count_the_passages_do_not_state_in_its_measure_is_not_stated(composer
     assert built is not None and "3座" in built.text
 
 
+# ----------------------------------------------------------------------------- names of people
+def test_a_name_the_passages_do_not_state_is_not_stated(composer, tokenizer, identity) -> None:  # noqa: F811
+    q = "牵头的农业农村局局长叫什么名字？"
+    assert classify(q) is Intent.FIGURE
+    draft = composer.compose(q, passages(4, 5), classify(q))
+    assert draft is not None and draft.intent is Intent.NOT_STATED  # a body is named, no person
+    named = chunk(("三、保障措施", "（一）加强组织领导"), "成立工作专班，由王建国同志任组长，县农业农村局牵头。", 9)
+    composer_, ranked = composer_over([named, *CHUNKS[:4]], tokenizer, identity)
+    stated = composer_.compose("工作专班组长叫什么名字？", ranked, Intent.FIGURE)
+    assert stated is not None and "王建国同志" in stated.text
+
+
 # ----------------------------------------------------------------------------- multiples
 def test_a_multiple_is_the_first_named_over_the_second_written_out(composer) -> None:  # noqa: F811
     q = "污水治理项目投资是垃圾处理项目的几倍？"
