@@ -39,7 +39,6 @@ from .answering import (
     rewrite_followup,
     strip_injection,
 )
-from .answering.coverage import is_english
 from .answering.notes import with_glossary_note
 from .answering.offtopic import OffTopicBank
 from .answering.several import join_answers, split_questions
@@ -242,7 +241,7 @@ class Assistant:
         if curated := curated_answer(question, result, serving.index, self.embedder.embed_queries, wording("notice"), started, serving.vocabulary.entities):
             yield from (curated.text, curated)  # an answer staff wrote (corpus/curated.yaml)
             return
-        bank = self.offtopic.similarity(result.query_vector) if is_english(result.query) and result.query_vector else None
+        bank = self.offtopic.similarity(result.query_vector) if result.query_vector else None
         decision = decide(result.query, result.dense_top, serving.vocabulary, self.thresholds, serving.index.tokenizer.posseg, bank)
         if not decision.covered or not result.chunks:
             yield from refuse(decision, result.chunks)

@@ -311,3 +311,12 @@ def test_a_list_question_over_a_heading_s_opening_passage_lists_its_parts(compos
     c = Composer(vocab, composer.scorer, composer.say, HANDLERS, FIRST)
     draft = c.compose("三大项目分别是哪几个？", (RetrievedChunk(opening, 1.0, 1), *passages(1)), Intent.LIST)
     assert draft is not None and all(n in draft.text for n in ("厕所改造项目", "污水治理项目", "垃圾处理项目"))
+
+
+def test_a_chinese_question_much_closer_to_the_off_topic_bank_is_off_topic(tokenizer, identity) -> None:
+    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+    t = Thresholds()
+    q = "自己交社保一年得多少钱？"  # 钱 is a document word: alone it let the question through
+    assert decide(q, 0.84, vocab, t, tokenizer.posseg, bank=0.84 + t.bank_margin + 0.01).kind == "off_topic"
+    assert decide("厕所改造投资多少钱？", 0.88, vocab, t, tokenizer.posseg, bank=0.88 + t.bank_margin - 0.01).covered
+    assert decide("厕所改造投资多少钱？", 0.88, vocab, t, tokenizer.posseg).covered  # no bank given: words decide
