@@ -90,6 +90,7 @@ CASES = [
     ("chinese-count-inside-a-longer-one", "设置了七个考核点[6]。", False),  # 七个 is not in 二十七个
     ("chinese-count-shorter-tail", "设置了十七个考核点[6]。", False),
     ("chinese-count-whole", "设置了二十七个考核点[6]。", True),
+    ("article-number-quoted", "第二十七条 全省共设置了二十七个考核点[6]。", True),
 ]
 
 
@@ -120,6 +121,8 @@ def test_a_bracketed_year_is_no_marker() -> None:
 def test_what_counts_as_a_figure() -> None:
     found = figures("共投资12.74亿元[1]，占58.6%，七个方面、两大平台、二十七个点，唯一的一项，第三个")
     assert found == ["12.74", "58.6%", "七个", "两大", "二十七个", "一项"]
+    # an article number is no count, nor any numeral inside it (第二十二条 holds 十二条)
+    assert figures("第二十二条 原则上小麦每4年轮换一次；第三十二条、第十二条") == ["4", "一次"]
 
 
 def test_renumber_keeps_markers_that_resolve_in_order_of_use() -> None:
