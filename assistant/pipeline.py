@@ -198,9 +198,7 @@ class Assistant:
 
         def finish(text: str, draft: Draft | None = None, *, kind: str | None = None,
                    retrieved: Sequence[RetrievedChunk] = (), how: str = "extractive") -> Answer:
-            citations: tuple = ()
-            if draft is not None:
-                text, citations = renumber(draft.text, draft.passages)
+            text, citations = renumber(draft.text, draft.passages) if draft is not None else (text, ())
             timings["total"] = (time.perf_counter() - started) * 1000
             return Answer(
                 question=question, text=strip_tags(text), citations=citations, refused=kind is not None,
@@ -232,9 +230,6 @@ class Assistant:
         own = query  # what the follow-up itself asks
         if history:
             query = rewrite(query, history, (lambda: self.llm) if mode == "llm" else None, serving.vocabulary)
-        # a follow-up joined to the earlier question finds the passages of the conversation's
-        # subject; the sentence that answers is then chosen by what the follow-up asks
-        asked = own if query.endswith(" " + own) else query
         t0 = time.perf_counter()
         result = serving.retriever.search(query, with_dense_score=True)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
@@ -267,8 +262,8 @@ class Assistant:
                 log.warning("LLM answer replaced by the extractive one: %s", err)
                 how = "extractive-fallback"
 
-        asked = result.query if asked == query else to_simplified(clean_question(asked))
-        draft = extractive(serving.composer, asked, result.chunks, result.query_vector, serving.glossary, wording)
+        draft = extractive(serving.composer, own_words(query, own, result.query), result.chunks, result.query_vector,
+                           serving.glossary, wording)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         if draft.intent is Intent.NOT_STATED:
             yield from refuse(Decision(False, "not_covered", missing=(draft.text,)), result.chunks, how=how)
@@ -279,6 +274,14 @@ class Assistant:
         for sentence in re.findall(r"[^。！？]+[。！？]?", answer.text):
             yield sentence
         yield answer
+
+def own_words(query: str, own: str, searched: str) -> str:
+    """What the sentence of an answer is chosen by: a follow-up joined to the earlier question
+    (``query`` = earlier + " " + ``own``) finds the passages of the conversation's subject,
+    and the sentence is then chosen by what the follow-up itself asks; otherwise the
+    question as searched."""
+    return to_simplified(clean_question(own)) if query != own and query.endswith(" " + own) else searched
+
 
 def extractive(
     composer: Composer, query: str, passages: Sequence[RetrievedChunk], query_vector: Sequence[float] | None,
