@@ -280,7 +280,7 @@ def own_words(query: str, own: str, searched: str) -> str:
     (``query`` = earlier + " " + ``own``) finds the passages of the conversation's subject,
     and the sentence is then chosen by what the follow-up itself asks; otherwise the
     question as searched."""
-    return to_simplified(clean_question(own)) if query != own and query.endswith(" " + own) else searched
+    return to_simplified(clean_question(own)) if query.endswith(" " + own) else searched
 
 
 def extractive(

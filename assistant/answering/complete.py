@@ -64,8 +64,8 @@ def completed(  # type: ignore[no-untyped-def]
     """``text`` (an answer from ``passages[pos]`` ending in ``[pos + 1]。``) followed by the
     sentences :func:`completion` adds, under the same marker."""
     marker = f"[{pos + 1}]。"
-    if not text.endswith(marker):
-        return text
+    if not text.endswith(marker) or not missing_words(scorer, question, text):
+        return text  # not an answer from one passage, or it holds every word already: nothing to score
     if scored is None:
         scored = scorer.best_sentences(question, passages, 60, query_vector)
     added = completion(scorer, question, passages, pos, text, scored)

@@ -10,11 +10,10 @@ one clause, figures in different units) gives no answer here, and the other hand
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from ..lexicon import pattern
 from ..types import RetrievedChunk
-from .aggregate import written_sum
+from .aggregate import unit_of_figure, written_sum
 from .compose import Composer, Draft, with_chunks
 from .scoring import clauses, sentences
 from .understanding import Intent
@@ -40,10 +39,9 @@ def listed_items(question: str) -> list[str]:
 
 def items_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     items = listed_items(question)
-    units = [u for kind in c.vocab.units.values() for u in kind]
-    if not items or not units:
+    figure = c.vocab.any_figure
+    if not items or figure is None:
         return None
-    figure = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + ")")
     candidates = [(rc, cl) for rc in passages[:TOP] for s in sentences(rc.chunk.text) for cl in clauses(s) if figure.search(cl)]
     found, used = [], set()
     for item in items:
@@ -57,9 +55,9 @@ def items_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
         used.add(k)
         rc, clause = candidates[k]
         found.append((item, rc.chunk, figure.search(clause).group(0)))  # type: ignore[union-attr]
-    suffixes = {re.sub(r"^[\d.]+", "", fig) for _, _, fig in found}
+    suffixes = {unit_of_figure(fig) for _, _, fig in found}
     asked = re.search(r"多少(\S{1,2}?)[？?]?$", question)
-    if len(suffixes) != 1 or (asked and asked.group(1) in units and asked.group(1) not in suffixes):
+    if len(suffixes) != 1 or (asked and figure.fullmatch("1" + asked.group(1)) and asked.group(1) not in suffixes):
         return None  # different units, or not the unit asked for
     allp, pos = with_chunks(passages, [ch for _, ch, _ in found])
     listed, expression, total, marks = written_sum(found, pos)

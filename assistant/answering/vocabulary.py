@@ -186,5 +186,11 @@ class Vocabulary:
             return None
         return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})")
 
+    @cached_property
+    def any_figure(self) -> re.Pattern[str] | None:
+        """A number with any unit the corpus writes figures in, longest unit first (or None)."""
+        units = sorted({u for used in self.units.values() for u in used}, key=len, reverse=True)
+        return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})") if units else None
+
 
 __all__ = ["GENERIC_WORDS", "YEAR", "Vocabulary", "leaf", "load_synonyms", "untitled"]

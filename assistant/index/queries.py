@@ -16,28 +16,19 @@ import numpy as np
 
 from .clauses import texts_crc
 
-#: questions embedded per model call while building
-BATCH = 64
-
-
 def _paths(folder: Path, name: str) -> tuple[Path, Path]:
     return folder / f"queries-{name}.npy", folder / f"queries-{name}.crc"
 
 
 def write_query_vectors(folder: Path, sets: Mapping[str, Sequence[str]], embed: Callable[[list[str]], list[list[float]]],
-                        dimension: int) -> dict[str, int]:
-    """Embed each named set of questions (with the query prompt) into ``folder``; returns the counts."""
-    counts = {}
+                        dimension: int) -> None:
+    """Embed each named set of questions (with the query prompt) into ``folder``."""
     for name, texts in sets.items():
         texts = list(texts)
-        vectors = np.zeros((len(texts), dimension), dtype=np.float32)
-        for start in range(0, len(texts), BATCH):
-            vectors[start : start + BATCH] = np.asarray(embed(texts[start : start + BATCH]), dtype=np.float32)
+        vectors = np.asarray(embed(texts), dtype=np.float32).reshape(len(texts), dimension)
         vec_path, crc_path = _paths(folder, name)
         np.save(vec_path, vectors)
         crc_path.write_text(str(texts_crc(texts)), encoding="utf-8")
-        counts[name] = len(texts)
-    return counts
 
 
 def read_query_vectors(folder: Path, name: str, texts: Sequence[str]) -> np.ndarray | None:
