@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 import uuid
 from pathlib import Path
@@ -60,24 +59,11 @@ def joins(url: str) -> list[int]:
 
 
 def chunked_post(url: str, size: int, piece: int = 1 << 20) -> str:
-    host, port = url.removeprefix("http://").split(":")
+    """The status line of a chunked post of ``size`` padding bytes to /api/ask."""
+    from tests.browser.live import post_chunked  # the tests' raw request (imports the web app)
+
     body = b'{"question": "x"' + b" " * size + b"}"
-    with socket.create_connection((host, int(port)), timeout=120) as sock:
-        sock.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
-        try:
-            for i in range(0, len(body), piece):
-                part = body[i:i + piece]
-                sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
-            sock.sendall(b"0\r\n\r\n")
-        except OSError:
-            pass
-        out = b""
-        try:
-            while data := sock.recv(65536):
-                out += data
-        except OSError:
-            pass
+    out = post_chunked(url, "/api/ask", body, piece=piece, timeout=120)
     return out.split(b"\r\n", 1)[0].decode(errors="replace") or "connection closed"
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from gradio_client import Client
 
 from assistant.config import Settings
 from assistant.feedback import (
@@ -30,6 +29,7 @@ from assistant.pipeline import Assistant
 from assistant.web.gate import BUSY
 from assistant.web.render import answer_html, user_html
 from tests.browser.live import ROOT, LiveServer, shared_server, stop_shared
+from tests.browser.live import chat_text as last_answer, gradio_client as client
 
 NOTICE = "本回答由系统根据《规划》政策解读自动生成，仅供参考，以官方发布文件为准。"
 Q = "生态安全领域投资多少？"
@@ -53,16 +53,6 @@ def strict(plan_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) 
     server = LiveServer(plan_assistant, web).start()
     yield server
     server.stop()
-
-
-def client(url: str) -> Client:
-    return Client(url + "/", verbose=False, analytics_enabled=False, download_files=False)
-
-
-def last_answer(chat_output: Any) -> str:
-    """The HTML of the last assistant message in the /chat endpoint's output (question box, messages)."""
-    messages = chat_output[1]
-    return "".join(part["text"] for part in messages[-1]["content"] if part.get("type") == "text")
 
 
 # ----------------------------------------------------------------------------- JSON API

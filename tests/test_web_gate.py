@@ -12,16 +12,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
 
 import httpx
 import pytest
-from gradio_client import Client
 
 from assistant.config import Settings
 from assistant.pipeline import Assistant
 from assistant.web.gate import BUSY, BusyGate
 from tests.browser.live import ROOT, LiveServer, shared_server, stop_shared
+from tests.browser.live import chat_text, gradio_client as client
 
 #: questions and the figure the plan states for each (corpus/linjiang-eco-plan-2024-2035.md)
 ASKED = [
@@ -166,14 +165,6 @@ def test_a_waiter_that_times_out_does_not_block_the_next() -> None:
 
 
 # ----------------------------------------------------------------------------- through the server
-def client(url: str) -> Client:
-    return Client(url + "/", verbose=False, analytics_enabled=False, download_files=False)
-
-
-def chat_text(output: Any) -> str:
-    return "".join(part["text"] for part in output[1][-1]["content"] if part.get("type") == "text")
-
-
 def ask_api(url: str, question: str, timeout: float = 120) -> tuple[str, str]:
     r = httpx.post(url + "/api/ask", json={"question": question}, timeout=timeout)
     if r.status_code == 503 and r.json().get("detail") == BUSY:

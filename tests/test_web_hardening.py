@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-from gradio_client import Client
 
 from assistant.config import Settings
 from assistant.feedback import NOT_HELPFUL, FeedbackStore
@@ -28,6 +27,7 @@ from assistant.pipeline import Assistant
 from assistant.web.chat import MAX_TURNS, ChatService
 from assistant.web.gate import BUSY, BusyGate
 from tests.browser.live import ROOT, LiveServer, shared_server, stop_shared
+from tests.browser.live import chat_text as last_answer, gradio_client as client, post_chunked
 
 Q = "生态安全领域投资多少？"
 TOO_LARGE = "请求内容太大了"
@@ -50,14 +50,6 @@ def tight(plan_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -
     server.stop()
 
 
-def client(url: str) -> Client:
-    return Client(url + "/", verbose=False, analytics_enabled=False, download_files=False)
-
-
-def last_answer(chat_output: Any) -> str:
-    return "".join(part["text"] for part in chat_output[1][-1]["content"] if part.get("type") == "text")
-
-
 def dependency(server: LiveServer, name: str) -> tuple[int, int]:
     """(fn_index, trigger id) of a chat event by its function name."""
     config = httpx.get(server.url + "/config").json()
@@ -70,28 +62,6 @@ def dependency(server: LiveServer, name: str) -> tuple[int, int]:
 def join(url: str, question: str, session: str, mount: str = "") -> httpx.Response:
     body = {"data": [question, None], "fn_index": 0, "session_hash": session, "event_data": None, "trigger_id": None}
     return httpx.post(f"{url}{mount}/gradio_api/queue/join", json=body, timeout=60)
-
-
-def chunked(url: str, path: str, body: bytes, piece: int = 16384) -> bytes:
-    """POST ``body`` with ``Transfer-Encoding: chunked`` over a raw socket; the raw response."""
-    host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=30) as sock:
-        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-                     "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode())
-        try:
-            for i in range(0, len(body), piece):
-                part = body[i:i + piece]
-                sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
-            sock.sendall(b"0\r\n\r\n")
-        except OSError:  # the server answered and closed before the whole body was sent
-            pass
-        out = b""
-        try:
-            while data := sock.recv(65536):
-                out += data
-        except OSError:
-            pass
-    return out
 
 
 def strings(value: Any) -> Iterator[str]:
@@ -189,12 +159,12 @@ def test_a_rating_stores_bounded_texts(plan_assistant: Assistant, tmp_path: Path
 # ----------------------------------------------------------------------------- item 3: chunked bodies
 def test_chunked_bodies_over_the_limit_get_413(live: LiveServer) -> None:
     padded = b'{"question": "' + Q.encode() + b'"' + b" " * 1_000_000 + b"}"
-    raw = chunked(live.url, "/api/ask", padded)
+    raw = post_chunked(live.url, "/api/ask", padded)
     head, _, body = raw.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413"), head[:80]
     assert TOO_LARGE in json.loads(body)["detail"]
-    assert chunked(live.url, "/gradio_api/queue/join", padded).startswith(b"HTTP/1.1 413")
-    small = chunked(live.url, "/api/ask", json.dumps({"question": Q}).encode(), piece=7)  # a small chunked body is read
+    assert post_chunked(live.url, "/gradio_api/queue/join", padded).startswith(b"HTTP/1.1 413")
+    small = post_chunked(live.url, "/api/ask", json.dumps({"question": Q}).encode(), piece=7)  # a small chunked body is read
     assert small.startswith(b"HTTP/1.1 200") and "12.74亿元".encode() in small
 
 

@@ -76,3 +76,37 @@ def shared_server(assistant: Assistant, tmp: Path) -> LiveServer:
 def stop_shared() -> None:
     while _shared:
         _shared.popitem()[1].stop()
+
+
+def post_chunked(url: str, path: str, body: bytes, piece: int = 16384, timeout: float = 30) -> bytes:
+    """POST ``body`` with ``Transfer-Encoding: chunked`` over a raw socket; the raw response."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                     "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode())
+        try:
+            for i in range(0, len(body), piece):
+                part = body[i:i + piece]
+                sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:  # the server answered and closed before the whole body was sent
+            pass
+        out = b""
+        try:
+            while data := sock.recv(65536):
+                out += data
+        except OSError:
+            pass
+    return out
+
+
+def gradio_client(url: str):  # type: ignore[no-untyped-def]
+    """A gradio_client for the chat at ``url`` (imported here: only the chat tests need it)."""
+    from gradio_client import Client
+
+    return Client(url + "/", verbose=False, analytics_enabled=False, download_files=False)
+
+
+def chat_text(chat_output) -> str:  # type: ignore[no-untyped-def]
+    """The HTML of the last assistant message in the /chat endpoint's output (question box, messages)."""
+    return "".join(part["text"] for part in chat_output[1][-1]["content"] if part.get("type") == "text")
