@@ -192,27 +192,6 @@ def test_a_place_of_the_deployment_is_no_document_word(tokenizer: ChineseTokeniz
     assert not other.covered and other.kind == "not_covered" and other.missing == ("长春市",)
 
 
-def test_another_document_is_not_covered_unless_the_question_is_about_this_one(tokenizer: ChineseTokenizer, identity) -> None:
-    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
-    other = decide("青山县还有哪些别的整治方案？", 0.88, vocab, Thresholds(), tokenizer.posseg)
-    assert not other.covered and other.missing == ("别的整治方案",)
-    # comparing this document with others is a question about this one
-    from assistant.answering.coverage import other_place_or_document
-
-    q = "这个方案和别的方案不一样时，厕所改造按哪个算？"
-    assert other_place_or_document(q, list(tokenizer.posseg.cut(q)), vocab) is None
-    assert other_place_or_document("别的方案里厕所改造怎么算？", list(tokenizer.posseg.cut("别的方案里厕所改造怎么算？")), vocab) == "别的方案"
-
-
-@pytest.mark.parametrize("question, noun", [("厕所改造实行的是什么制度？", "制度"), ("污水治理有哪些做法？", "做法"), ("垃圾处理靠什么机制推进？", "机制")])
-def test_a_policy_frame_noun_is_no_thing_the_document_lacks(identity, question: str, noun: str) -> None:
-    from assistant.answering.coverage import missing_nouns
-
-    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
-    assert noun not in vocab.text and missing_nouns(question, [noun], vocab) == ()
-    assert missing_nouns("医保报销实行什么制度？", ["医保", "制度"], vocab) == ("医保",)  # the thing still counts
-
-
 def test_language_data_is_named_and_unknown_names_are_clear_errors() -> None:
     assert "意思" in words("abstract_nouns") and "的" in words("stopwords")
     assert pattern("yesno").search("是不是要拆迁？")

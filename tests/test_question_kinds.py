@@ -17,7 +17,7 @@ from assistant.citations import verify
 from assistant.text import clean_question, strip_markup
 from assistant.types import Answer, Citation
 
-from .test_answering_rules import CHUNKS, chunk, composer, composer_over, identity, passages, tokenizer  # noqa: F401  (fixtures)
+from .test_answering_rules import CHUNKS, composer, identity, passages, tokenizer  # noqa: F401  (fixtures)
 
 
 # ----------------------------------------------------------------------------- markup
@@ -136,22 +136,6 @@ def test_a_position_beyond_the_list_is_not_stated(composer) -> None:  # noqa: F8
     assert draft is not None and draft.intent is Intent.NOT_STATED
 
 
-# ----------------------------------------------------------------------------- enumerations
-@pytest.mark.parametrize("q", ["重点项目分别是哪三个？", "保障措施分别是什么？", "重点项目是哪三类？"])
-def test_a_question_asking_for_each_of_n_things_is_a_list_question(q: str) -> None:
-    assert classify(q) is Intent.LIST
-
-
-def test_each_of_n_parts_are_listed_from_the_heading_the_best_passage_opens(tokenizer, identity) -> None:  # noqa: F811
-    opening = chunk(("二、重点项目",), "围绕“三类项目”，分类推进农村人居环境整治。", 9)
-    composer_, ranked = composer_over([opening, *CHUNKS], tokenizer, identity)
-    q = "“三类项目”分别是哪三个？"
-    draft = composer_.compose(q, ranked, classify(q))
-    assert draft is not None and draft.intent is Intent.LIST
-    assert all(name in draft.text for name in ("厕所改造项目", "污水治理项目", "垃圾处理项目"))
-    assert "加强组织领导" not in draft.text
-
-
 # ----------------------------------------------------------------------------- counts
 @pytest.mark.parametrize("q", ["一共建了多少座垃圾中转站？", "全县改造了多少户厕所？", "种了多少棵树？"])
 def test_a_number_with_a_measure_word_asks_for_a_count(q: str) -> None:
@@ -167,18 +151,6 @@ def test_a_count_the_passages_do_not_state_in_its_measure_is_not_stated(composer
     assert draft is not None and draft.intent is Intent.NOT_STATED  # 3座 and 3000户 are no count of trees
     built = composer.compose("一共新建多少座垃圾中转站？", passages(3, 1), Intent.FIGURE)
     assert built is not None and "3座" in built.text
-
-
-# ----------------------------------------------------------------------------- names of people
-def test_a_name_the_passages_do_not_state_is_not_stated(composer, tokenizer, identity) -> None:  # noqa: F811
-    q = "牵头的农业农村局局长叫什么名字？"
-    assert classify(q) is Intent.FIGURE
-    draft = composer.compose(q, passages(4, 5), classify(q))
-    assert draft is not None and draft.intent is Intent.NOT_STATED  # a body is named, no person
-    named = chunk(("三、保障措施", "（一）加强组织领导"), "成立工作专班，由王建国同志任组长，县农业农村局牵头。", 9)
-    composer_, ranked = composer_over([named, *CHUNKS[:4]], tokenizer, identity)
-    stated = composer_.compose("工作专班组长叫什么名字？", ranked, Intent.FIGURE)
-    assert stated is not None and "王建国同志" in stated.text
 
 
 # ----------------------------------------------------------------------------- multiples

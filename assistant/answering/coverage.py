@@ -24,7 +24,6 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
-THIS_DOCUMENT = pattern("this_document")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
@@ -133,7 +132,7 @@ def other_place_or_document(question: str, tagged: Sequence[tuple[str, str]], vo
     """Another place or document the question is about, which this corpus does not cover: a
     place word the corpus never names (长春市), a name before 的 … 规划, 其他的…规划."""
     m = OTHER_DOCUMENT.search(question)
-    if m and not THIS_DOCUMENT.search(question):  # 这个文件和别的文件不一样时: about this one
+    if m:
         return m.group(0)
     for i, (word, flag) in enumerate(tagged):
         if vocab.is_place(word) or vocab.known(word):
