@@ -39,6 +39,7 @@ from .answering import (
     rewrite_followup,
     strip_injection,
 )
+from .answering.coverage import is_english
 from .answering.notes import with_glossary_note
 from .answering.offtopic import OffTopicBank
 from .answering.several import join_answers, split_questions
@@ -237,7 +238,8 @@ class Assistant:
             yield from (curated.text, curated)  # an answer staff wrote (corpus/curated.yaml)
             return
         bank = self.offtopic.similarity(result.query_vector) if result.query_vector else None
-        decision = decide(result.query, result.dense_top, serving.vocabulary, self.thresholds, serving.index.tokenizer.posseg, bank)
+        clause = serving.composer.scorer.best_clause(result.query_vector, result.chunks) if is_english(result.query) else None
+        decision = decide(result.query, result.dense_top, serving.vocabulary, self.thresholds, serving.index.tokenizer.posseg, bank, clause)
         if not decision.covered or not result.chunks:
             yield from refuse(decision, result.chunks)
             return

@@ -251,14 +251,24 @@ def test_maxima_and_comparisons_are_told_from_caps_and_ratios() -> None:
     assert pattern("difference").search("污水治理比垃圾处理多投资多少？")
 
 
-def test_an_english_question_without_document_words_needs_a_passage_closer_than_the_bank(tokenizer, identity) -> None:
+def test_an_english_question_is_on_topic_when_its_best_clause_is_about_as_close_as_the_bank(tokenizer, identity) -> None:
     vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
-    q = "How many toilets will be rebuilt?"
     t = Thresholds()
-    assert decide(q, 0.80, vocab, t, tokenizer.posseg, bank=0.82).covered  # passage 0.80, bank 0.82: within the margin
-    assert decide(q, 0.80, vocab, t, tokenizer.posseg, bank=0.90).kind == "off_topic"  # the bank is much closer
-    assert decide(q, 0.70, vocab, t, tokenizer.posseg, bank=0.60).kind == "off_topic"  # no passage close enough
+    q = "How many toilets will be rebuilt?"  # no word of a policy document
+    at = 0.82 - t.english_clause_margin
+    assert decide(q, 0.80, vocab, t, tokenizer.posseg, bank=0.82, clause=at + 0.005).covered  # within the margin
+    assert decide(q, 0.80, vocab, t, tokenizer.posseg, bank=0.82, clause=at - 0.005).kind == "off_topic"
+    # without a clause the passage's own cosine is compared
+    assert decide(q, at + 0.005, vocab, t, tokenizer.posseg, bank=0.82).covered
+    assert decide(q, 0.70, vocab, t, tokenizer.posseg, bank=0.60, clause=0.76).kind == "not_covered"  # no passage close enough
     assert decide(q, 0.80, vocab, t, tokenizer.posseg).kind == "off_topic"  # no bank: no document word, off topic
+    # a word of a policy document allows a wider gap, not any gap (Can I use my housing fund …)
+    worded = "How much funding will the toilets get?"
+    wide = 0.82 - (t.english_clause_margin + t.english_topic_margin) / 2
+    assert decide(worded, 0.80, vocab, t, tokenizer.posseg, bank=0.82, clause=wide).covered
+    assert decide(q, 0.80, vocab, t, tokenizer.posseg, bank=0.82, clause=wide).kind == "off_topic"
+    assert decide(worded, 0.80, vocab, t, tokenizer.posseg, bank=0.82, clause=0.82 - t.english_topic_margin - 0.01).kind == "off_topic"
+    assert decide(worded, 0.80, vocab, t, tokenizer.posseg).covered  # no bank: the word decides
 
 
 def test_the_off_topic_bank_gives_the_best_cosine() -> None:

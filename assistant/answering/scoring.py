@@ -105,6 +105,11 @@ class SentenceScorer:
             out[key] = max(out.get(key, -1.0), sim)
         return out
 
+    def best_clause(self, query_vector, passages: Sequence[RetrievedChunk]) -> float | None:  # type: ignore[no-untyped-def]
+        """The best cosine of a clause of the first TOP passages to the question (None without vectors)."""
+        sims = self.sentence_similarity(query_vector, passages)
+        return max(sims.values()) if sims else None
+
     def overlap(self, qtokens: set[str], text: str) -> float:
         """The share of the question's words that ``text`` holds."""
         if not qtokens:
