@@ -193,8 +193,10 @@ def test_answers_are_joined_with_their_markers_renumbered() -> None:
     joined = join_answers("a？b？", [_answer("甲[1]，乙[2]。", ["x", "y"]), _answer("丙[1]。", ["z"])])
     assert joined.text == "甲[1]，乙[2]。丙[3]。" and [c.n for c in joined.citations] == [1, 2, 3]
     assert [c.chunk_id for c in joined.citations] == ["x", "y", "z"] and not joined.refused
-    again = join_answers("a？b？", [_answer("甲[1]。", ["x"]), _answer("甲又[1]。", ["x"])])
-    assert again.text == "甲[1]。"  # citing nothing new: a repetition
+    again = join_answers("a？b？", [_answer("领域：甲[1]。", ["x"]), _answer("甲[1]。", ["x"])])
+    assert again.text == "领域：甲[1]。"  # saying nothing new: a repetition
+    same = join_answers("a？b？", [_answer("甲[1]。", ["x"]), _answer("乙[1]，丙[2]。", ["x", "z"])])
+    assert same.text == "甲[1]。乙[1]，丙[2]。" and [c.chunk_id for c in same.citations] == ["x", "z"]  # one passage, one number
     one = join_answers("a？b？", [_answer("不知道", [], refused=True), _answer("丙[1]。", ["z"])])
     assert one.text == "丙[1]。" and not one.refused
     none = join_answers("a？b？", [_answer("不知道", [], refused=True), _answer("也不知道", [], refused=True)])

@@ -44,21 +44,33 @@ def split_questions(text: str) -> list[str]:
     return [p.strip() for p in out]
 
 
+def said(text: str) -> set[str]:
+    """The sentences an answer says: without markers or the section name that leads one (生态安全：…)."""
+    plain = MARKER.sub("", text)
+    return {re.sub(r"^[^：，。]{1,24}：", "", p).strip() for p in re.split(r"(?<=[。！？])", plain) if p.strip()}
+
+
 def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
     """One answer for the message: the answered parts in order (a refused one only when all
-    are refused: then the first refusal), each part's markers shifted past the earlier ones."""
+    are refused: then the first refusal). A part that says only what an earlier one said is
+    left out; a passage cited by several parts keeps one number."""
     answered: list[Answer] = []
-    for a in answers:  # an answer citing nothing new repeats an earlier one
-        if not a.refused and not (answered and {c.chunk_id for c in a.citations} <= {c.chunk_id for b in answered for c in b.citations}):
+    for a in answers:
+        if not a.refused and not (answered and said(a.text) <= set().union(*(said(b.text) for b in answered))):
             answered.append(a)
     if not answered:
         return replace(answers[0], question=question)
     texts: list[str] = []
     citations: list[Citation] = []
     for answer in answered:
-        shift = len(citations)
-        texts.append(MARKER.sub(lambda m: f"[{int(m.group(1)) + shift}]", answer.text))
-        citations += [replace(c, n=c.n + shift) for c in answer.citations]
+        number: dict[int, int] = {}
+        for c in answer.citations:
+            same = next((d.n for d in citations if d.chunk_id == c.chunk_id), None)
+            if same is None:
+                citations.append(replace(c, n=len(citations) + 1))
+                same = len(citations)
+            number[c.n] = same
+        texts.append(MARKER.sub(lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", answer.text))
     total = {k: sum(a.timings_ms.get(k, 0.0) for a in answers) for k in answers[0].timings_ms}
     return replace(
         answered[0], question=question, text="".join(texts), citations=tuple(citations),
