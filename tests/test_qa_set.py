@@ -313,17 +313,12 @@ def test_glossary_required_terms(glossary, term):
     assert norm(term) in names, f"glossary lacks {term}"
 
 
-@pytest.mark.parametrize(
-    "name,prefix",
-    [("dev.jsonl", "h"), ("dev2.jsonl", "d"), ("heldout.jsonl", "t"), ("heldout2.jsonl", "u"), ("heldout3.jsonl", "v")],
-)
-def test_the_independent_sets_follow_the_same_contract(name, prefix, corpus_norm, corpus_sections_norm):
-    """The development and held-out sets: the format of qa.jsonl, ids h001…, d001…, t001…, u001…, v001…"""
-    lines = (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines()
+def check_contract(lines: list[str], id_of, corpus_norm: str, sections_norm: list[str]) -> None:
+    """Each line: the format of qa.jsonl, ids in order without gaps, facts and evidence in the corpus."""
     assert len(lines) >= 40
     for n, line in enumerate(lines, 1):
         it = json.loads(line)
-        assert it["id"] == f"{prefix}{n:03d}"
+        assert it["id"] == id_of(n)
         assert REQUIRED_KEYS <= set(it) <= REQUIRED_KEYS | OPTIONAL_KEYS, it["id"]
         assert it["category"] in CATEGORIES, it["id"]
         assert bool(it.get("history")) == (it["category"] == "multi_turn"), it["id"]
@@ -333,6 +328,31 @@ def test_the_independent_sets_follow_the_same_contract(name, prefix, corpus_norm
             for group in it["expected_facts"][computed:]:
                 assert any(norm(alt) in corpus_norm for alt in group), (it["id"], group)
             for e in it["evidence"]:
-                assert any(norm(e) in s for s in corpus_sections_norm), (it["id"], e)
+                assert any(norm(e) in s for s in sections_norm), (it["id"], e)
         else:
             assert it["expected_facts"] == [] and it["evidence"] == [], it["id"]
+
+
+@pytest.mark.parametrize(
+    "name,prefix",
+    [("dev.jsonl", "h"), ("dev2.jsonl", "d"), ("heldout.jsonl", "t"), ("heldout2.jsonl", "u"), ("heldout3.jsonl", "v"),
+     ("heldout7.jsonl", "h7")],
+)
+def test_the_independent_sets_follow_the_same_contract(name, prefix, corpus_norm, corpus_sections_norm):
+    """The development and held-out sets: the format of qa.jsonl, ids h001…, d001…, t001…, u001…, v001…, h701…"""
+    lines = (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines()
+    width = 3 if len(prefix) == 1 else 2
+    check_contract(lines, lambda n: f"{prefix}{n:0{width}d}", corpus_norm, corpus_sections_norm)
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in (ROOT / "eval" / "corpora").iterdir() if p.is_dir()))
+def test_each_foreign_corpus_has_its_source_title_issuer_and_a_set_in_the_same_contract(folder):
+    """eval/corpora/<name>: a real document with title and issuer, where it came from, and its own set q001…"""
+    here = ROOT / "eval" / "corpora" / folder
+    assert (here / "SOURCE.md").read_text(encoding="utf-8").strip()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((here / "corpus").glob("*.md"))]
+    assert texts and all(re.search(r"^title: .+$", t, re.M) and re.search(r"^issuer: .+$", t, re.M) for t in texts)
+    bodies = [strip_front_matter(t) for t in texts]
+    assert all(1500 <= len(re.sub(r"\s", "", b)) <= 10000 for b in bodies)
+    lines = (here / "qa.jsonl").read_text(encoding="utf-8").splitlines()
+    check_contract(lines, lambda n: f"q{n:03d}", "\n".join(norm(b) for b in bodies), [norm(s) for b in bodies for s in sections(b)])
