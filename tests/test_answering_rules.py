@@ -309,3 +309,14 @@ def test_a_chinese_question_much_closer_to_the_off_topic_bank_is_off_topic(token
     assert decide(q, 0.84, vocab, t, tokenizer.posseg, bank=0.84 + t.bank_margin + 0.01).kind == "off_topic"
     assert decide("厕所改造投资多少钱？", 0.88, vocab, t, tokenizer.posseg, bank=0.88 + t.bank_margin - 0.01).covered
     assert decide("厕所改造投资多少钱？", 0.88, vocab, t, tokenizer.posseg).covered  # no bank given: words decide
+
+
+def test_a_close_question_with_one_or_two_unknown_words_is_a_paraphrase_with_more_it_is_about_them(tokenizer, identity) -> None:
+    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+    t = Thresholds()
+    assert t.paraphrase_unknowns == 2
+    assert decide("老师让查：厕所改造有哪些做法？", t.paraphrase + 0.05, vocab, t, tokenizer.posseg).covered  # 老师
+    assert decide("县长和镇长对厕所改造有哪些讲话？", t.paraphrase + 0.05, vocab, t, tokenizer.posseg).covered  # two
+    three = decide("县长、镇长和村支书对厕所改造发表了哪些讲话？", t.paraphrase + 0.05, vocab, t, tokenizer.posseg)
+    assert not three.covered and three.kind == "not_covered" and len(three.missing) == 3
+    assert not decide("老师让查：厕所改造有哪些做法？", t.paraphrase - 0.01, vocab, t, tokenizer.posseg).covered  # not close enough
