@@ -9,6 +9,7 @@ from ..chunking import strip_numbering
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
 from .complete import completed
+from .enumerations import enumerated
 from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity, unit_of
 from .vocabulary import leaf
@@ -25,7 +26,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     unit = unit_of(question)
     wanted = c.figure_pattern(unit)
     if unit == "count":
-        listed = numbered_list(c, passages[0]) or counted_parts(c, question, passages)
+        listed = numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True) or counted_parts(c, question, passages)
         if listed:
             return listed
         asked = _ASKED_MEASURE.search(question)

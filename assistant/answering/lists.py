@@ -11,6 +11,7 @@ from ..chunking import strip_numbering
 from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
+from .enumerations import enumerated
 from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity
 from .vocabulary import leaf
@@ -36,6 +37,9 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     if len(lines) >= 3:  # a list section
         items = "；".join(strip_numbering(ln) for ln in lines)
         return Draft(f"{c.say('items_list', name=leaf(top) or top.section, items=items)}[1]。", passages, Intent.LIST)
+    inline = enumerated(c, question, passages[0], count=False)  # （一）…；（二）…: every item
+    if inline is not None:
+        return Draft(inline.text, passages, Intent.LIST)
     q = c.scorer.qtokens(question)
     best = None
     for pos, rc in enumerate(passages[:3]):

@@ -1,0 +1,101 @@
+"""Lists written inside a paragraph: “需要具备以下条件：（一）……；（二）……；（三）……。”,
+“①获得核定积分。……②提交申请。……”. Found from the markers themselves — a run numbered
+from one without a gap — so a list question gets every item and a count question the
+number of items, whatever the document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..types import RetrievedChunk
+from .compose import Composer, Draft
+from .understanding import Intent
+from .vocabulary import leaf
+
+_CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _cn_value(text: str) -> int:
+    """一 → 1 … 十 → 10, 十一 → 11 … 二十 → 20 (what list markers use)."""
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN.index(text[1]) + 1
+    if text.endswith("十"):
+        return (_CN.index(text[0]) + 1) * 10
+    if "十" in text:
+        tens, ones = text.split("十")
+        return (_CN.index(tens) + 1) * 10 + _CN.index(ones) + 1
+    return _CN.index(text) + 1
+
+
+#: the marker families, each with how its number is read
+_FAMILIES: tuple[tuple[re.Pattern[str], object], ...] = (
+    (re.compile(rf"[（(]([{_CN}]{{1,3}})[）)]"), _cn_value),
+    (re.compile(r"[（(](\d{1,2})[）)]"), int),
+    (re.compile(rf"([{_CIRCLED}])"), lambda c: _CIRCLED.index(c) + 1),
+    (re.compile(r"(?:^|(?<=[：:；;。\s]))(\d{1,2})[.．、](?!\d)"), int),
+)
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    lead: str  # the text before the first marker (需要具备以下基本条件：)
+    items: tuple[str, ...]  # each item's text, without its marker and closing punctuation
+
+    @property
+    def heads(self) -> tuple[str, ...]:
+        """Each item's first sentence (获得核定积分, not what follows it)."""
+        return tuple(re.split(r"[。；;]", item, maxsplit=1)[0].strip() for item in self.items)
+
+
+def enumeration(text: str, least: int = 2) -> Enumeration | None:
+    """The first run of at least ``least`` markers of one family numbered 1, 2, 3 … within
+    one paragraph of ``text``; the last item ends with its sentence."""
+    for paragraph in (p for p in text.split("\n") if p.strip()):
+        best: list[re.Match[str]] = []
+        for marker, value in _FAMILIES:
+            run: list[re.Match[str]] = []
+            for m in marker.finditer(paragraph):
+                n = value(m.group(1))  # type: ignore[operator]
+                if n == len(run) + 1:
+                    run.append(m)
+                elif n == 1 and len(run) < least:
+                    run = [m]  # a new list starts; an earlier stray “1.” is not one
+            if len(run) >= least and (not best or run[0].start() < best[0].start()):
+                best = run
+        if best:
+            ends = [m.start() for m in best[1:]]
+            last = paragraph[best[-1].end():]
+            stop = re.search(r"。", last)
+            ends.append(best[-1].end() + (stop.end() if stop else len(last)))
+            items = tuple(paragraph[m.end():e].strip().rstrip("；;。，,").strip() for m, e in zip(best, ends))
+            if all(items):
+                return Enumeration(paragraph[: best[0].start()].strip(), items)
+    return None
+
+
+def enumerated(c: Composer, question: str, rc: RetrievedChunk, count: bool) -> Draft | None:
+    """The items of the list inside ``rc``'s passage (marker [1]), when the question shares a
+    word with the passage's section or the words before the list; with ``count``, counted
+    in the form the verification checks (共N条：item[1]、item[1]…)."""
+    found = enumeration(rc.chunk.text)
+    if found is None or not c.scorer.overlap(c.scorer.qtokens(question), f"{rc.chunk.section} {found.lead}"):
+        return None
+    name = leaf(rc.chunk) or rc.chunk.section
+    if re.search(r"\d", name):  # a heading with a year or a number the passage may not state
+        name = re.split(r"[：:，,。]", found.lead.rstrip("：: "))[-1].strip()
+    if not name or re.search(r"\d", name):
+        return None
+    if not count:
+        return Draft(f"{c.say('items_list', name=name, items='；'.join(found.heads))}[1]。", (rc,), Intent.LIST)
+    heads = [re.split(r"[，,、：:]", h, maxsplit=1)[0].strip() for h in found.heads]
+    if not all(heads):
+        return None
+    items = "、".join(f"{h}[1]" for h in heads)
+    return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", (rc,), Intent.FIGURE)
+
+
+__all__ = ["Enumeration", "enumerated", "enumeration"]
