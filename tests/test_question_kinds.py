@@ -212,3 +212,15 @@ def test_a_figure_question_about_a_thing_the_corpus_never_names_is_not_covered(t
         d = decide(q, 0.85, vocab, Thresholds(), tokenizer.posseg)
         assert not d.covered and d.kind == "not_covered", q
     assert decide("厕所改造投资多少？", 0.85, vocab, Thresholds(), tokenizer.posseg).covered
+
+
+def test_a_rate_per_unit_is_no_thing_of_its_own(tokenizer, identity) -> None:  # noqa: F811
+    from assistant.answering import Vocabulary
+    from assistant.answering.coverage import concrete_nouns, missing_nouns
+
+    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+    q = "厕所改造每吨垃圾补多少钱？"
+    tagged = [(w, f) for w, f in tokenizer.posseg.cut(q) if len(w) >= 2]
+    assert "每吨" in concrete_nouns(tagged, tokenizer.posseg)  # the dictionary calls it a noun …
+    assert "每吨" not in missing_nouns(q, concrete_nouns(tagged, tokenizer.posseg), vocab)  # … it names nothing
+
