@@ -4,6 +4,8 @@ and several questions in one message."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import unicodedata
 
 import pytest
@@ -162,6 +164,20 @@ def test_a_multiple_is_the_first_named_over_the_second_written_out(composer) -> 
     assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
     reverse = composer.compose("垃圾处理项目投资是污水治理项目的几倍？", passages(2, 3), Intent.AGGREGATE)
     assert reverse is not None and "380÷1200.5≈0.32倍" in reverse.text
+
+
+def test_a_round_multiple_is_written_without_trailing_zeros_and_still_verifies(tokenizer, identity) -> None:  # noqa: F811
+    from assistant.answering.aggregate import plain
+
+    from .test_answering_rules import chunk, composer_over
+
+    assert [plain(Decimal(v)) for v in ("2.00", "4.50", "3.16", "12")] == ["2", "4.5", "3.16", "12"]
+    chunks = [chunk(("二、重点项目", "（一）甲项目"), "共投资12.74亿元。", 60), chunk(("二、重点项目", "（二）乙项目"), "共投资6.37亿元。", 61)]
+    c, ranked = composer_over(chunks, tokenizer, identity)
+    draft = c.compose("甲项目投资是乙项目的几倍？", ranked, Intent.AGGREGATE)
+    assert draft is not None and "12.74÷6.37≈2倍" in draft.text, draft
+    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert not verify(draft.text.replace("≈2倍", "≈3倍"), {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
 
 
 # ----------------------------------------------------------------------------- several questions

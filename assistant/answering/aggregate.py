@@ -28,6 +28,13 @@ def number(figure: str) -> str:
     return m.group(0)
 
 
+def plain(value: Decimal) -> str:
+    """A rounded value without its trailing zeros (2.00 → 2, 4.50 → 4.5): the same value
+    to fewer places, as the verification checks it."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def unit_of_figure(figure: str) -> str:
     """What follows the number: 12.74亿元 → 亿元."""
     return figure[len(number(figure)):]
@@ -139,7 +146,7 @@ def _multiple(
         return min(hits) if hits else len(question)
 
     (na, a, fa), (nb, b, fb) = sorted(found, key=lambda x: mentioned(x[0]))
-    result = str(rounded(Decimal(number(fa)) / Decimal(number(fb)), 2))
+    result = plain(rounded(Decimal(number(fa)) / Decimal(number(fb)), 2))
     text = c.say(
         "multiple", a=f"{na}{fa}[{pos[a.id]}]", b=f"{nb}{fb}[{pos[b.id]}]",
         expression=f"{number(fa)}÷{number(fb)}", result=result, marks=f"[{pos[a.id]}][{pos[b.id]}]",
