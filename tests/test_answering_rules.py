@@ -226,7 +226,8 @@ def test_sections_with_several_amounts_are_not_added_up(tokenizer: ChineseTokeni
 @pytest.mark.parametrize(
     ("question", "unit"),
     [("有效期是多久？", "duration"), ("多长时间整一回？", "duration"), ("头几年的目标是什么？", None),
-     ("规划期限是哪几年？", "year"), ("什么时候修剪？", "when"), ("When should they be planted?", "when")],
+     ("规划期限是哪几年？", "year"), ("什么时候修剪？", "when"), ("When should they be planted?", "when"),
+     ("Within how many years must it be done?", "duration"), ("How many projects are there?", "projects")],
 )
 def test_time_questions_ask_for_a_year_a_time_or_a_duration(question: str, unit: str | None) -> None:
     from assistant.answering.understanding import unit_of

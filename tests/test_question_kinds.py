@@ -240,3 +240,18 @@ def test_a_rate_per_unit_is_no_thing_of_its_own(tokenizer, identity) -> None:  #
     assert "每吨" in concrete_nouns(tagged, tokenizer.posseg)  # the dictionary calls it a noun …
     assert "每吨" not in missing_nouns(q, concrete_nouns(tagged, tokenizer.posseg), vocab)  # … it names nothing
 
+
+
+def test_a_figure_asked_of_two_named_sections_is_answered_for_each(tokenizer, identity) -> None:  # noqa: F811
+    from .test_answering_rules import chunk, composer_over
+
+    goals = [
+        chunk(("三、主要目标", "1. 近期目标"), "到2027年，农村卫生厕所基本普及。", 70),
+        chunk(("三、主要目标", "2. 远期目标"), "到2035年，农村人居环境全面提升。", 71),
+    ]
+    c, ranked = composer_over(goals, tokenizer, identity)
+    draft = c.compose("近期目标和远期目标各是到哪一年？", ranked, Intent.FIGURE)
+    assert draft is not None and "2027" in draft.text and "2035" in draft.text, draft
+    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    one = c.compose("远期目标是到哪一年？", ranked, Intent.FIGURE)
+    assert one is not None and "2035" in one.text and "2027" not in one.text, one

@@ -34,21 +34,15 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             wanted = re.compile(rf"[\d一二两三四五六七八九十]+{asked.group(1)}[\u4e00-\u9fff]{{0,4}}")
     q = c.scorer.qtokens(question)
     named = c.named(question, passages)
+    sections = list(dict.fromkeys(leaf(p.chunk) for p in named))
+    if wanted is not None and len(sections) >= 2:  # 近期目标和远期目标…: each named section's own figure
+        each = [_best(c, q, wanted, [p for p in named if leaf(p.chunk) == name], passages, True) for name in sections]
+        if all(each):
+            return Draft("".join(_stated(c, passages, b, unit) for b in each if b), passages, Intent.FIGURE)
     best: tuple[float, int, str, str] | None = None
     # the first passages first; the rest only when none of them states such a figure
     for candidates in ([named] if named else [passages[:3], passages[3:]]):
-        for rc in candidates if wanted is not None else ():
-            pos = passages.index(rc)
-            for s in sentences(rc.chunk.text):
-                overlap = c.scorer.overlap(q, s) + c.scorer.overlap(q, rc.chunk.section) * 0.5
-                if not named and overlap == 0:
-                    continue  # a figure from a passage that shares nothing with the question
-                for clause in clauses(s):
-                    # “5. 政府主导…”: a list item's number labels it, it is not a figure
-                    if wanted.search(strip_numbering(clause) if clause == s or s.startswith(clause) else clause):
-                        score = overlap + 0.4 / (pos + 1) + 0.2 * c.scorer.overlap(q, clause)
-                        if best is None or score > best[0]:
-                            best = (score, pos, s, clause)
+        best = _best(c, q, wanted, candidates, passages, bool(named)) if wanted is not None else None
         if best is not None:
             break
     if best is None:
@@ -58,11 +52,36 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             subject = "、".join(dict.fromkeys(leaf(p.chunk) for p in named)) if named else c.say("not_stated_any")
             return Draft(c.say("not_stated", subject=subject, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
         return None
-    _, pos, s, clause = best
-    chunk = passages[pos].chunk
-    first = clauses(s)[0] if unit in ("year", "when") or len(end(clause)) < 6 else clause
-    text = completed(c.scorer, question, passages, pos, f"{c.lead(chunk, s, first)}[{pos + 1}]。", query_vector=query_vector)
+    text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best, unit), query_vector=query_vector)
     return Draft(text, passages, Intent.FIGURE)
+
+
+def _best(  # type: ignore[no-untyped-def]
+    c: Composer, q: set[str], wanted: re.Pattern[str], candidates, passages: tuple[RetrievedChunk, ...], named: bool,
+) -> tuple[float, int, str, str] | None:
+    """(score, passage position, sentence, clause) of the clause among ``candidates`` that
+    states a figure ``wanted`` matches, best first by the words it shares with the question."""
+    best: tuple[float, int, str, str] | None = None
+    for rc in candidates:
+        pos = passages.index(rc)
+        for s in sentences(rc.chunk.text):
+            overlap = c.scorer.overlap(q, s) + c.scorer.overlap(q, rc.chunk.section) * 0.5
+            if not named and overlap == 0:
+                continue  # a figure from a passage that shares nothing with the question
+            for clause in clauses(s):
+                # “5. 政府主导…”: a list item's number labels it, it is not a figure
+                if wanted.search(strip_numbering(clause) if clause == s or s.startswith(clause) else clause):
+                    score = overlap + 0.4 / (pos + 1) + 0.2 * c.scorer.overlap(q, clause)
+                    if best is None or score > best[0]:
+                        best = (score, pos, s, clause)
+    return best
+
+
+def _stated(c: Composer, passages: tuple[RetrievedChunk, ...], best: tuple[float, int, str, str], unit: str | None) -> str:
+    """The sentence of ``best`` led by its answering clause, with its marker."""
+    _, pos, s, clause = best
+    first = clauses(s)[0] if unit in ("year", "when") or len(end(clause)) < 6 else clause
+    return f"{c.lead(passages[pos].chunk, s, first)}[{pos + 1}]。"
 
 
 def numbered_list(c: Composer, rc: RetrievedChunk) -> Draft | None:
