@@ -17,7 +17,7 @@ _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-def _cn_value(text: str) -> int:
+def numeral_value(text: str) -> int:
     """一 → 1 … 十 → 10, 十一 → 11 … 二十 → 20 (what list markers use)."""
     if text == "十":
         return 10
@@ -33,7 +33,7 @@ def _cn_value(text: str) -> int:
 
 #: the marker families, each with how its number is read
 _FAMILIES: tuple[tuple[re.Pattern[str], object], ...] = (
-    (re.compile(rf"[（(]([{_CN}]{{1,3}})[）)]"), _cn_value),
+    (re.compile(rf"[（(]([{_CN}]{{1,3}})[）)]"), numeral_value),
     (re.compile(r"[（(](\d{1,2})[）)]"), int),
     (re.compile(rf"([{_CIRCLED}])"), lambda c: _CIRCLED.index(c) + 1),
     (re.compile(r"(?:^|(?<=[：:；;。\s]))(\d{1,2})[.．、](?!\d)"), int),
@@ -98,4 +98,4 @@ def enumerated(c: Composer, question: str, rc: RetrievedChunk, count: bool) -> D
     return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", (rc,), Intent.FIGURE)
 
 
-__all__ = ["Enumeration", "enumerated", "enumeration"]
+__all__ = ["Enumeration", "enumerated", "enumeration", "numeral_value"]

@@ -49,7 +49,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         if unit is None and re.search(r"多少|多大|几[个项条成]", question):
             unit = "count"  # a number the passages do not state
         if unit in STATED_AS:
-            subject = "、".join(dict.fromkeys(leaf(p.chunk) for p in named)) if named else c.say("not_stated_any")
+            subject = "、".join(sections) if sections else c.say("not_stated_any")
             return Draft(c.say("not_stated", subject=subject, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
         return None
     text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best, unit), query_vector=query_vector)

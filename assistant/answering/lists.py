@@ -11,13 +11,10 @@ from ..chunking import strip_numbering
 from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
-from .enumerations import enumerated
+from .enumerations import enumerated, numeral_value
 from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity
 from .vocabulary import leaf
-
-_NUMERALS = "一二三四五六七八九十"
-
 
 def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     heading = c.parent_heading(question)
@@ -90,7 +87,7 @@ def ordinal(c: Composer, question: str, passages: Sequence[RetrievedChunk], quer
     if m is None:
         return None
     n = m.group(1)
-    number = int(n) if n.isdigit() else _NUMERALS.index(n) + 1
+    number = int(n) if n.isdigit() else numeral_value(n)
     for pos, rc in enumerate(passages[:3]):
         lines = [ln.strip() for ln in rc.chunk.text.split("\n") if re.match(r"\s*\d+[.．、]", ln)]
         if len(lines) >= 3:

@@ -55,9 +55,11 @@ def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
     are refused: then the first refusal). A part that says only what an earlier one said is
     left out; a passage cited by several parts keeps one number."""
     answered: list[Answer] = []
+    earlier: set[str] = set()  # what the answered parts said
     for a in answers:
-        if not a.refused and not (answered and said(a.text) <= set().union(*(said(b.text) for b in answered))):
+        if not a.refused and not (answered and said(a.text) <= earlier):
             answered.append(a)
+            earlier |= said(a.text)
     if not answered:
         return replace(answers[0], question=question)
     texts: list[str] = []
