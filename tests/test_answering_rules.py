@@ -226,8 +226,7 @@ def test_sections_with_several_amounts_are_not_added_up(tokenizer: ChineseTokeni
 @pytest.mark.parametrize(
     ("question", "unit"),
     [("有效期是多久？", "duration"), ("多长时间整一回？", "duration"), ("头几年的目标是什么？", None),
-     ("规划期限是哪几年？", "year"), ("什么时候修剪？", "when"), ("When should they be planted?", "when"),
-     ("Within how many years must it be done?", "duration"), ("How many projects are there?", "projects")],
+     ("规划期限是哪几年？", "year"), ("什么时候修剪？", "when"), ("When should they be planted?", "when")],
 )
 def test_time_questions_ask_for_a_year_a_time_or_a_duration(question: str, unit: str | None) -> None:
     from assistant.answering.understanding import unit_of
@@ -238,8 +237,7 @@ def test_time_questions_ask_for_a_year_a_time_or_a_duration(question: str, unit:
 @pytest.mark.parametrize(
     ("kind", "text", "found"),
     [("duration", "本意见有效期三年", "三年"), ("duration", "每年常态化开展", "每年"), ("duration", "到2035年", None),
-     ("when", "应在早春展叶前修剪", "早春"), ("when", "12月份至来年1月份种植", "12月"), ("when", "2年后拆除", "2年后"),
-     ("when", "当天17时截止", "17时"), ("when", "上午9点30分开始", "9点30分")],
+     ("when", "应在早春展叶前修剪", "早春"), ("when", "12月份至来年1月份种植", "12月"), ("when", "2年后拆除", "2年后")],
 )
 def test_time_answers(kind: str, text: str, found: str | None) -> None:
     m = pattern(f"answer_{kind}").search(text)
