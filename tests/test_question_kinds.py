@@ -230,18 +230,6 @@ def test_a_figure_question_about_a_thing_the_corpus_never_names_is_not_covered(t
     assert decide("厕所改造投资多少？", 0.85, vocab, Thresholds(), tokenizer.posseg).covered
 
 
-def test_a_rate_per_unit_is_no_thing_of_its_own(tokenizer, identity) -> None:  # noqa: F811
-    from assistant.answering import Vocabulary
-    from assistant.answering.coverage import concrete_nouns, missing_nouns
-
-    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
-    q = "厕所改造每吨垃圾补多少钱？"
-    tagged = [(w, f) for w, f in tokenizer.posseg.cut(q) if len(w) >= 2]
-    assert "每吨" in concrete_nouns(tagged, tokenizer.posseg)  # the dictionary calls it a noun …
-    assert "每吨" not in missing_nouns(q, concrete_nouns(tagged, tokenizer.posseg), vocab)  # … it names nothing
-
-
-
 def test_a_figure_asked_of_two_named_sections_is_answered_for_each(tokenizer, identity) -> None:  # noqa: F811
     from .test_answering_rules import chunk, composer_over
 
@@ -255,19 +243,3 @@ def test_a_figure_asked_of_two_named_sections_is_answered_for_each(tokenizer, id
     assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
     one = c.compose("远期目标是到哪一年？", ranked, Intent.FIGURE)
     assert one is not None and "2035" in one.text and "2027" not in one.text, one
-
-
-def test_a_phone_number_is_a_datum_a_passage_states_or_not(tokenizer, identity) -> None:  # noqa: F811
-    from assistant.answering.understanding import unit_of
-
-    from .test_answering_rules import chunk, composer_over
-
-    assert unit_of("咨询电话是多少？") == "phone" and unit_of("What is the hotline?") == "phone"
-    office = chunk(("三、保障措施", "（一）加强组织领导"), "成立工作专班，由县农业农村局牵头。", 80)
-    c, ranked = composer_over([office], tokenizer, identity)
-    draft = c.compose("县农业农村局的咨询电话是多少？", ranked, classify("县农业农村局的咨询电话是多少？"))
-    assert draft is not None and draft.intent is Intent.NOT_STATED and "电话" in draft.text, draft
-    stated = chunk(("四、咨询方式",), "政策咨询请拨打县农业农村局电话0439-1234567。", 81)
-    c, ranked = composer_over([stated], tokenizer, identity)
-    answer = c.compose("县农业农村局的咨询电话是多少？", ranked, Intent.FIGURE)
-    assert answer is not None and "0439-1234567" in answer.text, answer

@@ -88,12 +88,10 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
             continue
         if any(len(key) >= 2 and word.endswith(key) for key in vocab.synonyms):
             continue  # its head is a synonym
-        if len(word) >= 3 and word[-1] in "度化数" and (word[:-1] in vocab.synonyms or vocab.known(word[:-1])):
-            continue  # 透明度, 项目数: the quality or the number of a word the corpus has (not 满意度)
+        if len(word) >= 3 and word[-1] in "度化" and (word[:-1] in vocab.synonyms or vocab.known(word[:-1])):
+            continue  # 透明度: the quality of a word the corpus has (not 满意度)
         if len(word) >= 3 and word[-1] in "会要能将在是有把被让" and vocab.known(word[:-1]):
             continue  # a name merged with a verb by the dictionary (X会 = X + 会)
-        if word.startswith("每"):
-            continue  # 每吨, 每户: a rate per unit, not a thing
         if word.endswith("性") and len(word) >= 3:
             continue  # 阶段性, 系统性: a quality, not a thing
         if word[-1] in "里上下中边" and vocab.known(word[:-1]):
