@@ -320,3 +320,11 @@ def test_a_close_question_with_one_or_two_unknown_words_is_a_paraphrase_with_mor
     three = decide("县长、镇长和村支书对厕所改造发表了哪些讲话？", t.paraphrase + 0.05, vocab, t, tokenizer.posseg)
     assert not three.covered and three.kind == "not_covered" and len(three.missing) == 3
     assert not decide("老师让查：厕所改造有哪些做法？", t.paraphrase - 0.01, vocab, t, tokenizer.posseg).covered  # not close enough
+
+
+def test_an_answering_sentence_is_quoted_in_its_own_order(tokenizer: ChineseTokenizer, identity) -> None:
+    # the condition before the figure stays before it: moved behind, it reads as another rule
+    awards = [chunk(("二、支持范围", "（四）示范奖励"), "对获得国家级、市级示范项目的，经认定，单个项目分别给予一次性奖励20万元、10万元。", 13)]
+    c, ranked = composer_over(awards, tokenizer, identity)
+    draft = c.compose("国家级示范项目奖励多少钱？", ranked, Intent.FIGURE)
+    assert draft is not None and "对获得国家级、市级示范项目的，经认定，单个项目分别给予一次性奖励20万元、10万元[1]" in draft.text

@@ -12,7 +12,7 @@ from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
-from .scoring import SentenceScorer, clauses, end
+from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of
 from .vocabulary import YEAR, Vocabulary, leaf
 
@@ -93,12 +93,10 @@ class Composer:
         ids = {ids[0] for y in YEAR.findall(question) if len(ids := self.vocab.years.get(y, ())) == 1}
         return tuple(p for p in passages if p.chunk.id in ids and len(p.chunk.section_path) >= 2)
 
-    def lead(self, chunk: Chunk, sentence: str, first: str) -> str:
-        """The sentence with the answering clause moved to the front, with its subject (the
-        section's name when the sentence does not say it)."""
-        parts = clauses(sentence)
-        rest = [p for p in parts if p != first]
-        body = end(end(first) + ("，" + "".join(rest) if rest else ""))
+    def lead(self, chunk: Chunk, sentence: str) -> str:
+        """The sentence as written, with its subject (the section's name when the sentence
+        does not say it)."""
+        body = end(sentence)
         name = leaf(chunk)
         subject = "" if len(chunk.section_path) < 2 or not name or name in sentence else name
         if subject and re.match(r"涉及|共|项目|设置", body):

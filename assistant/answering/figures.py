@@ -38,7 +38,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     if wanted is not None and len(sections) >= 2:  # 近期目标和远期目标…: each named section's own figure
         each = [_best(c, q, wanted, [p for p in named if leaf(p.chunk) == name], passages, True) for name in sections]
         if all(each):
-            return Draft("".join(_stated(c, passages, b, unit) for b in each if b), passages, Intent.FIGURE)
+            return Draft("".join(_stated(c, passages, b) for b in each if b), passages, Intent.FIGURE)
     best: tuple[float, int, str, str] | None = None
     # the first passages first; the rest only when none of them states such a figure
     for candidates in ([named] if named else [passages[:3], passages[3:]]):
@@ -52,7 +52,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             subject = "、".join(sections) if sections else c.say("not_stated_any")
             return Draft(c.say("not_stated", subject=subject, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
         return None
-    text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best, unit), query_vector=query_vector)
+    text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best), query_vector=query_vector)
     return Draft(text, passages, Intent.FIGURE)
 
 
@@ -77,11 +77,10 @@ def _best(  # type: ignore[no-untyped-def]
     return best
 
 
-def _stated(c: Composer, passages: tuple[RetrievedChunk, ...], best: tuple[float, int, str, str], unit: str | None) -> str:
-    """The sentence of ``best`` led by its answering clause, with its marker."""
-    _, pos, s, clause = best
-    first = clauses(s)[0] if unit in ("year", "when") or len(end(clause)) < 6 else clause
-    return f"{c.lead(passages[pos].chunk, s, first)}[{pos + 1}]。"
+def _stated(c: Composer, passages: tuple[RetrievedChunk, ...], best: tuple[float, int, str, str]) -> str:
+    """The sentence of ``best`` with its subject and marker."""
+    _, pos, s, _ = best
+    return f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
 
 
 def numbered_list(c: Composer, rc: RetrievedChunk) -> Draft | None:

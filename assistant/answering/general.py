@@ -11,7 +11,7 @@ from .compose import Composer, Draft
 from .complete import completed
 from .figures import figure
 from .lists import ordinal
-from .scoring import clauses, end, sentences
+from .scoring import end, sentences
 from .understanding import AGENT, WHO, Intent, unit_of
 
 #: how much lower than a short answering sentence the next one of its passage may score and
@@ -28,7 +28,7 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
         # the named section is short enough to give whole
         chunk = named[0].chunk
         parts = sentences(chunk.text.replace("\n", "；"))
-        body = "。".join([end(c.lead(chunk, parts[0], clauses(parts[0])[0]))] + [end(p) for p in parts[1:]])
+        body = "。".join([end(c.lead(chunk, parts[0]))] + [end(p) for p in parts[1:]])
         return Draft(f"{end(body)}[{passages.index(named[0]) + 1}]。", passages, Intent.GENERAL)
     nth = ordinal(c, question, passages)
     if nth is not None:
@@ -38,7 +38,7 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     if not best:
         return None
     score, pos, s = best[0]
-    text = f"{c.lead(passages[pos].chunk, s, clauses(s)[0])}[{pos + 1}]。"
+    text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
     second, wanted = _second(best, passages), False
     if WHO.search(question) and not AGENT.search(s):  # a who-question: the sentence that names a body follows
         bodies = [b for b in best[1:] if AGENT.search(b[2])]
@@ -49,7 +49,7 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
         if pos2 == pos:  # one passage: one subject, one marker
             text = f"{end(text[: -len(f'[{pos + 1}]。')])}。{end(s2)}[{pos + 1}]。"
         else:
-            text += f"{c.lead(passages[pos2].chunk, s2, clauses(s2)[0])}[{pos2 + 1}]。"
+            text += f"{c.lead(passages[pos2].chunk, s2)}[{pos2 + 1}]。"
             return Draft(text, passages, Intent.GENERAL)
     return Draft(completed(c.scorer, question, passages, pos, text, scored), passages, Intent.GENERAL)
 
@@ -83,7 +83,7 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
     score, pos, s = best[0]
     # no 是的: the passage that covers the subject need not say yes
     opener = c.say("stated") if score >= 0.75 else c.say("related")
-    return Draft(f"{opener}{c.lead(passages[pos].chunk, s, clauses(s)[0])}[{pos + 1}]。", passages, Intent.YESNO)
+    return Draft(f"{opener}{c.lead(passages[pos].chunk, s)}[{pos + 1}]。", passages, Intent.YESNO)
 
 
 __all__ = ["general", "yesno"]

@@ -48,8 +48,8 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
                         best = (score, pos, s, clause)
     if best is None or not any("、" in x or "包括" in x for x in clauses(top.text)):
         return None  # the best passage lists nothing: answer from it, not from a list below it
-    _, pos, s, clause = best
-    return Draft(f"{c.lead(passages[pos].chunk, s, clause)}[{pos + 1}]。", passages, Intent.LIST)
+    _, pos, s, _ = best
+    return Draft(f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。", passages, Intent.LIST)
 
 
 def membership(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -62,7 +62,7 @@ def membership(c: Composer, question: str, passages: tuple[RetrievedChunk, ...],
         if match and len(rc.chunk.section_path) >= 2:
             s = next(s for s in sentences(text) if match in s)
             said = c.say("membership", item=match.strip(), top=c.vocab.parent(rc.chunk), leaf=leaf(rc.chunk))
-            return Draft(f"{said}[{pos + 1}]。{c.lead(rc.chunk, s, clauses(s)[0])}[{pos + 1}]。", passages, Intent.MEMBERSHIP)
+            return Draft(f"{said}[{pos + 1}]。{c.lead(rc.chunk, s)}[{pos + 1}]。", passages, Intent.MEMBERSHIP)
     return None
 
 

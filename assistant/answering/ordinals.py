@@ -10,7 +10,7 @@ import re
 from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .scoring import clauses, sentences
+from .scoring import sentences
 from .understanding import Intent
 
 _DIGITS = "一二三四五六七八九"
@@ -75,7 +75,7 @@ def nth_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], q
     name, chunks = parts[index]
     allp, at = with_chunks(passages, [chunks[0]])
     first = sentences(chunks[0].text.replace("\n", "；"))[0]
-    body = c.lead(chunks[0], first, clauses(first)[0])
+    body = c.lead(chunks[0], first)
     body = body[len(name) + 1:] if body.startswith(f"{name}：") else body
     text = c.say("ordinal_part", heading=heading, which=spoken(n), name=name, body=body, mark=f"[{at[chunks[0].id]}]")
     return Draft(text, allp, Intent.LIST)
