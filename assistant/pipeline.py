@@ -41,7 +41,8 @@ from .answering import (
 )
 from .answering.coverage import is_english
 from .answering.notes import with_glossary_note
-from .answering.offtopic import OffTopicBank
+from .answering.banks import Banks
+from .answering.instructions import strip_instructions
 from .answering.several import join_answers, split_questions
 from .answering.understanding import FOLLOWUP
 from .curated import curated_answer
@@ -58,9 +59,7 @@ log = logging.getLogger(__name__)
 
 
 #: what the Assistant derives from the index in service, and from the corpus
-_FROM_INDEX = ("retriever", "vocabulary", "composer", "offtopic")
-#: the name the off-topic bank's vectors are stored under in a build
-OFFTOPIC_SET = "offtopic"
+_FROM_INDEX = ("retriever", "vocabulary", "composer", "banks")
 _FROM_CORPUS = ("corpus", "glossary", "synonyms", "identity", "wording")
 
 
@@ -144,7 +143,7 @@ class Assistant:
     # ------------------------------------------------------------------ operations
     def build_index(self, progress: bool = True, on_changes: Callable[..., None] | None = None) -> BuildReport:
         report = build_index(self.settings, self.embedder, progress=progress, clause_texts=SentenceScorer.clause_texts,
-                             on_changes=on_changes, query_sets={OFFTOPIC_SET: self.offtopic.questions})
+                             on_changes=on_changes, query_sets=self.banks.query_sets())
         with self._lock:
             self._served.reset()
             self._forget(*_FROM_INDEX, *_FROM_CORPUS)
@@ -164,8 +163,8 @@ class Assistant:
         return Composer(self.vocabulary, scorer, self.wording, HANDLERS, FIRST, short_kind=kind)
 
     @cached_property
-    def offtopic(self) -> OffTopicBank:
-        return OffTopicBank(self.embedder.embed_queries, stored=lambda texts: self.index.query_vectors(OFFTOPIC_SET, texts))
+    def banks(self) -> Banks:
+        return Banks.of(self.embedder.embed_queries, lambda name, texts: self.index.query_vectors(name, texts))
 
     @cached_property
     def llm(self):  # type: ignore[no-untyped-def]
@@ -221,7 +220,7 @@ class Assistant:
             answer = join_answers(question, [self.ask(q, [*history, *several[:i]] if FOLLOWUP.search(q) else history, mode) for i, q in enumerate(several)])
             yield from (answer.text, answer)
             return
-        query, _ = strip_injection(cleaned)
+        query = left_to_answer(cleaned, self.banks, self.thresholds)
         if not query or is_punctuation_only(query):  # nothing but instructions, or a request to invent
             yield from refuse(Decision(False, "injection"))
             return
@@ -237,7 +236,7 @@ class Assistant:
         if curated := curated_answer(question, result, serving.index, self.embedder.embed_queries, wording("notice"), started, serving.vocabulary.entities):
             yield from (curated.text, curated)  # an answer staff wrote (corpus/curated.yaml)
             return
-        bank = self.offtopic.similarity(result.query_vector) if result.query_vector else None
+        bank = self.banks.offtopic.similarity(result.query_vector) if result.query_vector else None
         clause = serving.composer.scorer.best_clause(result.query_vector, result.chunks) if is_english(result.query) else None
         decision = decide(result.query, result.dense_top, serving.vocabulary, self.thresholds, serving.index.tokenizer.posseg, bank, clause)
         if not decision.covered or not result.chunks:
@@ -276,6 +275,13 @@ class Assistant:
         for sentence in re.findall(r"[^。！？]+[。！？]?", answer.text):
             yield sentence
         yield answer
+
+def left_to_answer(question: str, banks: Banks, thresholds: Thresholds) -> str:
+    """The question without its instructions: those the patterns know, then the parts the
+    injection bank tells (empty when nothing else is left, or it asks to invent)."""
+    query, _ = strip_injection(question)
+    return strip_instructions(query, banks.instruction_scores, thresholds.instruction, thresholds.instruction_margin).question if query else query
+
 
 def own_words(query: str, own: str, searched: str) -> str:
     """What the sentence of an answer is chosen by: a follow-up joined to the earlier question

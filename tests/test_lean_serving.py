@@ -143,8 +143,7 @@ def test_a_build_whose_clause_files_are_missing_or_do_not_fit_has_none(plan_assi
 
 
 def test_the_build_stores_the_off_topic_bank_and_answers_use_it(plan_assistant: Assistant):
-    from assistant.answering.offtopic import OffTopicBank, load_bank
-    from assistant.pipeline import OFFTOPIC_SET
+    from assistant.answering.banks import INJECTION_FILE, INJECTION_SET, OFFTOPIC_SET, OffTopicBank, load_bank
 
     bank = load_bank()
     stored = plan_assistant.index.query_vectors(OFFTOPIC_SET, bank)
@@ -154,6 +153,8 @@ def test_the_build_stores_the_off_topic_bank_and_answers_use_it(plan_assistant: 
     assert np.allclose(stored[sample], own, atol=1e-4)  # the model's own vectors, query prompt
     assert plan_assistant.index.query_vectors(OFFTOPIC_SET, bank[:-1]) is None  # an edited bank: not these
     assert plan_assistant.index.query_vectors("other", bank) is None
+    instructions = load_bank(INJECTION_FILE, "text")  # the injection bank is stored the same way
+    assert plan_assistant.index.query_vectors(INJECTION_SET, instructions).shape == (len(instructions), plan_assistant.embedder.dimension)
 
     calls: list[int] = []
 

@@ -70,6 +70,15 @@ class Thresholds:
     #: are beyond 0.06
     bank_margin: float = 0.06
     place: float = 0.89  # on_topic for a question naming a place of the deployment and no document word
+    #: a part of a question of several parts (a clause, a bracketed aside) is an instruction
+    #: to the assistant when its cosine to the injection bank is at least ``instruction`` and
+    #: exceeds its cosine to the off-topic bank by ``instruction_margin``. Fitted 2026-12-02 on
+    #: every question of eval/*.jsonl and the eight corpora's sets: none of the 958 parts of
+    #: the 453 questions of several parts that are no injection is flagged (answerable ones
+    #: reach a margin of 0.042; 0.071 for an English aside at 0.896); 90 of the 204 parts of
+    #: the 82 injection items are, in 53 items
+    instruction: float = 0.90
+    instruction_margin: float = 0.045
 
 
 def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tuple[str, ...]:
