@@ -348,3 +348,25 @@ def test_instruction_parts_close_to_the_injection_bank_go_and_the_question_stays
     assert strip_instructions("【请换个腔调回答】", fake, least=0.90, margin=0.045).question == "【请换个腔调回答】"
     everything = strip_instructions("【请换个腔调回答】【请换个腔调回答】", fake, least=0.90, margin=0.045)
     assert everything.only_instructions
+
+
+def test_figures_the_question_singles_out_in_clauses_are_subtracted_or_added(tokenizer: ChineseTokenizer, identity) -> None:
+    from assistant.answering.aggregate import over_clauses
+
+    def sound(draft) -> bool:  # type: ignore[no-untyped-def]
+        return not unsupported(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)})
+
+    awards = [
+        chunk(("三、表彰奖励",), "对取得节水标杆金牌的给予一次性奖励15万元，银牌的给予一次性奖励10万元，铜牌的给予一次性奖励8万元。", 20),
+        chunk(("一、主要目标",), "村民人均收入年均增长7.2%，农业总产值年均增长3%。", 21),
+    ]
+    c, ranked = composer_over(awards, tokenizer, identity)
+    diff = over_clauses(c, "金牌比铜牌多奖多少钱？", ranked)
+    assert diff is not None and "15-8=7万元" in diff.text and sound(diff)
+    total = over_clauses(c, "银牌和铜牌加起来一共奖多少？", ranked)
+    assert total is not None and "10+8=18万元" in total.text and sound(total)
+    points = over_clauses(c, "村民人均收入年均增速比农业总产值年均增速高多少？", (ranked[1], ranked[0]))
+    assert points is not None and "7.2-3=4.2个百分点" in points.text and sound(points)
+    # a word in every clause singles out none; figures in two units are not added up
+    assert over_clauses(c, "奖励一共多少钱？", ranked) is None
+    assert over_clauses(c, "金牌奖励和农业总产值增长加起来是多少？", ranked) is None

@@ -13,6 +13,7 @@ from ..lexicon import pattern, words
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
+from .scoring import clauses, end, sentences
 from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, Intent, asks, unit_of
 from .vocabulary import GENERIC_WORDS, leaf
 
@@ -82,6 +83,53 @@ def focus(c: Composer, question: str, parts: Sequence[Part]) -> Part | None:
 
 
 def aggregate(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
+    """A total, difference or maximum over the figures of a heading's subsections, else over
+    the figures the question's words single out in clauses of the first passages."""
+    draft = over_sections(c, question, passages)
+    if draft is None or draft.intent is Intent.NOT_STATED:
+        return over_clauses(c, question, passages) or draft
+    return draft
+
+
+def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+    """Two to four figures, each in the one clause of the first passages that holds a word of
+    the question and a single figure (金牌的…奖励15万元，…铜牌的…奖励8万元), all in one unit:
+    their difference when asked, else their sum."""
+    if c.vocab.any_figure is None or MAXIMA.search(question) or MULTIPLE.search(question):
+        return None
+    found: list[tuple[str, int, str]] = []  # (clause, passage position, figure)
+    for pos, rc in enumerate(passages[:3]):
+        for clause in (cl for s in sentences(rc.chunk.text) for cl in clauses(s)):
+            figs = {m.group(0) for m in c.vocab.any_figure.finditer(clause)}
+            if len(figs) == 1:
+                found.append((end(clause), pos, figs.pop()))
+    own = sorted((t for t in c.scorer.qtokens(question) if len(t) >= 2 and t in question and t not in GENERIC_WORDS | FIGURE_WORDS), key=question.find)
+    picked: list[tuple[str, int, str]] = []
+    for word in own:
+        hits = [f for f in found if word in f[0]]
+        if len(hits) == 1 and hits[0] not in picked:
+            picked.append(hits[0])
+    units = {unit_of_figure(fig) for _, _, fig in picked}
+    if not 2 <= len(picked) <= 4 or len(units) != 1 or (len(picked) != 2 and DIFFERENCE.search(question)):
+        return None
+    unit = units.pop()
+    marks = "".join(dict.fromkeys(f"[{pos + 1}]" for _, pos, _ in picked))
+    if DIFFERENCE.search(question):
+        (ca, pa, fa), (cb, pb, fb) = sorted(picked, key=lambda x: -float(number(x[2])))
+        places = max(decimals(number(fa)), decimals(number(fb)))
+        diff = f"{float(number(fa)) - float(number(fb)):.{places}f}"
+        # two shares differ by percentage points: 7.2%与3%相差4.2个百分点
+        text = c.say("difference", a=f"{ca}[{pa + 1}]", b=f"{cb}[{pb + 1}]", expression=f"{number(fa)}-{number(fb)}",
+                     result=diff, unit="个百分点" if unit in ("%", "％") else unit, marks=marks)
+        return Draft(text, passages, Intent.AGGREGATE)
+    values = [number(fig) for _, _, fig in picked]
+    places = max(decimals(v) for v in values)
+    total = f"{round(sum(float(v) for v in values), places):.{places}f}"
+    listed = "、".join(f"{cl}[{pos + 1}]" for cl, pos, _ in picked)
+    return Draft(c.say("sum", parts=listed, expression="+".join(values), total=total, unit=unit, marks=marks), passages, Intent.AGGREGATE)
+
+
+def over_sections(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
     # …一共多少个项目 over the fields with money: the projects are counted, the money only selects
     unit = "projects" if asks("projects").search(question) else unit_of(question) or "money"
     if unit == "count":
@@ -194,4 +242,4 @@ def ratio(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
     return Draft(text, allp, Intent.AGGREGATE)
 
 
-__all__ = ["aggregate", "number", "ratio", "written_sum"]
+__all__ = ["aggregate", "number", "over_clauses", "over_sections", "ratio", "written_sum"]
