@@ -370,3 +370,13 @@ def test_figures_the_question_singles_out_in_clauses_are_subtracted_or_added(tok
     # a word in every clause singles out none; figures in two units are not added up
     assert over_clauses(c, "奖励一共多少钱？", ranked) is None
     assert over_clauses(c, "金牌奖励和农业总产值增长加起来是多少？", ranked) is None
+
+
+def test_which_ones_of_a_kind_a_list_names_is_a_list_question(tokenizer: ChineseTokenizer, identity) -> None:
+    energy = [chunk(("二、扶持范围",), "重点支持太阳能、生物质能、地热能等可再生能源开发应用。治理中小河流、山塘水库等水体。", 30)]
+    c, ranked = composer_over(energy, tokenizer, identity)
+    which = c.compose("重点支持哪几种能源？", ranked, Intent.FIGURE)
+    assert which is not None and "太阳能、生物质能、地热能" in which.text
+    # 河 is one character: too little to tell that list from another, and no count of rivers is stated
+    rivers = c.compose("具体治理哪几条河？", ranked, Intent.FIGURE)
+    assert rivers is not None and rivers.intent is Intent.NOT_STATED

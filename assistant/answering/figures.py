@@ -10,6 +10,7 @@ from ..types import RetrievedChunk
 from .compose import Composer, Draft
 from .complete import completed
 from .enumerations import enumerated
+from .lists import list_answer
 from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity, unit_of
 from .vocabulary import leaf
@@ -20,6 +21,8 @@ STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_y
 _LIST_ITEM = re.compile(r"(\d+)[.．、]")
 #: the measure word a count question asks in (几条河, 多少棵树): the figure must carry it
 _ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位)")
+#: 哪几种 asks which ones, not how many
+_WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
 
 
 def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -29,6 +32,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         listed = numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True) or counted_parts(c, question, passages)
         if listed:
             return listed
+        if _names_listed_kind(c, question, passages[0]):
+            return list_answer(c, question, passages)
         asked = _ASKED_MEASURE.search(question)
         if asked:  # 几条河 is answered by “N条…”, not by “14个项目”
             wanted = re.compile(rf"[\d一二两三四五六七八九十]+{asked.group(1)}[\u4e00-\u9fff]{{0,4}}")
@@ -54,6 +59,19 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         return None
     text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best), query_vector=query_vector)
     return Draft(text, passages, Intent.FIGURE)
+
+
+def _names_listed_kind(c: Composer, question: str, rc: RetrievedChunk) -> bool:
+    """Does the question ask which ones of a kind (哪几种能源) that a list of the passage
+    names (太阳能、生物质能、地热能等可再生能源)? A kind of one character (哪几条河) is too
+    little to tell the list from another one."""
+    which = _WHICH.search(question)
+    if which is None:
+        return False
+    kind = next((t for t in c.scorer.tokenize(question[which.end():]) if len(t) >= 2), None)
+    return kind is not None and kind in question[which.end():which.end() + 4] and any(
+        "、" in clause and kind in clause for s in sentences(rc.chunk.text) for clause in clauses(s)
+    )
 
 
 def _best(  # type: ignore[no-untyped-def]
