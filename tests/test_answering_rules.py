@@ -237,7 +237,8 @@ def test_time_questions_ask_for_a_year_a_time_or_a_duration(question: str, unit:
 @pytest.mark.parametrize(
     ("kind", "text", "found"),
     [("duration", "本意见有效期三年", "三年"), ("duration", "每年常态化开展", "每年"), ("duration", "到2035年", None),
-     ("when", "应在早春展叶前修剪", "早春"), ("when", "12月份至来年1月份种植", "12月"), ("when", "2年后拆除", "2年后")],
+     ("when", "应在早春展叶前修剪", "早春"), ("when", "12月份至来年1月份种植", "12月"), ("when", "2年后拆除", "2年后"),
+     ("when", "本办法自印发之日起施行", "印发之日")],
 )
 def test_time_answers(kind: str, text: str, found: str | None) -> None:
     m = pattern(f"answer_{kind}").search(text)

@@ -98,7 +98,7 @@ class Composer:
         does not say it)."""
         body = end(sentence)
         name = leaf(chunk)
-        subject = "" if len(chunk.section_path) < 2 or not name or name in sentence else name
+        subject = "" if len(chunk.section_path) < 2 or not name or name in sentence else end(name)
         if subject and re.match(r"涉及|共|项目|设置", body):
             return subject + body
         return f"{subject}：{body}" if subject else body
