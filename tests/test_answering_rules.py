@@ -381,3 +381,22 @@ def test_which_ones_of_a_kind_a_list_names_is_a_list_question(tokenizer: Chinese
     # 河 is one character: too little to tell that list from another, and no count of rivers is stated
     rivers = c.compose("具体治理哪几条河？", ranked, Intent.FIGURE)
     assert rivers is not None and rivers.intent is Intent.NOT_STATED
+
+
+def test_an_english_figure_question_takes_the_figure_of_the_closest_sentence(tokenizer: ChineseTokenizer, identity) -> None:
+    class Vectors:  # the cosine of each clause to the question: the one about months is closest
+        stored = None
+
+        def chunk_similarities(self, query_vector, groups):  # type: ignore[no-untyped-def]
+            return [[0.86 if "个月" in text else 0.80 for text in texts] for _, texts in groups]
+
+    rules = [chunk(("四、政策兑现",), "固定资产投资1亿元以上的，奖励50万元。新建项目在12个月内全面建成投产的，一次性兑现全额奖励。", 40)]
+    vocab = Vocabulary.from_chunks(rules, places=identity.place_names)
+    ranked = (RetrievedChunk(rules[0], 1.0, 1),)
+    question = "Within how many months must a new project be completed to get the whole reward at once?"
+    blind = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    draft = blind.compose(question, ranked, Intent.FIGURE, query_vector=[1.0])
+    assert draft is None or "12个月" not in draft.text  # no word shared, no cosine: no figure to pick
+    seeing = Composer(vocab, SentenceScorer(vocab, tokenizer, Vectors()), Wording(identity), HANDLERS, FIRST)
+    draft = seeing.compose(question, ranked, Intent.FIGURE, query_vector=[1.0])
+    assert draft is not None and "12个月内全面建成投产" in draft.text and "50万元" not in draft.text

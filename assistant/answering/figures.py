@@ -9,6 +9,7 @@ from ..chunking import strip_numbering
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
 from .complete import completed
+from .coverage import is_english
 from .enumerations import enumerated
 from .lists import list_answer
 from .scoring import clauses, end, sentences
@@ -38,6 +39,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         if asked:  # 几条河 is answered by “N条…”, not by “14个项目”
             wanted = re.compile(rf"[\d一二两三四五六七八九十]+{asked.group(1)}[\u4e00-\u9fff]{{0,4}}")
     q = c.scorer.qtokens(question)
+    # an English question shares no word with a Chinese sentence: how close each one is instead
+    near = c.scorer.sentence_similarity(query_vector, passages) if is_english(question) else {}
     named = c.named(question, passages)
     sections = list(dict.fromkeys(leaf(p.chunk) for p in named))
     if wanted is not None and len(sections) >= 2:  # 近期目标和远期目标…: each named section's own figure
@@ -47,7 +50,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     best: tuple[float, int, str, str] | None = None
     # the first passages first; the rest only when none of them states such a figure
     for candidates in ([named] if named else [passages[:3], passages[3:]]):
-        best = _best(c, q, wanted, candidates, passages, bool(named)) if wanted is not None else None
+        best = _best(c, q, wanted, candidates, passages, bool(named), near) if wanted is not None else None
         if best is not None:
             break
     if best is None:
@@ -76,14 +79,19 @@ def _names_listed_kind(c: Composer, question: str, rc: RetrievedChunk) -> bool:
 
 def _best(  # type: ignore[no-untyped-def]
     c: Composer, q: set[str], wanted: re.Pattern[str], candidates, passages: tuple[RetrievedChunk, ...], named: bool,
+    near: dict[tuple[str, str], float] | None = None,
 ) -> tuple[float, int, str, str] | None:
     """(score, passage position, sentence, clause) of the clause among ``candidates`` that
-    states a figure ``wanted`` matches, best first by the words it shares with the question."""
+    states a figure ``wanted`` matches, best first by the words it shares with the question
+    (or, with ``near``, the sentences' cosines to it, by how close to the closest)."""
     best: tuple[float, int, str, str] | None = None
+    top = max(near.values()) if near else 0.0
     for rc in candidates:
         pos = passages.index(rc)
         for s in sentences(rc.chunk.text):
             overlap = c.scorer.overlap(q, s) + c.scorer.overlap(q, rc.chunk.section) * 0.5
+            if near and (rc.chunk.id, s) in near:
+                overlap = max(0.0, 1.0 - (top - near[(rc.chunk.id, s)]) / c.scorer.DENSE_SCALE) or 1e-6
             if not named and overlap == 0:
                 continue  # a figure from a passage that shares nothing with the question
             for clause in clauses(s):
