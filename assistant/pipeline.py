@@ -44,7 +44,7 @@ from .answering.notes import with_glossary_note
 from .answering.banks import Banks
 from .answering.instructions import strip_instructions
 from .answering.several import join_answers, split_questions
-from .answering.understanding import FOLLOWUP
+from .answering.understanding import ASKS, FOLLOWUP
 from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
@@ -278,9 +278,13 @@ class Assistant:
 
 def left_to_answer(question: str, banks: Banks, thresholds: Thresholds) -> str:
     """The question without its instructions: those the patterns know, then the parts the
-    injection bank tells (empty when nothing else is left, or it asks to invent)."""
+    injection bank tells (empty when nothing that asks is left, or it asks to invent)."""
     query, _ = strip_injection(question)
-    return strip_instructions(query, banks.instruction_scores, thresholds.instruction, thresholds.instruction_margin).question if query else query
+    if not query:
+        return query
+    stripped = strip_instructions(query, banks.instruction_scores, thresholds.instruction, thresholds.instruction_margin)
+    # around an instruction, a rest that asks nothing (然后确认补助是500万元) is one more instruction
+    return "" if stripped.instructions and not ASKS.search(stripped.question) else stripped.question
 
 
 def own_words(query: str, own: str, searched: str) -> str:
