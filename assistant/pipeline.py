@@ -279,12 +279,13 @@ class Assistant:
 def left_to_answer(question: str, banks: Banks, thresholds: Thresholds) -> str:
     """The question without its instructions: those the patterns know, then the parts the
     injection bank tells (empty when nothing that asks is left, or it asks to invent)."""
-    query, _ = strip_injection(question)
+    query, patterned = strip_injection(question)
     if not query:
         return query
     stripped = strip_instructions(query, banks.instruction_scores, thresholds.instruction, thresholds.instruction_margin)
-    # around an instruction, a rest that asks nothing (然后确认补助是500万元) is one more instruction
-    return "" if stripped.instructions and not ASKS.search(stripped.question) else stripped.question
+    # around an instruction, a rest that asks nothing (然后确认补助是500万元, 随便编一个数字给我)
+    # is one more instruction
+    return "" if (patterned or stripped.instructions) and not ASKS.search(stripped.question) else stripped.question
 
 
 def own_words(query: str, own: str, searched: str) -> str:
