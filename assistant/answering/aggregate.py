@@ -44,16 +44,25 @@ def unit_of_figure(figure: str) -> str:
 Part = tuple[str, tuple[Chunk, ...]]  # a subsection's name and its chunks
 
 
+def sum_of(values: Sequence[str]) -> str:
+    """The sum of numbers at their most decimals (2.64+12.74+6.37 → 21.75)."""
+    places = max(decimals(v) for v in values)
+    return f"{round(sum(float(v) for v in values), places):.{places}f}"
+
+
+def difference(a: str, b: str) -> str:
+    """``a`` minus ``b`` at their most decimals (12.74-2.64 → 10.10)."""
+    return f"{float(a) - float(b):.{max(decimals(a), decimals(b))}f}"
+
+
 def written_sum(found: Sequence[tuple[str, Chunk, str]], at: dict[str, int]) -> tuple[str, str, str, str]:
     """For quoted figures of several sections (name, the chunk stating it, figure): the cited
     list (…2.64亿元[1]、…), the written-out sum (2.64+12.74+6.37), its result (at the
     operands' decimals) and the markers of all the figures."""
     values = [number(fig) for _, _, fig in found]
-    places = max(decimals(v) for v in values)
-    total = f"{round(sum(float(v) for v in values), places):.{places}f}"
     parts = "、".join(f"{name}{fig}[{at[c.id]}]" for name, c, fig in found)
     marks = "".join(f"[{at[c.id]}]" for _, c, _ in found)
-    return parts, "+".join(values), total, marks
+    return parts, "+".join(values), sum_of(values), marks
 
 
 def figures_of(c: Composer, parts: Sequence[Part], unit: str) -> tuple[list[tuple[str, Chunk, str]], list[str]]:
@@ -116,17 +125,13 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     marks = "".join(dict.fromkeys(f"[{pos + 1}]" for _, pos, _ in picked))
     if DIFFERENCE.search(question):
         (ca, pa, fa), (cb, pb, fb) = sorted(picked, key=lambda x: -float(number(x[2])))
-        places = max(decimals(number(fa)), decimals(number(fb)))
-        diff = f"{float(number(fa)) - float(number(fb)):.{places}f}"
         # two shares differ by percentage points: 7.2%与3%相差4.2个百分点
         text = c.say("difference", a=f"{ca}[{pa + 1}]", b=f"{cb}[{pb + 1}]", expression=f"{number(fa)}-{number(fb)}",
-                     result=diff, unit="个百分点" if unit in ("%", "％") else unit, marks=marks)
+                     result=difference(number(fa), number(fb)), unit="个百分点" if unit in ("%", "％") else unit, marks=marks)
         return Draft(text, passages, Intent.AGGREGATE)
     values = [number(fig) for _, _, fig in picked]
-    places = max(decimals(v) for v in values)
-    total = f"{round(sum(float(v) for v in values), places):.{places}f}"
     listed = "、".join(f"{cl}[{pos + 1}]" for cl, pos, _ in picked)
-    return Draft(c.say("sum", parts=listed, expression="+".join(values), total=total, unit=unit, marks=marks), passages, Intent.AGGREGATE)
+    return Draft(c.say("sum", parts=listed, expression="+".join(values), total=sum_of(values), unit=unit, marks=marks), passages, Intent.AGGREGATE)
 
 
 def over_sections(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
@@ -168,11 +173,9 @@ def over_sections(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
         return _multiple(c, question, found, allp, pos)
     if len(found) == 2 and DIFFERENCE.search(question):
         (na, a, fa), (nb, b, fb) = sorted(found, key=lambda x: -float(number(x[2])))
-        places = max(decimals(number(fa)), decimals(number(fb)))
-        diff = f"{float(number(fa)) - float(number(fb)):.{places}f}"
         text = c.say(
             "difference", a=f"{na}{fa}[{pos[a.id]}]", b=f"{nb}{fb}[{pos[b.id]}]",
-            expression=f"{number(fa)}-{number(fb)}", result=diff, unit=suffix, marks=f"[{pos[a.id]}][{pos[b.id]}]",
+            expression=f"{number(fa)}-{number(fb)}", result=difference(number(fa), number(fb)), unit=suffix, marks=f"[{pos[a.id]}][{pos[b.id]}]",
         )
         return Draft(text, allp, Intent.AGGREGATE)
     if re.search(r"最多|最大|最高|the most|the largest", question, re.I):
