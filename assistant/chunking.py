@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .lexicon import words
+from .text import is_row
 from .types import SECTION_SEP, Chunk, Document
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -33,8 +34,6 @@ _CLAUSE = re.compile(r"^(第[一二三四五六七八九十百零\d]+条)[ \t\u3
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=[.])\s+(?=[A-Z“\"])")
 _CLAUSE_END = re.compile(r"(?<=[，、,：:])")
-#: a table row as the loaders write it, "领域：生态安全领域；投资：12.74亿元。": kept whole
-_ROW = re.compile(r"^(?:[^：；。]{1,20}：[^；]*；)+[^：；。]{1,20}：[^；]*。$")
 _TERMINAL = re.compile(r"[。！？；.!?;，,]$")
 
 
@@ -201,7 +200,7 @@ def _units(lines: list[str]) -> list[tuple[str, bool]]:
     for line in lines:
         if not line:
             continue
-        if _ROW.match(line):  # a table row: its cells belong together
+        if is_row(line):  # a table row: its cells belong together
             units.append((line, True))
             continue
         first = True

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .errors import CorpusError, DocumentError
-from .loaders import docx_text, pdf_text
+from .loaders import docx_text, markdown_tables, pdf_text, row_lines
 from .types import Document
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def load_document(path: Path, root: Path) -> Document:
     if suffix in (".md", ".markdown", ".txt"):
         text = _decode(source, raw)
         metadata, text = _split_front_matter(source, text)
-        text = _COMMENT.sub("", text)
+        text = markdown_tables(_COMMENT.sub("", text))
     elif suffix in (".html", ".htm"):
         text = _html_text(_decode(source, raw))
     else:
@@ -155,7 +155,10 @@ def _first_heading(text: str) -> str | None:
 
 
 class _HTMLText(html.parser.HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "table", "ul", "ol"}
+    """The text of a web page: headings as Markdown headings, blocks as lines, a table's rows
+    as row lines (:func:`~assistant.loaders.row_lines`)."""
+
+    BLOCKS = {"p", "div", "br", "li", "section", "article", "ul", "ol"}
     HEADINGS = {"h1": "#", "h2": "##", "h3": "###", "h4": "####", "h5": "#####", "h6": "######"}
     SKIP = {"script", "style", "nav", "header", "footer", "noscript"}
 
@@ -163,26 +166,49 @@ class _HTMLText(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._tables: list[list[list[str]]] = []  # the rows of each open table, innermost last
+        self._cell: int | None = None  # where in the current row the text of the open cell goes
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:
             self._skip += 1
+        elif tag == "table":
+            self._tables.append([])
+        elif self._tables and tag == "tr":
+            self._tables[-1].append([])
+        elif self._tables and tag in ("td", "th"):
+            if not self._tables[-1]:
+                self._tables[-1].append([])
+            row, span = self._tables[-1][-1], next((v for k, v in attrs if k == "colspan"), None) or "1"
+            self._cell = len(row)  # a cell spanning columns: its text in the first, the others empty
+            row.extend([""] * min(int(span) if span.isdigit() else 1, 50))
         elif tag in self.HEADINGS:
             self.parts.append(f"\n\n{self.HEADINGS[tag]} ")
-        elif tag in self.BLOCKS:
+        elif tag in self.BLOCKS and not self._tables:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP:
             self._skip = max(0, self._skip - 1)
+        elif tag in ("td", "th"):
+            self._cell = None
+        elif tag == "table" and self._tables:
+            rows, self._cell = self._tables.pop(), None
+            self.parts.append("\n" + "\n".join(row_lines(rows)) + "\n")
         elif tag in self.HEADINGS:
             self.parts.append("\n\n")
-        elif tag in self.BLOCKS:
+        elif tag in self.BLOCKS and not self._tables:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+        if self._skip:
+            return
+        text = re.sub(r"[ \t\r\n]+", " ", data)
+        if not self._tables:
+            self.parts.append(text)
+        elif self._cell is not None and self._tables[-1]:
+            row = self._tables[-1][-1]
+            row[self._cell] += text
 
 
 def _html_text(markup: str) -> str:

@@ -42,6 +42,30 @@ _MARKUP_BLOCK = re.compile(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>", r
 _MARKUP_TAG = re.compile(r"<!--.{0,2000}?-->|</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,300})?/?>", re.S)
 
 
+#: a table row as the loaders write it (:mod:`assistant.loaders.tables`): name：value pairs
+#: joined by ；, ending in 。, "领域：生态安全领域；投资：12.74亿元。"
+_ROW = re.compile(r"^(?:[^：；。\n]{1,20}：[^；\n]*；)+[^：；。\n]{1,20}：[^；\n]*。$")
+
+
+#: the name under which a row carries the group that a one-cell row above it named (养老方面)
+GROUP = "类别"
+
+
+def is_row(line: str) -> bool:
+    """Is ``line`` a table row? Its cells belong together: one sentence of one chunk."""
+    return bool(_ROW.match(line.strip()))
+
+
+def row_head(row: str) -> str:
+    """What a table row is about: its first cell, after the group it carries
+    (``类别：养老方面；指标名称：养老服务床位总量``); empty for a line that is not a row."""
+    if not is_row(row):
+        return ""
+    cells = row.strip().split("；")
+    k = 1 if cells[0].startswith(f"{GROUP}：") and len(cells) > 2 else 0
+    return "；".join(cells[: k + 1])
+
+
 def strip_markup(text: str) -> str:
     """Remove HTML/XML markup from a question; the words around it are the question."""
     return _MARKUP_TAG.sub(" ", _MARKUP_BLOCK.sub(" ", text))

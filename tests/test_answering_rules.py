@@ -211,6 +211,24 @@ def test_a_bracketed_note_after_a_full_stop_belongs_to_its_sentence() -> None:
     assert sentences("第一句。第二句（括号在句中）。") == ["第一句。", "第二句（括号在句中）。"]
 
 
+def test_a_table_row_is_one_sentence_and_its_cells_are_embedded_with_what_it_is_about(tokenizer: ChineseTokenizer, identity) -> None:
+    from assistant.answering.scoring import sentences
+
+    rows = "类别：养老项目；项目名称：君山养老服务中心；总投资：7500万元。\n类别：托育项目；项目名称：托育中心；总投资：4000万元。"
+    assert sentences(rows) == rows.split("\n")
+    table = chunk(("附件1 重大项目清单",), rows, 41)
+    assert [t for _, t in SentenceScorer.units(table)][:3] == [
+        "附件1 重大项目清单：类别：养老项目；项目名称：君山养老服务中心",
+        "附件1 重大项目清单：类别：养老项目；项目名称：君山养老服务中心",
+        "附件1 重大项目清单：类别：养老项目；项目名称：君山养老服务中心；总投资：7500万元",
+    ]
+    vocab = Vocabulary.from_chunks([table], places=identity.place_names)
+    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    draft = c.compose("托育中心总投资多少？", (RetrievedChunk(table, 1.0, 1),), Intent.FIGURE)
+    # the row that names the project, not the other row's cell 总投资：7500万元
+    assert draft is not None and "项目名称：托育中心；总投资：4000万元" in draft.text and "7500" not in draft.text
+
+
 def test_sections_with_several_amounts_are_not_added_up(tokenizer: ChineseTokenizer, identity) -> None:
     rewards = [
         chunk(("二、支持范围", "（一）投资奖励"), "投资1000万元以上的，奖励10万元；投资3000万元以上的，奖励30万元。", 10),

@@ -107,6 +107,34 @@ def test_row_lines_rules() -> None:
     assert row_lines([["a", "b"]], header=["项目", "投资（亿元）"]) == ["项目：a；投资：b。"]
 
 
+def test_row_lines_groups_and_two_row_headers() -> None:
+    # a row of one cell names the group of the rows under it; a merged Word cell repeats
+    rows = [["序号", "指标名称", "目标值"], ["养老方面", "", ""], ["1", "床位总量（张）", "3000"],
+            ["托育方面", "托育方面", "托育方面"], ["1", "托位数（个）", "4.5"]]
+    assert row_lines(rows) == ["类别：养老方面；指标名称：床位总量（张）；目标值：3000。",
+                               "类别：托育方面；指标名称：托位数（个）；目标值：4.5。"]
+    # a name spanning two columns over the names of each
+    rows = [["存量", "", "计划新增", ""], ["床位数（张）", "其中普惠（张）", "床位数（张）", "其中普惠（张）"], ["2578", "210", "422", "250"]]
+    assert row_lines(rows) == ["存量床位数：2578张；存量其中普惠：210张；计划新增床位数：422张；计划新增其中普惠：250张。"]
+    # a first data row with figures is not a second header
+    assert row_lines([["项目", "", "投资（万元）"], ["河道", "治理", "1200"]]) == ["项目：河道；治理；投资：1200万元。"]
+
+
+def test_markdown_and_html_tables_become_row_lines(tmp_path: Path) -> None:
+    table = "| 序号 | 项目名称 | 总投资（万元） |\n|---|:---:|---|\n| 一、养老项目 | | |\n| 1 | 君山中心 | 7500 |\n| 2 | 怡馨\\|中心 | 5000 |\n"
+    (tmp_path / "a.md").write_text(f"---\ntitle: 方案\n---\n# 方案\n\n## 附件\n\n{table}\n备注：滚动更新。\n", encoding="utf-8")
+    text = load_document(tmp_path / "a.md", tmp_path).text
+    assert "类别：一、养老项目；项目名称：君山中心；总投资：7500万元。\n类别：一、养老项目；项目名称：怡馨|中心；总投资：5000万元。" in text
+    assert "|---" not in text and "备注：滚动更新。" in text
+    chunks = chunk_document(load_document(tmp_path / "a.md", tmp_path), ChunkingConfig(300))
+    assert ("附件",) == chunks[-1].section_path[-1:] and "君山中心" in chunks[-1].text
+    (tmp_path / "b.html").write_text(
+        "<h2>一、表</h2><table><tr><th>领域</th><th>项目数</th><th>投资<br>（亿元）</th></tr><tr><td colspan=3>生态方面</td></tr>"
+        "<tr><td>生态<br>安全</td><td>14个</td><td>12.74</td></tr></table><p>后文。</p>", encoding="utf-8")
+    lines = load_document(tmp_path / "b.html", tmp_path).text.splitlines()
+    assert "类别：生态方面；领域：生态安全；项目数：14个；投资：12.74亿元。" in lines and "后文。" in lines
+
+
 def test_numbered_clauses_become_sections() -> None:
     text = "第一章 总则\n第一条 为加强储备粮管理，制定本办法。\n第二条 本办法适用于市级储备粮。\n第二章 储存\n第三条 储备粮应当储存在指定库点。"
     chunks = chunk_document(Document("rules.txt", "办法", text), ChunkingConfig(150))

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from ..retrieval import expansions
+from ..text import is_row, row_head
 from ..types import Chunk, RetrievedChunk
 from .understanding import AGENT, WHO, content_words
 from .vocabulary import YEAR, Vocabulary, leaf, untitled
@@ -18,15 +19,19 @@ _CLAUSE = re.compile(r"[^，。！？；\n]+[，。！？；]?")
 
 def sentences(text: str) -> list[str]:
     """The sentences of a text; a bracketed note after a full stop (“…改造。（牵头单位：九亭镇）”)
-    belongs to the sentence before it."""
+    belongs to the sentence before it, and a table row is one sentence."""
     out: list[str] = []
-    for s in (s.strip() for s in _SENT.findall(text)):
-        if not s:
+    for line in text.split("\n"):
+        if is_row(line):
+            out.append(line.strip())
             continue
-        if out and s[0] in "（(" and out[-1].endswith("。"):
-            out[-1] += s
-        else:
-            out.append(s)
+        for s in (s.strip() for s in _SENT.findall(line)):
+            if not s:
+                continue
+            if out and s[0] in "（(" and out[-1].endswith("。") and not is_row(out[-1]):
+                out[-1] += s
+            else:
+                out.append(s)
     return out
 
 
@@ -60,8 +65,15 @@ class SentenceScorer:
 
     @staticmethod
     def units(chunk: Chunk) -> list[tuple[str, str]]:
-        """(sentence, embedded text) for each clause of a chunk."""
-        return [(sent, SentenceScorer.unit_text(chunk, c)) for sent in sentences(chunk.text) for c in clauses(sent)]
+        """(sentence, embedded text) for each clause of a chunk; a cell of a table row is
+        embedded with what the row is about (领域：生态安全领域；投资：12.74亿元)."""
+        out = []
+        for sent in sentences(chunk.text):
+            head = row_head(sent)
+            for c in clauses(sent):
+                text = c if not head else head if end(c) in head.split("；") else f"{head}；{c}"
+                out.append((sent, SentenceScorer.unit_text(chunk, text)))
+        return out
 
     @staticmethod
     def clause_texts(chunk: Chunk) -> list[str]:

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from .docx import docx_text
 from .pdf import pdf_text
-from .tables import row_lines
+from .tables import markdown_tables, row_lines
 
-__all__ = ["docx_text", "pdf_text", "row_lines"]
+__all__ = ["docx_text", "markdown_tables", "pdf_text", "row_lines"]
