@@ -229,6 +229,16 @@ def test_a_table_row_is_one_sentence_and_its_cells_are_embedded_with_what_it_is_
     assert draft is not None and "项目名称：托育中心；总投资：4000万元" in draft.text and "7500" not in draft.text
 
 
+def test_two_sentences_the_scorer_cannot_tell_apart_are_both_quoted_in_order(tokenizer: ChineseTokenizer, identity) -> None:
+    rules = [chunk(("三、补贴标准",), "其他事项由区发展改革委另行通知。项目补贴按照经区发展改革委审核确认的项目实际投资额的20%计算，分两年拨付到项目单位。"
+                   "单个项目补贴最高不超过150万元，同一项目不重复享受区级其他同类补贴政策。", 42)]
+    vocab = Vocabulary.from_chunks(rules, places=identity.place_names)
+    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    draft = c.compose("项目补贴怎么算？", (RetrievedChunk(rules[0], 1.0, 1),), Intent.GENERAL)
+    assert draft is not None and "另行通知" not in draft.text
+    assert draft.text.index("20%") < draft.text.index("150万元")  # both, in the document's order
+
+
 def test_sections_with_several_amounts_are_not_added_up(tokenizer: ChineseTokenizer, identity) -> None:
     rewards = [
         chunk(("二、支持范围", "（一）投资奖励"), "投资1000万元以上的，奖励10万元；投资3000万元以上的，奖励30万元。", 10),

@@ -336,10 +336,11 @@ def check_contract(lines: list[str], id_of, corpus_norm: str, sections_norm: lis
 @pytest.mark.parametrize(
     "name,prefix",
     [("dev.jsonl", "h"), ("dev2.jsonl", "d"), ("heldout.jsonl", "t"), ("heldout2.jsonl", "u"), ("heldout3.jsonl", "v"),
-     ("heldout7.jsonl", "h7"), ("heldout8.jsonl", "h8"), ("heldout9.jsonl", "h9")],
+     ("heldout7.jsonl", "h7"), ("heldout8.jsonl", "h8"), ("heldout9.jsonl", "h9"),
+     ("heldout10.jsonl", "h10")],
 )
 def test_the_independent_sets_follow_the_same_contract(name, prefix, corpus_norm, corpus_sections_norm):
-    """The development and held-out sets: the format of qa.jsonl, ids h001…, d001…, t001…, u001…, v001…, h701…, h801…, h901…"""
+    """The development and held-out sets: the format of qa.jsonl, ids h001…, d001…, t001…, u001…, v001…, h701…, h801…, h901…, h1001…"""
     lines = (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines()
     width = 3 if len(prefix) == 1 else 2
     check_contract(lines, lambda n: f"{prefix}{n:0{width}d}", corpus_norm, corpus_sections_norm)
@@ -353,6 +354,7 @@ def test_each_foreign_corpus_has_its_source_title_issuer_and_a_set_in_the_same_c
     texts = [p.read_text(encoding="utf-8") for p in sorted((here / "corpus").glob("*.md"))]
     assert texts and all(re.search(r"^title: .+$", t, re.M) and re.search(r"^issuer: .+$", t, re.M) for t in texts)
     bodies = [strip_front_matter(t) for t in texts]
-    assert all(1500 <= len(re.sub(r"\s", "", b)) <= 10000 for b in bodies)
+    # a Chinese document's length in characters (字): its CJK characters
+    assert all(1500 <= len(re.findall(r"[\u4e00-\u9fff]", b)) <= 10000 for b in bodies)
     lines = (here / "qa.jsonl").read_text(encoding="utf-8").splitlines()
     check_contract(lines, lambda n: f"q{n:03d}", "\n".join(norm(b) for b in bodies), [norm(s) for b in bodies for s in sections(b)])
