@@ -430,6 +430,22 @@ def test_an_english_figure_question_takes_the_figure_of_the_closest_sentence(tok
     assert draft is not None and "12个月内全面建成投产" in draft.text and "50万元" not in draft.text
 
 
+def test_a_sentence_that_opens_a_list_goes_on_with_its_items_into_the_next_chunk(tokenizer: ChineseTokenizer, identity) -> None:
+    path = ("第六章 动用", "第三十八条")
+    first = chunk(path, "出现下列情况之一的，市人民政府可以批准动用市级储备粮：（一）全市粮食明显供不应求的；\n（二）发生重大自然灾害的；", 44)
+    second = chunk(path, "（三）市人民政府认为需要动用的其他情形。\n动用方案由市发展改革局拟定。", 45)
+    other = chunk(("第七章 附则",), "本办法自印发之日起施行。", 46)
+    vocab = Vocabulary.from_chunks([first, second, other], places=identity.place_names)
+    assert vocab.following == {"c44": second}  # the next chunk of the same section only
+    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    draft = c.compose("出现什么情况时市人民政府可以批准动用市级储备粮？", (RetrievedChunk(first, 1.0, 1), RetrievedChunk(other, 0.5, 2)), Intent.GENERAL)
+    assert draft is not None and "供不应求的；（二）发生重大自然灾害的[1]。（三）市人民政府认为需要动用的其他情形[3]。" in draft.text
+    assert "动用方案" not in draft.text and draft.passages[2].chunk == second  # the items only, the next chunk cited
+    # a sentence that opens no list is answered as before
+    plain = c.compose("本办法什么时候施行？", (RetrievedChunk(other, 1.0, 1),), Intent.GENERAL)
+    assert plain is not None and plain.passages == (RetrievedChunk(other, 1.0, 1),)
+
+
 def test_around_an_instruction_only_a_rest_that_asks_is_a_question() -> None:
     from types import SimpleNamespace
 

@@ -3,11 +3,12 @@ short), a named short section given whole, a false figure corrected."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
 from ..types import RetrievedChunk
-from .compose import Composer, Draft
+from .compose import Composer, Draft, with_chunks
 from .complete import completed
 from .figures import figure
 from .lists import ordinal
@@ -17,6 +18,12 @@ from .understanding import AGENT, WHO, Intent, unit_of
 #: how much lower than a short answering sentence the next one of its passage may score and
 #: still follow it (not after an item of a list)
 CONTINUATION_GAP = 0.4
+#: a sentence that opens a list: it ends with a colon, or its first item follows the colon
+OPENS_LIST = re.compile(r"[：:]\s*(?:$|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳]|一是)")
+#: an item of such a list
+ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d)|[①-⑳]|[二三四五六七八九十]是)")
+#: a list quoted after its opening sentence stops before this many characters
+LIST_BUDGET = 320
 #: a named section this short is given whole
 WHOLE_SECTION = 160
 #: a sentence of the answering passage that scores this close to the best one is a tie the
@@ -45,6 +52,9 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
         return None
     score, pos, s = best[0]
     text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
+    listed = _listed(c, passages, pos, s, text)
+    if listed is not None:
+        return listed
     second, wanted = _second(best, passages), False
     if WHO.search(question) and not AGENT.search(s):  # a who-question: the sentence that names a body follows
         bodies = [b for b in best[1:] if AGENT.search(b[2])]
@@ -65,6 +75,48 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
             text += f"{c.lead(passages[pos2].chunk, s2)}[{pos2 + 1}]。"
             return Draft(text, passages, Intent.GENERAL)
     return Draft(completed(c.scorer, question, passages, pos, text, scored), passages, Intent.GENERAL)
+
+
+def _listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, text: str) -> Draft | None:
+    """An answering sentence that opens a list (出现下列情况之一的：（一）…；) goes on with the
+    list's items, in its passage and in the chunk that continues its section, within
+    :data:`LIST_BUDGET` characters; None when the sentence opens no list."""
+    if not OPENS_LIST.search(s):
+        return None
+    chunk = passages[pos].chunk
+    own = sentences(chunk.text)
+    rest = own[own.index(s) + 1 :] if s in own else []
+    items = list(itertools.takewhile(lambda x: ITEM.match(x) is not None, rest))
+    added, length = [], len(text)
+    for item in items:
+        if length + len(item) > LIST_BUDGET:
+            return None if not added else Draft(_joined(text, pos, added), passages, Intent.GENERAL)
+        added.append(item)
+        length += len(item)
+    more: list[str] = []
+    following = c.vocab.following.get(chunk.id)
+    if len(items) == len(rest) and following is not None:  # the list runs on into the next chunk
+        for item in itertools.takewhile(lambda x: ITEM.match(x) is not None, sentences(following.text)):
+            if length + len(item) > LIST_BUDGET:
+                break
+            more.append(item)
+            length += len(item)
+    if not added and not more:
+        return None
+    draft = _joined(text, pos, added)
+    if not more:
+        return Draft(draft, passages, Intent.GENERAL)
+    allp, number = with_chunks(passages, [following])  # type: ignore[list-item]
+    return Draft(f"{draft}{'；'.join(end(m) for m in more)}[{number[following.id]}]。", allp, Intent.GENERAL)  # type: ignore[union-attr]
+
+
+def _joined(text: str, pos: int, added: Sequence[str]) -> str:
+    """``text`` (ending in ``[pos + 1]。``) with ``added`` before its marker."""
+    marker = f"[{pos + 1}]。"
+    if not added:
+        return text
+    opener = end(text[: -len(marker)])
+    return opener + ("" if opener.endswith(("：", ":")) else "；") + "；".join(end(a) for a in added) + marker
 
 
 def _second(best: Sequence[tuple[float, int, str]], passages: Sequence[RetrievedChunk]) -> tuple[float, int, str] | None:

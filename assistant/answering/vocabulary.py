@@ -60,6 +60,8 @@ class Vocabulary:
     depth: dict[str, int] = field(default_factory=dict)  # a heading with subsections → its level (0 = top)
     years: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 2035 → ids of the chunks stating it
     places: tuple[str, ...] = ()  # the place names the deployment is about, longest first
+    #: chunk id → the chunk that goes on with its section (a long section is cut into several)
+    following: dict[str, Chunk] = field(default_factory=dict, repr=False)
     #: words looked up in :meth:`known`; bounded, so visitors' words cannot grow it without end
     _known: dict[str, bool] = field(default_factory=dict, repr=False)
     _parts: dict[str, list[tuple[str, tuple[Chunk, ...]]]] = field(default_factory=dict, repr=False)
@@ -82,10 +84,12 @@ class Vocabulary:
                     children.setdefault(name, []).append(c)
             for year in dict.fromkeys(YEAR.findall(untitled(c, c.text))):  # not in the document's name
                 years.setdefault(year, []).append(c.id)
+        order = sorted(chunks, key=lambda c: (c.source, c.ordinal))
+        following = {a.id: b for a, b in zip(order, order[1:]) if a.source == b.source and a.section_path == b.section_path}
         return cls(
             text=text, sections=sections, glossary=tuple(glossary), synonyms=dict(synonyms or {}),
             children={k: tuple(v) for k, v in children.items()}, depth=depth, years={k: tuple(v) for k, v in years.items()},
-            places=tuple(sorted(places, key=len, reverse=True)),
+            places=tuple(sorted(places, key=len, reverse=True)), following=following,
         )
 
     def parts(self, heading: str) -> list[tuple[str, tuple[Chunk, ...]]]:
