@@ -40,6 +40,12 @@ _FAMILIES: tuple[tuple[re.Pattern[str], object], ...] = (
 )
 
 
+def starts_item(text: str) -> bool:
+    """Does ``text`` start with a list marker of one of the families ((二), (2), ②, 2.)?"""
+    head = text.lstrip()
+    return any(marker.match(head) for marker, _ in _FAMILIES)
+
+
 @dataclass(frozen=True)
 class Enumeration:
     lead: str  # the text before the first marker (需要具备以下基本条件：)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .complete import completed
+from .enumerations import starts_item
 from .figures import figure
 from .lists import ordinal
 from .scoring import end, sentences
@@ -20,8 +21,8 @@ from .understanding import AGENT, WHO, Intent, unit_of
 CONTINUATION_GAP = 0.4
 #: a sentence that opens a list: it ends with a colon, or its first item follows the colon
 OPENS_LIST = re.compile(r"[：:]\s*(?:$|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳]|一是)")
-#: an item of such a list
-ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d)|[①-⑳]|[二三四五六七八九十]是)")
+#: a later item of a list opened by 一是 (the markers of the others are :func:`.enumerations.starts_item`)
+LATER_SHI = re.compile(r"^\s*[二三四五六七八九十]是")
 #: a list quoted after its opening sentence stops before this many characters
 LIST_BUDGET = 320
 #: a named section this short is given whole
@@ -86,28 +87,29 @@ def _listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str,
     chunk = passages[pos].chunk
     own = sentences(chunk.text)
     rest = own[own.index(s) + 1 :] if s in own else []
-    items = list(itertools.takewhile(lambda x: ITEM.match(x) is not None, rest))
-    added, length = [], len(text)
-    for item in items:
-        if length + len(item) > LIST_BUDGET:
-            return None if not added else Draft(_joined(text, pos, added), passages, Intent.GENERAL)
-        added.append(item)
-        length += len(item)
-    more: list[str] = []
+    items = [(chunk, x) for x in itertools.takewhile(_is_item, rest)]
     following = c.vocab.following.get(chunk.id)
     if len(items) == len(rest) and following is not None:  # the list runs on into the next chunk
-        for item in itertools.takewhile(lambda x: ITEM.match(x) is not None, sentences(following.text)):
-            if length + len(item) > LIST_BUDGET:
-                break
-            more.append(item)
-            length += len(item)
-    if not added and not more:
+        items += [(following, x) for x in itertools.takewhile(_is_item, sentences(following.text))]
+    taken, length = [], len(text)
+    for where, item in items:
+        if length + len(item) > LIST_BUDGET:
+            break
+        taken.append((where, item))
+        length += len(item)
+    if not taken:
         return None
-    draft = _joined(text, pos, added)
+    draft = _joined(text, pos, [x for where, x in taken if where is chunk])
+    more = [x for where, x in taken if where is not chunk]
     if not more:
         return Draft(draft, passages, Intent.GENERAL)
     allp, number = with_chunks(passages, [following])  # type: ignore[list-item]
     return Draft(f"{draft}{'；'.join(end(m) for m in more)}[{number[following.id]}]。", allp, Intent.GENERAL)  # type: ignore[union-attr]
+
+
+def _is_item(sentence: str) -> bool:
+    """Does a sentence start with a list marker ((二), 2., ②) or 二是 …?"""
+    return starts_item(sentence) or LATER_SHI.match(sentence) is not None
 
 
 def _joined(text: str, pos: int, added: Sequence[str]) -> str:
