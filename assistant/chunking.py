@@ -31,7 +31,12 @@ _TXT_HEADINGS: tuple[tuple[re.Pattern[str], int], ...] = (
 _LIST_LEVEL = 5  # numbered lines (1. 2. …) are list items when their neighbours are numbered too
 #: a numbered clause opening its own text, "第十条 储备粮的…": the clause is a heading of its own
 _CLAUSE = re.compile(r"^(第[一二三四五六七八九十百零\d]+条)[ \t\u3000]*(\S.*)$")
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)])")
+#: a heading's numbering: 六、 2. （一） and an article's number before its name (第三条 平台机构;
+#: an article number alone, a heading of its own, is kept). A chapter's (第三章 储存) is kept:
+#: chapter names are broad topics (储存, 资金) that a question names in passing
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百零\d]+条[ \t\u3000]+(?=\S))"
+)
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=[.])\s+(?=[A-Z“\"])")
 _CLAUSE_END = re.compile(r"(?<=[，、,：:])")
 _TERMINAL = re.compile(r"[。！？；.!?;，,]$")

@@ -46,6 +46,17 @@ def starts_item(text: str) -> bool:
     return any(marker.match(head) for marker, _ in _FAMILIES)
 
 
+def marker_of(text: str) -> tuple[int, int, str] | None:
+    """(family, number, text after the marker) of the list marker ``text`` starts with:
+    （二）工作 → (0, 2, 工作), 3. 资金 → (3, 3, 资金); None without one."""
+    head = text.lstrip()
+    for family, (marker, value) in enumerate(_FAMILIES):
+        m = marker.match(head)
+        if m:
+            return family, value(m.group(1)), head[m.end():].strip()  # type: ignore[operator]
+    return None
+
+
 @dataclass(frozen=True)
 class Enumeration:
     lead: str  # the text before the first marker (需要具备以下基本条件：)
@@ -104,4 +115,4 @@ def enumerated(c: Composer, question: str, rc: RetrievedChunk, count: bool) -> D
     return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", (rc,), Intent.FIGURE)
 
 
-__all__ = ["Enumeration", "enumerated", "enumeration", "numeral_value"]
+__all__ = ["Enumeration", "enumerated", "enumeration", "marker_of", "numeral_value", "starts_item"]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .complete import completed
+from .cut import rejoined
 from .enumerations import starts_item
 from .figures import figure
 from .lists import ordinal
@@ -52,6 +53,9 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     if not best:
         return None
     score, pos, s = best[0]
+    cut = rejoined(c, passages, pos, s)
+    if cut is not None:
+        return cut
     text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
     listed = _listed(c, passages, pos, s, text)
     if listed is not None:

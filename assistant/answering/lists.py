@@ -8,10 +8,12 @@ import re
 from collections.abc import Sequence
 
 from ..chunking import strip_numbering
-from ..lexicon import pattern
-from ..types import RetrievedChunk
-from .compose import Composer, Draft
-from .enumerations import enumerated, numeral_value
+from ..types import Chunk, RetrievedChunk
+from .compose import Composer, Draft, with_chunks
+from .enumerations import enumerated, marker_of
+from .cut import rejoined
+from .headed import headed_list
+from .ordinals import position
 from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity
 from .vocabulary import leaf
@@ -30,6 +32,9 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
         parts = c.parts(opened, passages)
         if parts is not None:
             return Draft(c.say("parts_list", heading=opened, parts=parts.text), parts.passages, Intent.LIST)
+    headed = headed_list(c, question, passages)  # 1. 自愿报名 / its text / 2. 平台运作 …
+    if headed is not None:
+        return headed
     lines = [ln for ln in top.text.split("\n") if ln.strip()]
     if len(lines) >= 3:  # a list section
         items = "；".join(strip_numbering(ln) for ln in lines)
@@ -49,6 +54,9 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     if best is None or not any("、" in x or "包括" in x for x in clauses(top.text)):
         return None  # the best passage lists nothing: answer from it, not from a list below it
     _, pos, s, _ = best
+    whole = rejoined(c, passages, pos, s)  # a list sentence a chunk boundary cut in two
+    if whole is not None:
+        return Draft(whole.text, whole.passages, Intent.LIST)
     return Draft(f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。", passages, Intent.LIST)
 
 
@@ -82,22 +90,46 @@ def definition(c: Composer, question: str, passages: tuple[RetrievedChunk, ...],
 
 
 def ordinal(c: Composer, question: str, passages: Sequence[RetrievedChunk], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
-    """“第四条是什么”: the item numbered so in the first numbered list among the passages."""
-    m = pattern("ordinal").search(question)
-    if m is None:
+    """“第四条是什么”, “最后一条呢”: the item at that position of the first numbered list
+    (one item per line, numbered from one) among the passages, read over every chunk of its
+    section. A document that numbers its own clauses so (第四条) is left to retrieval."""
+    asked = position(question)
+    if asked is None:
         return None
-    n = m.group(1)
-    number = int(n) if n.isdigit() else numeral_value(n)
-    for pos, rc in enumerate(passages[:3]):
-        lines = [ln.strip() for ln in rc.chunk.text.split("\n") if re.match(r"\s*\d+[.．、]", ln)]
-        if len(lines) >= 3:
+    n, words = asked
+    if words in c.vocab.text:
+        return None
+    for rc in passages[:3]:
+        items = numbered_lines(c.vocab.section_chunks(rc.chunk))
+        if len(items) >= 3:
             name = leaf(rc.chunk) or rc.chunk.section
-            item = next((ln for ln in lines if re.match(rf"{number}[.．、]", ln)), None)
-            if item is None:  # 第九条 of five
-                return Draft(c.say("ordinal_missing", name=name, number=number), tuple(passages), Intent.NOT_STATED)
-            said = c.say("ordinal_item", name=name, number=number, item=end(strip_numbering(item)))
-            return Draft(f"{said}[{pos + 1}]。", tuple(passages), Intent.GENERAL)
+            index = n - 1 if n > 0 else len(items) + n
+            if not 0 <= index < len(items):
+                if n < 0:
+                    return None
+                return Draft(c.say("ordinal_missing", name=name, number=n), tuple(passages), Intent.NOT_STATED)
+            chunk, number, item = items[index]
+            allp, at = with_chunks(tuple(passages), [chunk])
+            said = c.say("ordinal_item", name=name, number=number, item=end(item))
+            return Draft(f"{said}[{at[chunk.id]}]。", allp, Intent.GENERAL)
     return None
 
 
-__all__ = ["definition", "list_answer", "membership", "ordinal"]
+def numbered_lines(chunks: Sequence[Chunk]) -> list[tuple[Chunk, int, str]]:
+    """(chunk, number, text) of the lines numbered 1, 2, 3 … with one marker family (1. 2. 3.
+    or （一）（二）), in order across ``chunks``; the first such run."""
+    out: list[tuple[Chunk, int, str]] = []
+    family = None
+    for chunk in chunks:
+        for line in chunk.text.split("\n"):
+            m = marker_of(line)
+            if m is None or not m[2]:
+                continue
+            if family is None and m[1] == 1:
+                family, out = m[0], [(chunk, 1, m[2])]
+            elif family == m[0] and m[1] == len(out) + 1:
+                out.append((chunk, m[1], m[2]))
+    return out
+
+
+__all__ = ["definition", "list_answer", "membership", "numbered_lines", "ordinal"]

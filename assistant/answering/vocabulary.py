@@ -62,6 +62,8 @@ class Vocabulary:
     places: tuple[str, ...] = ()  # the place names the deployment is about, longest first
     #: chunk id → the chunk that goes on with its section (a long section is cut into several)
     following: dict[str, Chunk] = field(default_factory=dict, repr=False)
+    #: (source, section path) → the chunks of that section, in the document's order
+    sequence: dict[tuple[str, tuple[str, ...]], tuple[Chunk, ...]] = field(default_factory=dict, repr=False)
     #: words looked up in :meth:`known`; bounded, so visitors' words cannot grow it without end
     _known: dict[str, bool] = field(default_factory=dict, repr=False)
     _parts: dict[str, list[tuple[str, tuple[Chunk, ...]]]] = field(default_factory=dict, repr=False)
@@ -86,11 +88,19 @@ class Vocabulary:
                 years.setdefault(year, []).append(c.id)
         order = sorted(chunks, key=lambda c: (c.source, c.ordinal))
         following = {a.id: b for a, b in zip(order, order[1:]) if a.source == b.source and a.section_path == b.section_path}
+        sequence: dict[tuple[str, tuple[str, ...]], list[Chunk]] = {}
+        for c in order:
+            sequence.setdefault((c.source, c.section_path), []).append(c)
         return cls(
             text=text, sections=sections, glossary=tuple(glossary), synonyms=dict(synonyms or {}),
             children={k: tuple(v) for k, v in children.items()}, depth=depth, years={k: tuple(v) for k, v in years.items()},
             places=tuple(sorted(places, key=len, reverse=True)), following=following,
+            sequence={k: tuple(v) for k, v in sequence.items()},
         )
+
+    def section_chunks(self, chunk: Chunk) -> tuple[Chunk, ...]:
+        """Every chunk of ``chunk``'s section, in order (``chunk`` alone when it is not indexed)."""
+        return self.sequence.get((chunk.source, chunk.section_path), (chunk,))
 
     def parts(self, heading: str) -> list[tuple[str, tuple[Chunk, ...]]]:
         """The subsections right below ``heading``, in order, each with its chunks (grouped

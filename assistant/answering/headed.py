@@ -1,0 +1,98 @@
+"""Lists written one paragraph per item: a short numbered line heads each item and its text
+follows in paragraphs of its own (“1. 自愿报名” / “参与企业自愿申报；……” / “2. 平台运作” …),
+often across several chunks of one section. A list question gets the heads, each cited;
+a question naming one head gets the numbered sub-items under it ((1) 闭环管理: …)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..types import Chunk, RetrievedChunk
+from .compose import Composer, Draft, with_chunks
+from .enumerations import marker_of
+from .understanding import Intent
+from .vocabulary import leaf
+
+#: a numbered paragraph at most this long (after its marker), ending without a stop, heads an item
+HEAD_LINE = 20
+#: a sub-item is named by the words before its first colon or comma, when they are this short
+SUB_HEAD = 16
+_STOP = re.compile(r"[。；;！？!?，,]$")
+_NAME_END = re.compile(r"[：:，,。；;]")
+
+Line = tuple[Chunk, str]
+
+
+def _lines(chunks: Sequence[Chunk]) -> list[Line]:
+    return [(c, ln.strip()) for c in chunks for ln in c.text.split("\n") if ln.strip()]
+
+
+def heads(lines: Sequence[Line]) -> list[int]:
+    """Positions in ``lines`` of the heads of the first list written one paragraph per item:
+    short marker lines of one family numbered 1, 2, 3 … (at least two); empty when none."""
+    found: list[int] = []
+    family = None
+    for i, (_, line) in enumerate(lines):
+        m = marker_of(line)
+        if m is None or len(m[2]) > HEAD_LINE or not m[2] or _STOP.search(m[2]):
+            continue
+        if family is None and m[1] == 1:
+            family, found = m[0], [i]
+        elif family == m[0] and m[1] == len(found) + 1:
+            found.append(i)
+    return found if len(found) >= 2 else []
+
+
+def sub_items(lines: Sequence[Line], start: int, stop: int) -> list[tuple[Chunk, str]]:
+    """The named sub-items numbered 1, 2, 3 … between two heads ((1) 闭环管理: …), each by
+    the words before its colon; empty unless there are at least two, all named."""
+    out: list[tuple[Chunk, str]] = []
+    family = None
+    for chunk, line in lines[start + 1 : stop]:
+        m = marker_of(line)
+        if m is None or (family is not None and m[0] != family) or m[1] != len(out) + 1:
+            continue
+        family = m[0]
+        name = _NAME_END.split(m[2], maxsplit=1)[0].strip()
+        if not name or len(name) > SUB_HEAD:
+            return []
+        out.append((chunk, name))
+    return out if len(out) >= 2 else []
+
+
+def headed_list(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+    """The items of the paragraph list of the best passage's section (or the sub-items of the
+    head the question names), each chunk cited; None when its section has no such list."""
+    top = passages[0].chunk
+    lines = _lines(c.vocab.section_chunks(top))
+    at = heads(lines)
+    if not at:
+        return None
+    names = [marker_of(lines[i][1])[2] for i in at]  # type: ignore[index]
+    named = next((k for k, n in enumerate(names) if len(n) >= 2 and n in question), None)
+    if named is not None:
+        stop = at[named + 1] if named + 1 < len(at) else len(lines)
+        items = sub_items(lines, at[named], stop)
+        if not items:
+            return None  # the question asks about one item: answered from its text
+        return _draft(c, passages, names[named], items)
+    # a question about what one item says (…通过哪些渠道公布) shares more words with that sentence
+    # than with the list's name and heads: it is answered from the sentence
+    q = c.scorer.qtokens(question)
+    best = c.scorer.best_sentences(question, passages, 1)
+    if best and c.scorer.overlap(q, best[0][2]) > c.scorer.overlap(q, " ".join([top.section, *names])):
+        return None
+    return _draft(c, passages, leaf(top) or top.section, [(lines[i][0], n) for i, n in zip(at, names)])
+
+
+def _draft(c: Composer, passages: tuple[RetrievedChunk, ...], name: str, items: Sequence[tuple[Chunk, str]]) -> Draft:
+    allp, number = with_chunks(passages, list({chunk.id: chunk for chunk, _ in items}.values()))
+    parts = []
+    for k, (chunk, item) in enumerate(items):
+        last_of_chunk = k + 1 == len(items) or items[k + 1][0].id != chunk.id
+        parts.append(f"{item}[{number[chunk.id]}]" if last_of_chunk else item)
+    return Draft(f"{c.say('items_list', name=name, items='；'.join(parts))}。", allp, Intent.LIST)
+
+
+__all__ = ["headed_list", "heads", "sub_items"]
