@@ -243,3 +243,34 @@ def test_a_figure_asked_of_two_named_sections_is_answered_for_each(tokenizer, id
     assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
     one = c.compose("远期目标是到哪一年？", ranked, Intent.FIGURE)
     assert one is not None and "2035" in one.text and "2027" not in one.text, one
+
+
+# ----------------------------------------------------------------------------- contact details
+@pytest.mark.parametrize("question", ["咨询电话是多少？", "有没有服务热线", "官网网址是什么", "What is the hotline number?"])
+def test_a_question_for_a_way_to_reach_someone_asks_for_a_contact(question: str) -> None:
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(question) == "contact"
+    assert classify(question) is Intent.FIGURE
+
+
+def test_a_contact_is_answered_only_from_a_passage_that_states_one(tokenizer, identity) -> None:  # noqa: F811
+    from assistant.answering.figures import figure
+    from .test_answering_rules import chunk, composer_over
+
+    office = chunk(("三、保障措施", "（三）咨询服务"), "县农业农村局负责政策咨询，咨询电话：0439-5222111。", 9)
+    c, ranked = composer_over([CHUNKS[4], CHUNKS[5]], tokenizer, identity)  # no number in them
+    draft = figure(c, "政策咨询电话是多少？", ranked)
+    assert draft is not None and draft.intent is Intent.NOT_STATED and "联系方式" in draft.text
+    c, ranked = composer_over([office, CHUNKS[4]], tokenizer, identity)
+    draft = figure(c, "政策咨询电话是多少？", ranked)
+    assert draft is not None and draft.intent is Intent.FIGURE and "0439-5222111" in draft.text
+    c, ranked = composer_over([CHUNKS[1], CHUNKS[4]], tokenizer, identity)  # 3000户 and 450万元 are no phone numbers
+    assert figure(c, "改造项目的咨询电话是多少", ranked).intent is Intent.NOT_STATED
+
+
+def test_the_word_that_asks_for_a_contact_is_no_missing_thing(composer) -> None:  # noqa: F811
+    from assistant.answering.coverage import missing_nouns
+
+    assert missing_nouns("县农业农村局的咨询电话是多少？", ["咨询电话"], composer.vocab) == ()
+    assert missing_nouns("电话费补贴多少钱？", ["电话费"], composer.vocab) == ("电话费",)  # money asked: a thing

@@ -24,6 +24,8 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
+#: the words that ask for a way to reach someone (电话, 网址): a kind of answer, not a thing
+CONTACT = pattern("ask_contact")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
@@ -84,6 +86,7 @@ class Thresholds:
 def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tuple[str, ...]:
     """Concrete nouns of the question that the corpus never mentions (市长, 门票, PM2.5 …)."""
     out = []
+    asked = unit_of(question)
     for word in nouns:
         if word.endswith("儿") and word not in ABSTRACT_NOUNS and word not in vocab.text:
             word = word[:-1]  # 块儿 → 块, 事儿 → 事: the colloquial suffix names nothing new
@@ -91,6 +94,8 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
                 continue
         if word in ABSTRACT_NOUNS or re.match(r"^(?:哪|什么|几|多少|啥)", word):
             continue  # 哪些项目, 什么措施: the question word, not a thing
+        if asked == "contact" and CONTACT.search(word):
+            continue  # 咨询电话是多少: the kind of answer asked for, which the passages may state
         if any(word.endswith(a) for a in ABSTRACT_NOUNS if len(a) >= 2):
             continue  # 多长时间, 具体办法: a frame around an abstract head noun
         if word in vocab.synonyms or vocab.known(word) or any(word in key for key in vocab.synonyms if key in question):

@@ -18,7 +18,7 @@ from .vocabulary import leaf
 
 #: what a question asked for that the passages do not state, by unit (wording keys)
 STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_year", "when": "what_year", "duration": "what_year",
-             "date": "what_date", "place": "what_place", "count": "what_count"}
+             "date": "what_date", "place": "what_place", "contact": "what_contact", "count": "what_count"}
 _LIST_ITEM = re.compile(r"(\d+)[.．、]")
 #: the measure word a count question asks in (几条河, 多少棵树): the figure must carry it
 _ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位)")

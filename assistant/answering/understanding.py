@@ -25,7 +25,7 @@ class Intent(str, Enum):
 
 
 #: what a figure question may ask for, in the order they are tried
-UNIT_KINDS = ("money", "projects", "indicators", "year", "when", "duration", "date", "place", "count")
+UNIT_KINDS = ("money", "projects", "indicators", "year", "when", "duration", "date", "place", "contact", "count")
 #: what a question may ask for that a passage about its subject could still lack
 DATUM_UNITS = frozenset(UNIT_KINDS)
 
@@ -51,7 +51,7 @@ def unit_of(question: str) -> str | None:
 
 def classify(question: str) -> Intent:
     q = question
-    if unit_of(q) in ("place", "date", "duration") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
+    if unit_of(q) in ("place", "date", "duration", "contact") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
         return Intent.FIGURE
     if DEFINE_Q.search(q):
         return Intent.DEFINITION
