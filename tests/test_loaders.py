@@ -160,3 +160,28 @@ def test_a_broken_file_is_one_sentence_naming_the_file(tmp_path: Path, name: str
     (tmp_path / "ok.md").write_text("# 标题\n\n正文。\n", encoding="utf-8")
     loaded = load_corpus(tmp_path)  # the other documents still load; the broken one is reported
     assert [d.source for d in loaded.documents] == ["ok.md"] and [p.source for p in loaded.problems] == [name]
+
+
+def test_a_line_that_line_breaking_left_short_goes_on_in_the_next() -> None:
+    """A wrapped line may stop a character or two short of the right edge (、，。 may not
+    open a line, so the character before them moves down): it still goes on in the next
+    line; a line that closes its sentence does not."""
+    from assistant.loaders.pdf import _body_lines
+
+    def line(text: str, top: float, x1: float, x0: float = 50.0) -> dict:
+        return {"text": text, "top": top, "bottom": top + 12, "x0": x0, "x1": x1, "size": 10.0}
+
+    full, short_by_two = 550.0, 530.0
+    lines = [
+        line("项目包括智慧农场示范园项目、乡村振兴光伏发电", 200, short_by_two, x0=71.0),
+        line("项目、龙头山风景区项目等，共投资2.64亿元。", 217, 300.0),
+        line("生态安全领域涉及14个项目，项目包括中小河流治理工程、乡镇生活垃圾转运系", 234, full, x0=71.0),
+        line("统建设工程等，共投资12.74亿元，这一句在此结束。", 251, short_by_two),
+        line("下一段不接在上一句后面。", 268, 200.0),
+    ]
+    page = {"lines": lines, "tables": [], "height": 842.0}
+    assert _body_lines([page], set()) == [
+        "项目包括智慧农场示范园项目、乡村振兴光伏发电项目、龙头山风景区项目等，共投资2.64亿元。",
+        "生态安全领域涉及14个项目，项目包括中小河流治理工程、乡镇生活垃圾转运系统建设工程等，共投资12.74亿元，这一句在此结束。",
+        "下一段不接在上一句后面。",
+    ]

@@ -28,6 +28,8 @@ from .tables import header_of, row_lines
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－\s]*\d+[-—–－\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s+\d+(?:\s+of\s+\d+)?)$", re.I
 )
+#: how a line that closes a sentence or introduces what follows ends
+_ENDED = re.compile(r"[。！？；：:!?;]\s*$")
 _CLOSING = "，。、；：？！）》」』”’,.;:?!)"  # a line opening with one of these goes on the line before
 _MARGIN = 1 / 8  # top and bottom share of a page where headers and footers are looked for
 _REPEATED = 0.5  # a margin line on more than this share of the pages is a header or footer
@@ -145,7 +147,10 @@ def _body_lines(pages: list[dict[str, Any]], furniture: set[str]) -> list[str]:
                     out[-1] += item["text"]
                 else:
                     out.append(item["text"])
-                wrapped = item["x1"] >= right - size * 1.5
+                # a line that reaches the right edge goes on in the next one; so does one that
+                # stops up to three characters short of it without closing a sentence: line
+                # breaking keeps 、，。 off the start of a line and moves the character before them down
+                wrapped = item["x1"] >= right - size * 1.5 or (item["x1"] >= right - size * 3 and not _ENDED.search(item["text"]))
                 last_size = size
                 header = None
             first = False
