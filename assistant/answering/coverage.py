@@ -14,7 +14,7 @@ from ..masking import has_personal_data
 from ..text import cjk_ratio
 from ..types import Chunk
 from ..wording import Wording
-from .understanding import DATUM_UNITS, unit_of
+from .understanding import DATUM_UNITS, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
@@ -24,8 +24,6 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
-#: the words that ask for a way to reach someone (电话, 网址): a kind of answer, not a thing
-CONTACT = pattern("ask_contact")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
@@ -94,7 +92,7 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
                 continue
         if word in ABSTRACT_NOUNS or re.match(r"^(?:哪|什么|几|多少|啥)", word):
             continue  # 哪些项目, 什么措施: the question word, not a thing
-        if asked == "contact" and CONTACT.search(word):
+        if asked == "contact" and asks(asked).search(word):
             continue  # 咨询电话是多少: the kind of answer asked for, which the passages may state
         if any(word.endswith(a) for a in ABSTRACT_NOUNS if len(a) >= 2):
             continue  # 多长时间, 具体办法: a frame around an abstract head noun

@@ -20,7 +20,9 @@ WHOLE_SENTENCE = 400
 _CLOSED = re.compile(r"[。！？；.!?;，,：:]\s*$")
 
 
-def rejoined(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str) -> Draft | None:
+def rejoined(
+    c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, intent: Intent = Intent.GENERAL,
+) -> Draft | None:
     """The answering sentence made whole when a chunk boundary cut it inside a clause (its
     chunk ends, or the chunk before it in its section ends, with 、 or no mark), each part
     cited; None when it is whole."""
@@ -34,21 +36,17 @@ def rejoined(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str
         return None
     before = section[at - 1] if at > 0 and s == own[0] and not _CLOSED.search(section[at - 1].text) else None
     after = section[at + 1] if at + 1 < len(section) and s == own[-1] and not _CLOSED.search(chunk.text) else None
-    head = sentences(before.text)[-1] if before is not None and sentences(before.text) else ""
-    tail = sentences(after.text)[0] if after is not None and sentences(after.text) else ""
+    head = (sentences(before.text) or [""])[-1] if before is not None else ""
+    tail = (sentences(after.text) or [""])[0] if after is not None else ""
     if not (head or tail) or len(head) + len(s) + len(tail) > WHOLE_SENTENCE:
         return None
-    added = [x for x, part in ((before, head), (after, tail)) if part]
-    allp, number = with_chunks(passages, added)  # type: ignore[arg-type]
-    first = before if head else chunk
-    parts = [(c.lead(first, head or s), first)]  # type: ignore[arg-type]
-    if head:
-        parts.append((s, chunk))
-    if tail:
-        parts.append((tail, after))  # type: ignore[arg-type]
-    *inner, (last, where) = parts
-    text = "".join(_marked(part, number[at.id]) for part, at in inner)
-    return Draft(f"{text}{end(last)}[{number[where.id]}]。", allp, Intent.GENERAL)
+    parts = ([(head, before)] if head else []) + [(s, chunk)] + ([(tail, after)] if tail else [])
+    allp, number = with_chunks(passages, [where for _, where in parts if where is not chunk])  # type: ignore[misc]
+    (first, where_first), *rest = parts
+    parts = [(c.lead(where_first, first), where_first), *rest]  # type: ignore[arg-type]
+    *inner, (last, where_last) = parts
+    text = "".join(_marked(part, number[where.id]) for part, where in inner)  # type: ignore[union-attr]
+    return Draft(f"{text}{end(last)}[{number[where_last.id]}]。", allp, intent)  # type: ignore[union-attr]
 
 
 def _marked(part: str, n: int) -> str:

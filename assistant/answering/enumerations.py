@@ -6,6 +6,7 @@ number of items, whatever the document."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..types import RetrievedChunk
@@ -55,6 +56,23 @@ def marker_of(text: str) -> tuple[int, int, str] | None:
         if m:
             return family, value(m.group(1)), head[m.end():].strip()  # type: ignore[operator]
     return None
+
+
+def numbered_run(lines: Sequence[str], accept: Callable[[str], bool] = bool) -> list[int]:
+    """Positions in ``lines`` of the first run of lines that start with markers of one family
+    numbered 1, 2, 3 … (the run may skip other lines), counting only lines whose text after
+    the marker ``accept`` takes (by default, any text at all)."""
+    found: list[int] = []
+    family = None
+    for i, line in enumerate(lines):
+        m = marker_of(line)
+        if m is None or not accept(m[2]):
+            continue
+        if family is None and m[1] == 1:
+            family, found = m[0], [i]
+        elif family == m[0] and m[1] == len(found) + 1:
+            found.append(i)
+    return found
 
 
 @dataclass(frozen=True)
@@ -115,4 +133,4 @@ def enumerated(c: Composer, question: str, rc: RetrievedChunk, count: bool) -> D
     return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", (rc,), Intent.FIGURE)
 
 
-__all__ = ["Enumeration", "enumerated", "enumeration", "marker_of", "numeral_value", "starts_item"]
+__all__ = ["Enumeration", "enumerated", "enumeration", "marker_of", "numbered_run", "numeral_value", "starts_item"]

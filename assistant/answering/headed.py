@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .enumerations import marker_of
+from .enumerations import marker_of, numbered_run
 from .understanding import Intent
 from .vocabulary import leaf
 
@@ -24,23 +24,20 @@ _NAME_END = re.compile(r"[：:，,。；;]")
 Line = tuple[Chunk, str]
 
 
-def _lines(chunks: Sequence[Chunk]) -> list[Line]:
+def section_lines(chunks: Sequence[Chunk]) -> list[Line]:
+    """The non-empty lines of ``chunks``, stripped, each with its chunk, in order."""
     return [(c, ln.strip()) for c in chunks for ln in c.text.split("\n") if ln.strip()]
+
+
+def _is_head(text: str) -> bool:
+    """The text after a marker that heads an item: short, not closing a sentence."""
+    return bool(text) and len(text) <= HEAD_LINE and not _STOP.search(text)
 
 
 def heads(lines: Sequence[Line]) -> list[int]:
     """Positions in ``lines`` of the heads of the first list written one paragraph per item:
     short marker lines of one family numbered 1, 2, 3 … (at least two); empty when none."""
-    found: list[int] = []
-    family = None
-    for i, (_, line) in enumerate(lines):
-        m = marker_of(line)
-        if m is None or len(m[2]) > HEAD_LINE or not m[2] or _STOP.search(m[2]):
-            continue
-        if family is None and m[1] == 1:
-            family, found = m[0], [i]
-        elif family == m[0] and m[1] == len(found) + 1:
-            found.append(i)
+    found = numbered_run([line for _, line in lines], _is_head)
     return found if len(found) >= 2 else []
 
 
@@ -65,7 +62,7 @@ def headed_list(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     """The items of the paragraph list of the best passage's section (or the sub-items of the
     head the question names), each chunk cited; None when its section has no such list."""
     top = passages[0].chunk
-    lines = _lines(c.vocab.section_chunks(top))
+    lines = section_lines(c.vocab.section_chunks(top))
     at = heads(lines)
     if not at:
         return None
@@ -95,4 +92,4 @@ def _draft(c: Composer, passages: tuple[RetrievedChunk, ...], name: str, items: 
     return Draft(f"{c.say('items_list', name=name, items='；'.join(parts))}。", allp, Intent.LIST)
 
 
-__all__ = ["headed_list", "heads", "sub_items"]
+__all__ = ["headed_list", "heads", "section_lines", "sub_items"]

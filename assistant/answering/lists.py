@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from ..chunking import strip_numbering
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .enumerations import enumerated, marker_of
+from .enumerations import enumerated, marker_of, numbered_run
 from .cut import rejoined
-from .headed import headed_list
+from .headed import headed_list, section_lines
 from .ordinals import position
 from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity
@@ -54,9 +54,9 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     if best is None or not any("、" in x or "包括" in x for x in clauses(top.text)):
         return None  # the best passage lists nothing: answer from it, not from a list below it
     _, pos, s, _ = best
-    whole = rejoined(c, passages, pos, s)  # a list sentence a chunk boundary cut in two
+    whole = rejoined(c, passages, pos, s, Intent.LIST)  # a list sentence a chunk boundary cut in two
     if whole is not None:
-        return Draft(whole.text, whole.passages, Intent.LIST)
+        return whole
     return Draft(f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。", passages, Intent.LIST)
 
 
@@ -118,18 +118,9 @@ def ordinal(c: Composer, question: str, passages: Sequence[RetrievedChunk], quer
 def numbered_lines(chunks: Sequence[Chunk]) -> list[tuple[Chunk, int, str]]:
     """(chunk, number, text) of the lines numbered 1, 2, 3 … with one marker family (1. 2. 3.
     or （一）（二）), in order across ``chunks``; the first such run."""
-    out: list[tuple[Chunk, int, str]] = []
-    family = None
-    for chunk in chunks:
-        for line in chunk.text.split("\n"):
-            m = marker_of(line)
-            if m is None or not m[2]:
-                continue
-            if family is None and m[1] == 1:
-                family, out = m[0], [(chunk, 1, m[2])]
-            elif family == m[0] and m[1] == len(out) + 1:
-                out.append((chunk, m[1], m[2]))
-    return out
+    lines = section_lines(chunks)
+    found = numbered_run([line for _, line in lines])
+    return [(lines[i][0], n, marker_of(lines[i][1])[2]) for n, i in enumerate(found, 1)]  # type: ignore[index]
 
 
 __all__ = ["definition", "list_answer", "membership", "numbered_lines", "ordinal"]

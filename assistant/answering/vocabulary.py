@@ -87,10 +87,10 @@ class Vocabulary:
             for year in dict.fromkeys(YEAR.findall(untitled(c, c.text))):  # not in the document's name
                 years.setdefault(year, []).append(c.id)
         order = sorted(chunks, key=lambda c: (c.source, c.ordinal))
-        following = {a.id: b for a, b in zip(order, order[1:]) if a.source == b.source and a.section_path == b.section_path}
         sequence: dict[tuple[str, tuple[str, ...]], list[Chunk]] = {}
         for c in order:
             sequence.setdefault((c.source, c.section_path), []).append(c)
+        following = {a.id: b for run in sequence.values() for a, b in zip(run, run[1:])}
         return cls(
             text=text, sections=sections, glossary=tuple(glossary), synonyms=dict(synonyms or {}),
             children={k: tuple(v) for k, v in children.items()}, depth=depth, years={k: tuple(v) for k, v in years.items()},
