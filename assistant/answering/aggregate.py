@@ -102,36 +102,75 @@ def aggregate(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], 
 
 def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
     """Two to four figures, each in the one clause of the first passages that holds a word of
-    the question and a single figure (金牌的…奖励15万元，…铜牌的…奖励8万元), all in one unit:
-    their difference when asked, else their sum."""
+    the question (in the clause or its section's name) and a single figure (金牌的…奖励15万元，
+    …铜牌的…奖励8万元), all in one unit: their difference when asked, else their sum. A
+    difference the words cannot single out is taken from the one sentence that states two
+    such figures (上限60平方米，以40平方米为主)."""
     if c.vocab.any_figure is None or MAXIMA.search(question) or MULTIPLE.search(question):
         return None
-    found: list[tuple[str, int, str]] = []  # (clause, passage position, figure)
+    measure = asked_measure(question)
+    # years differ in years (相差几年: 2035年 and 2027年); a year is no figure otherwise
+    stated = _YEARS if measure == "年" and DIFFERENCE.search(question) else c.vocab.any_figure
+    found: list[tuple[str, int, str, str]] = []  # (clause, passage position, figure, sentence)
     for pos, rc in enumerate(passages[:3]):
-        for clause in (cl for s in sentences(rc.chunk.text) for cl in clauses(s)):
-            figs = {m.group(0) for m in c.vocab.any_figure.finditer(clause)}
-            if len(figs) == 1:
-                found.append((end(clause), pos, figs.pop()))
+        for s in sentences(rc.chunk.text):
+            for clause in clauses(s):
+                figs = {m.group(0) for m in stated.finditer(clause)}
+                if len(figs) == 1:
+                    found.append((end(clause), pos, figs.pop(), s))
+    found = [f for f in found if _in_measure(f[2], measure)] or found
+    context = {f: leaf(passages[f[1]].chunk) + f[0] for f in found}
     own = sorted((t for t in c.scorer.qtokens(question) if len(t) >= 2 and t in question and t not in GENERIC_WORDS | FIGURE_WORDS), key=question.find)
-    picked: list[tuple[str, int, str]] = []
+    picked: list[tuple[str, int, str, str]] = []
     for word in own:
-        hits = [f for f in found if word in f[0]]
+        hits = [f for f in found if word in context[f]]
         if len(hits) == 1 and hits[0] not in picked:
             picked.append(hits[0])
-    units = {unit_of_figure(fig) for _, _, fig in picked}
+    if len(picked) < 2 and DIFFERENCE.search(question):
+        picked = _pair_in_a_sentence(c, question, found) or picked
+    units = {unit_of_figure(fig) for _, _, fig, _ in picked}
     if not 2 <= len(picked) <= 4 or len(units) != 1 or (len(picked) != 2 and DIFFERENCE.search(question)):
         return None
     unit = units.pop()
-    marks = "".join(dict.fromkeys(f"[{pos + 1}]" for _, pos, _ in picked))
+    marks = "".join(dict.fromkeys(f"[{pos + 1}]" for _, pos, _, _ in picked))
     if DIFFERENCE.search(question):
-        (ca, pa, fa), (cb, pb, fb) = sorted(picked, key=lambda x: -float(number(x[2])))
-        # two shares differ by percentage points: 7.2%与3%相差4.2个百分点
+        (ca, pa, fa, _), (cb, pb, fb, _) = sorted(picked, key=lambda x: -float(number(x[2])))
+        # two shares differ by percentage points: 7.2%与3%相差4.2个百分点; two years by years
+        shown = "个百分点" if unit in ("%", "％") else unit
         text = c.say("difference", a=f"{ca}[{pa + 1}]", b=f"{cb}[{pb + 1}]", expression=f"{number(fa)}-{number(fb)}",
-                     result=difference(number(fa), number(fb)), unit="个百分点" if unit in ("%", "％") else unit, marks=marks)
+                     result=difference(number(fa), number(fb)), unit=shown, marks=marks)
         return Draft(text, passages, Intent.AGGREGATE)
-    values = [number(fig) for _, _, fig in picked]
-    listed = "、".join(f"{cl}[{pos + 1}]" for cl, pos, _ in picked)
+    values = [number(fig) for _, _, fig, _ in picked]
+    listed = "、".join(f"{cl}[{pos + 1}]" for cl, pos, _, _ in picked)
     return Draft(c.say("sum", parts=listed, expression="+".join(values), total=sum_of(values), unit=unit, marks=marks), passages, Intent.AGGREGATE)
+
+
+_YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}年")
+#: the measure a figure question asks in (多多少小时, 相差几年, 大多少平方米)
+_ASKED_IN = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff%／/]{1,6}?)(?=[？?，,。]|$|的|呢|啊|吧)")
+
+
+def asked_measure(question: str) -> str | None:
+    """The unit a question asks its figure in, or None (多少 alone)."""
+    m = _ASKED_IN.search(question)
+    return m.group(1) if m else None
+
+
+def _in_measure(figure: str, measure: str | None) -> bool:
+    """Is ``figure`` in the asked measure? A year (2027年) is in 年 too: years differ in years."""
+    return measure is not None and unit_of_figure(figure).startswith(measure[:2])
+
+
+def _pair_in_a_sentence(c: Composer, question: str, found: Sequence[tuple[str, int, str, str]]) -> list[tuple[str, int, str, str]]:
+    """The two figures of one unit that make up the single-figure clauses of the sentence
+    sharing most words with the question; empty when no sentence has exactly two."""
+    q = c.scorer.qtokens(question)
+    by_sentence: dict[tuple[int, str], list[tuple[str, int, str, str]]] = {}
+    for f in found:
+        by_sentence.setdefault((f[1], f[3]), []).append(f)
+    pairs = [(c.scorer.overlap(q, s), fs) for (_, s), fs in by_sentence.items()
+             if len(fs) == 2 and len({unit_of_figure(x[2]) for x in fs}) == 1 and fs[0][2] != fs[1][2]]
+    return max(pairs, key=lambda p: p[0])[1] if pairs and max(p[0] for p in pairs) > 0 else []
 
 
 def over_sections(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:

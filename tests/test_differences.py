@@ -1,0 +1,45 @@
+"""Differences a question asks for that the words alone cannot single out: two years of two
+named sections (相差几年), two figures of one sentence (上限60平方米，以40平方米为主), and the
+figures in the measure the question asks (多多少小时). Hand-made chunks, no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering import Intent
+from assistant.answering.aggregate import asked_measure, over_clauses
+
+from .test_answering_rules import chunk, composer_over, identity, tokenizer  # noqa: F401  (fixtures)
+
+CHUNKS = [
+    chunk(("二、目标", "1. 近期目标"), "到2027年，全县污水处理率达到90%。", 0),
+    chunk(("二、目标", "2. 远期目标"), "到2035年，全面建成美丽县城。", 1),
+    chunk(("三、标准",), "成套住房单套建筑面积控制在60平方米以内，以单套建筑面积40平方米左右为主。", 2),
+    chunk(("四、电量",), "项目（不含2020年光伏扶贫项目）电量上限按优先电量确定（风电400小时，光伏300小时）。", 3),
+]
+
+
+@pytest.mark.parametrize("question, measure", [
+    ("相差几年？", "年"), ("风电比光伏多多少小时？", "小时"), ("大多少平方米？", "平方米"), ("高多少？", None),
+])
+def test_the_measure_a_question_asks_in(question: str, measure: str | None) -> None:
+    assert asked_measure(question) == measure
+
+
+def test_two_years_of_two_named_sections_differ_in_years(tokenizer, identity) -> None:  # noqa: F811
+    c, ranked = composer_over(CHUNKS, tokenizer, identity)
+    draft = over_clauses(c, "近期目标和远期目标相差几年？", ranked[:2])
+    assert draft is not None and draft.intent is Intent.AGGREGATE and "2035-2027=8年" in draft.text
+    assert over_clauses(c, "近期目标和远期目标一共多少年？", ranked[:2]) is None  # years are not added up
+
+
+def test_the_two_figures_of_one_sentence_are_subtracted_when_the_words_cannot_tell_them(tokenizer, identity) -> None:  # noqa: F811
+    c, ranked = composer_over(CHUNKS, tokenizer, identity)
+    draft = over_clauses(c, "单套面积的上限比主打户型的面积大多少平方米？", ranked[2:3])
+    assert draft is not None and "60-40=20平方米" in draft.text
+
+
+def test_figures_in_the_asked_measure_are_the_ones_compared(tokenizer, identity) -> None:  # noqa: F811
+    c, ranked = composer_over(CHUNKS, tokenizer, identity)
+    draft = over_clauses(c, "电量上限风电比光伏多多少小时？", ranked[3:])
+    assert draft is not None and "400-300=100小时" in draft.text  # not the 2020年 of the 光伏扶贫 clause
