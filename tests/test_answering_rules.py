@@ -298,6 +298,9 @@ def test_an_english_question_is_on_topic_when_its_best_clause_is_about_as_close_
     assert decide(q, 0.80, vocab, t, tokenizer.posseg, bank=0.82, clause=wide).kind == "off_topic"
     assert decide(worded, 0.80, vocab, t, tokenizer.posseg, bank=0.82, clause=0.82 - t.english_topic_margin - 0.01).kind == "off_topic"
     assert decide(worded, 0.80, vocab, t, tokenizer.posseg).covered  # no bank: the word decides
+    # the words of rules and who applies them are policy words too (department, reward, eligible)
+    for ruled in ("Which department leads the toilet work?", "Who is eligible for the reward?"):
+        assert decide(ruled, 0.80, vocab, t, tokenizer.posseg, bank=0.82, clause=wide).covered, ruled
 
 
 def test_the_off_topic_bank_gives_the_best_cosine() -> None:
