@@ -44,7 +44,7 @@ from .answering.notes import with_glossary_note
 from .answering.banks import Banks
 from .answering.instructions import strip_instructions
 from .answering.several import join_answers, split_questions
-from .answering.understanding import ASKS, FOLLOWUP
+from .answering.understanding import ASKS, leans_on_earlier
 from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
@@ -217,7 +217,7 @@ class Assistant:
             yield from (answer.text, answer)
             return
         if len(several := split_questions(cleaned)) > 1:  # each answered, a follow-up with the earlier ones as its conversation
-            answer = join_answers(question, [self.ask(q, [*history, *several[:i]] if FOLLOWUP.search(q) else history, mode) for i, q in enumerate(several)])
+            answer = join_answers(question, [self.ask(q, [*history, *several[:i]] if leans_on_earlier(q) else history, mode) for i, q in enumerate(several)])
             yield from (answer.text, answer)
             return
         query = left_to_answer(cleaned, self.banks, self.thresholds)

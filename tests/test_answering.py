@@ -553,6 +553,11 @@ def test_warm_up_embeds_every_clause_answers_are_chosen_from(plan_assistant: Ass
     )
 
 
+def test_a_position_asked_after_its_list_in_one_message_is_answered_with_it(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("规划原则有哪几条？最后一条是什么？"))
+    assert "生态平衡" in answer.text and answer.text.count("政府主导，公众参与原则") == 2  # the list, then its last item
+
+
 def test_an_ordinary_question_of_several_parts_keeps_them_all(plan_assistant: Assistant):
     from assistant.answering.instructions import parts, strip_instructions
 

@@ -14,7 +14,7 @@ from ..masking import has_personal_data
 from ..text import cjk_ratio
 from ..types import Chunk
 from ..wording import Wording
-from .understanding import DATUM_UNITS, asks, unit_of
+from .understanding import COMPOSE, DATUM_UNITS, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
@@ -193,6 +193,8 @@ def decide(  # type: ignore[no-untyped-def]
     much further from it than the off-topic bank, ``bank`` being the best cosine to it; less
     strictly with a document word) and similar enough to a passage."""
     score = dense_top if dense_top is not None else 1.0
+    if COMPOSE.search(question):  # a poem about a river of the place is still no question about the documents
+        return Decision(False, "off_topic", "a request to write something")
     if is_english(question):
         return _english(question, score, vocab, thresholds, bank, clause)
     every = [(w, f) for w, f in posseg.cut(asking_part(question))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..chunking import strip_numbering
+from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
 from .complete import completed
@@ -21,8 +22,14 @@ STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_y
              "date": "what_date", "place": "what_place", "contact": "what_contact", "count": "what_count"}
 _LIST_ITEM = re.compile(r"(\d+)[.．、]")
 #: the measure word a count question asks in (几条河, 多少棵树): the figure must carry it
-_ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位)")
+_ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位|份|篇|张|本|只|头|片|块)")
+#: measure words that count the same things (多少条标准 is answered by “25项指标”)
+_SAME_MEASURE = {"条": "条|项", "项": "项|条"}
 #: 哪几种 asks which ones, not how many
+#: words asking for the total of several things (一共, 合计): a sum is then what is asked
+_TOTAL = pattern("total")
+#: a figure that sums up (共投资, 合计, 总投资): not any one item's own
+_SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
 
 
@@ -37,7 +44,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             return list_answer(c, question, passages)
         asked = _ASKED_MEASURE.search(question)
         if asked:  # 几条河 is answered by “N条…”, not by “14个项目”
-            wanted = re.compile(rf"[\d一二两三四五六七八九十]+{asked.group(1)}[\u4e00-\u9fff]{{0,4}}")
+            measure = _SAME_MEASURE.get(asked.group(1), asked.group(1))
+            wanted = re.compile(rf"[\d一二两三四五六七八九十]+(?:{measure})[\u4e00-\u9fff]{{0,4}}")
     q = c.scorer.qtokens(question)
     # an English question shares no word with a Chinese sentence: how close each one is instead
     near = c.scorer.sentence_similarity(query_vector, passages) if is_english(question) else {}
@@ -60,8 +68,37 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             subject = "、".join(sections) if sections else c.say("not_stated_any")
             return Draft(c.say("not_stated", subject=subject, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
         return None
+    if unit == "money" and (item := item_of_a_sum(question, best[2], wanted)) is not None:
+        return Draft(c.say("not_stated", subject=item, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
     text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best), query_vector=query_vector)
     return Draft(text, passages, Intent.FIGURE)
+
+
+def item_of_a_sum(question: str, sentence: str, wanted: re.Pattern[str]) -> str | None:
+    """The one item of a 、-list in ``sentence`` that a question names, when the figure the
+    sentence states is the list's, not that item's own (项目包括A、B、C等，共投资2.64亿元
+    does not say what A costs; A投资1亿元、B投资2亿元 does). None for a question that asks
+    for a total or names several items."""
+    if _TOTAL.search(question) or not any(_SUM.search(cl) and wanted.search(cl) for cl in clauses(sentence)):
+        return None  # a rate for each (A、B按500元/㎡补贴) is every item's own
+    named = [item for cl in clauses(sentence) if "、" in cl for item in _list_items(cl) if _names(question, item)]
+    if len(named) != 1 or wanted.search(named[0]):
+        return None
+    return named[0]
+
+
+def _list_items(clause: str) -> list[str]:
+    """The items of a 、-list clause, without what leads the first (项目包括) or follows the last (等)."""
+    items = clause.rstrip("。；;，,").split("、")
+    items[0] = re.split(r"包括|包含|涵盖|分别为|分别是|主要有|有|为|是|：|:", items[0])[-1]
+    items[-1] = re.sub(r"(?:等|和|及).*$", "", items[-1])
+    return [i.strip() for i in items if len(i.strip()) >= 2]
+
+
+def _names(question: str, item: str) -> bool:
+    """Does the question name this item, in full or without its kind (龙头山风景区 of 龙头山风景区项目)?"""
+    core = re.sub(r"(?:项目|工程|建设|行动|计划)$", "", item)
+    return item in question or (len(core) >= 3 and core in question)
 
 
 def _names_listed_kind(c: Composer, question: str, rc: RetrievedChunk) -> bool:

@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from ..citations import MARKER
 from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .complete import completed
@@ -151,7 +152,11 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
         fact = figure(c, question, passages) or general(c, question, passages)
         if fact is None or fact.intent is Intent.NOT_STATED:
             return fact
-        opener = c.say("no_such_figure") if wrong else c.say("confirm")
+        # 是的 only when the quoted answer states every figure claimed; a figure the documents
+        # hold elsewhere (满分100分 of a total, asked of a part worth 60) is neither confirmed nor denied
+        said = MARKER.sub("", fact.text)
+        held = all(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d]|\.\d)", said) for f in claimed)
+        opener = c.say("no_such_figure") if wrong else c.say("confirm") if held else c.say("related")
         return Draft(opener + fact.text, passages, Intent.YESNO)
     if unit_of(question) == "money" and re.search(r"多少|几|亿|万|how much", question, re.I):
         return figure(c, question, passages)  # 投了12亿吗 / 投资有多少吗; not 光靠政府掏腰包吗

@@ -35,6 +35,7 @@ AVERAGE, SHARE, MAXIMA = pattern("average"), pattern("share"), pattern("maxima")
 DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
+COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
 #: characters spaced out to slip past the patterns (忽 略 之 前, i g n o r e)
 _SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _SPACED_LATIN = re.compile(r"\b[A-Za-z](?: [A-Za-z]\b){2,}")
@@ -107,6 +108,12 @@ def find_entity(text: str, names: Sequence[str]) -> str | None:
     return next((name for name in names if name in text), None)
 
 
+def leans_on_earlier(question: str) -> bool:
+    """Does a question of a message of several need the ones before it: a follow-up (那…呢,
+    它…) or a position with no list of its own (规划原则有哪几条？最后一条是什么？)."""
+    return bool(FOLLOWUP.search(question) or POSITION.search(question))
+
+
 def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -> str:
     """Resolve a follow-up such as 「那…呢？」 or 「它投资多少？」 with the earlier questions
     (rule-based: swap or supply the section the conversation is about)."""
@@ -138,5 +145,5 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 __all__ = [
     "DATUM_UNITS", "Intent", "UNIT_KINDS", "asks", "classify", "content_words", "find_entity",
-    "rewrite_followup", "squeeze", "strip_injection", "unit_of",
+    "leans_on_earlier", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]
