@@ -16,6 +16,7 @@ from .figures import figure
 from .general import general, yesno
 from .items import items_total
 from .lists import definition, list_answer, membership
+from .members import members
 from .ordinals import nth_part
 from .scoring import SentenceScorer
 from .understanding import Intent, classify, rewrite_followup, strip_injection
@@ -32,8 +33,9 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.GENERAL: general,
 }
 #: handlers tried before the intent's: an average or a share of one named section, the
-#: part of a heading at a position (第三个方面, 最后一条), the total of things a question lists
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total)
+#: part of a heading at a position (第三个方面, 最后一条), the total of things a question lists,
+#: which N members of a group no passage lists (哪六个产业)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, members)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",

@@ -1,0 +1,63 @@
+"""“Which N” questions (哪六个产业, 分别是哪四长, 哪五个方面): a document may name a group by
+its count (六大优势产业, 四长治河) without ever listing it. Such a question is left to the
+other handlers only when the passages list N things somewhere: N items of one list in a
+sentence (A、B、C和D), N numbered lines of a section, or a heading with N parts. Otherwise
+the members are not stated, and the answer says so instead of quoting the sentence that
+only names the group. Nothing here knows a document."""
+
+from __future__ import annotations
+
+import re
+
+from ..types import RetrievedChunk
+from .compose import Composer, Draft
+from .enumerations import enumeration, numbered_run
+from .ordinals import cn_number
+from .scoring import clauses, sentences
+from .understanding import Intent
+
+#: 哪六个, 是哪四长, 分别是哪五项: the count of the members asked for
+WHICH_N = re.compile(r"哪([两二三四五六七八九十]|[2-9]|1\d)(?:个|大|项|条|类|种|家|位|方面|部分|[\u4e00-\u9fff])")
+#: the group as the question names it: quoted, or by its count (六大优势产业, 四个阶段)
+_QUOTED = re.compile(r"[“\"‘']([^”\"’']{2,16})[”\"’']")
+_COUNTED = re.compile(r"[两二三四五六七八九十]+(?:大|个|项|条|类|种)?[\u4e00-\u9fff]{1,8}?(?=[，。？?、具分都是指里中有包]|$)")
+#: a list's last item joined by 和/及/与 (A、B和C: three)
+_JOINED = re.compile(r"[和及与]")
+
+
+def list_sizes(text: str) -> set[int]:
+    """How many items each list written in ``text`` has: 、-lists within a clause (with a
+    last item joined by 和), numbered runs within a paragraph or over its lines."""
+    sizes: set[int] = set()
+    for s in sentences(text):
+        for clause in clauses(s):
+            if "、" in clause:
+                items = clause.split("、")
+                sizes.add(len(items) + (1 if _JOINED.search(items[-1]) else 0))
+    found = enumeration(text)
+    if found is not None:
+        sizes.add(len(found.items))
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if run := numbered_run(lines):
+        sizes.add(len(run))
+    return sizes
+
+
+def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
+    """Not stated, when a question asks which N members and no list of the passages has N."""
+    m = WHICH_N.search(question)
+    n = cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None
+    if n is None or n < 2 or not passages:
+        return None
+    for rc in passages:
+        section = "\n".join(ch.text for ch in c.vocab.section_chunks(rc.chunk))
+        if n in list_sizes(rc.chunk.text) or n in list_sizes(section):
+            return None
+        if any(len(c.vocab.parts(h)) == n for h in c.vocab.ancestors(rc.chunk) if h in c.vocab.depth):
+            return None
+    named = _QUOTED.search(question) or _COUNTED.search(question[: m.start()] if m else question)
+    subject = named.group(1) if named and named.re is _QUOTED else named.group(0) if named else c.say("not_stated_any")
+    return Draft(c.say("not_stated", subject=subject, what=c.say("what_members")), passages, Intent.NOT_STATED)
+
+
+__all__ = ["WHICH_N", "list_sizes", "members"]
