@@ -43,3 +43,14 @@ def test_figures_in_the_asked_measure_are_the_ones_compared(tokenizer, identity)
     c, ranked = composer_over(CHUNKS, tokenizer, identity)
     draft = over_clauses(c, "电量上限风电比光伏多多少小时？", ranked[3:])
     assert draft is not None and "400-300=100小时" in draft.text  # not the 2020年 of the 光伏扶贫 clause
+
+
+def test_two_figures_given_by_fen_bie_in_one_clause_are_compared_or_added(tokenizer, identity) -> None:  # noqa: F811
+    rates = chunk(("五、电价",), "2025年增量项目竞价上下限分别按0.4012元/千瓦时、0.2元/千瓦时确定。", 0)
+    awards = chunk(("六、奖励",), "对获得国家级、市级的示范项目，单个项目分别给予一次性奖励20万元、10万元。", 1)
+    c, ranked = composer_over([rates, awards], tokenizer, identity)
+    gap = over_clauses(c, "竞价上限和下限相差多少元/千瓦时？", ranked[:1])
+    assert gap is not None and "0.4012-0.2=0.2012元/千瓦时" in gap.text
+    both = over_clauses(c, "国家级和市级示范项目的奖励一共多少？", ranked[1:])
+    assert both is not None and "20+10=30万元" in both.text
+    assert over_clauses(c, "国家级示范项目的奖励是多少？", ranked[1:]) is None  # neither a total nor a difference

@@ -17,6 +17,9 @@ from .scoring import clauses, end, sentences
 from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, Intent, asks, unit_of
 from .vocabulary import GENERIC_WORDS, leaf
 
+#: words asking for a total (一共, 合计, 加起来)
+_TOTAL = pattern("total")
+
 #: words every section of a list of figures shares; they single out none (data/lexicon/figure_words.txt)
 FIGURE_WORDS = words("figure_words")
 _NUM = re.compile(r"\d+(?:\.\d+)?")
@@ -104,8 +107,8 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     """Two to four figures, each in the one clause of the first passages that holds a word of
     the question (in the clause or its section's name) and a single figure (金牌的…奖励15万元，
     …铜牌的…奖励8万元), all in one unit: their difference when asked, else their sum. A
-    difference the words cannot single out is taken from the one sentence that states two
-    such figures (上限60平方米，以40平方米为主)."""
+    difference or total the words cannot single out is taken from the one sentence that states
+    two such figures (上限60平方米，以40平方米为主; 分别给予20万元、10万元)."""
     if c.vocab.any_figure is None or MAXIMA.search(question) or MULTIPLE.search(question):
         return None
     measure = asked_measure(question)
@@ -115,9 +118,11 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     for pos, rc in enumerate(passages[:3]):
         for s in sentences(rc.chunk.text):
             for clause in clauses(s):
-                figs = {m.group(0) for m in stated.finditer(clause)}
+                figs = list(dict.fromkeys(m.group(0) for m in stated.finditer(clause)))
                 if len(figs) == 1:
-                    found.append((end(clause), pos, figs.pop(), s))
+                    found.append((end(clause), pos, figs[0], s))
+                elif len(figs) == 2 and "分别" in s and len({unit_of_figure(f) for f in figs}) == 1:
+                    found += [(end(clause), pos, f, s) for f in figs]  # 上下限分别按0.4元、0.2元: a pair
     found = [f for f in found if _in_measure(f[2], measure)] or found
     context = {f: leaf(passages[f[1]].chunk) + f[0] for f in found}
     own = sorted((t for t in c.scorer.qtokens(question) if len(t) >= 2 and t in question and t not in GENERIC_WORDS | FIGURE_WORDS), key=question.find)
@@ -126,8 +131,11 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
         hits = [f for f in found if word in context[f]]
         if len(hits) == 1 and hits[0] not in picked:
             picked.append(hits[0])
-    if len(picked) < 2 and DIFFERENCE.search(question):
-        picked = _pair_in_a_sentence(c, question, found) or picked
+    if len(picked) < 2 and (DIFFERENCE.search(question) or _TOTAL.search(question)):
+        # a total only of the two figures one clause gives 分别 (奖励20万元、10万元); a threshold
+        # and its reward (投资1000万元以上的，奖励10万元) add up to nothing
+        pairs = found if DIFFERENCE.search(question) else [f for f in found if sum(g[0] == f[0] and g[3] == f[3] for g in found) == 2]
+        picked = _pair_in_a_sentence(c, question, pairs) or picked
     units = {unit_of_figure(fig) for _, _, fig, _ in picked}
     if not 2 <= len(picked) <= 4 or len(units) != 1 or (len(picked) != 2 and DIFFERENCE.search(question)):
         return None
@@ -135,13 +143,16 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     marks = "".join(dict.fromkeys(f"[{pos + 1}]" for _, pos, _, _ in picked))
     if DIFFERENCE.search(question):
         (ca, pa, fa, _), (cb, pb, fb, _) = sorted(picked, key=lambda x: -float(number(x[2])))
+        if ca == cb:  # two figures of one clause: named by themselves
+            ca, cb = fa, fb
         # two shares differ by percentage points: 7.2%与3%相差4.2个百分点; two years by years
         shown = "个百分点" if unit in ("%", "％") else unit
         text = c.say("difference", a=f"{ca}[{pa + 1}]", b=f"{cb}[{pb + 1}]", expression=f"{number(fa)}-{number(fb)}",
                      result=difference(number(fa), number(fb)), unit=shown, marks=marks)
         return Draft(text, passages, Intent.AGGREGATE)
     values = [number(fig) for _, _, fig, _ in picked]
-    listed = "、".join(f"{cl}[{pos + 1}]" for cl, pos, _, _ in picked)
+    shared = len({cl for cl, _, _, _ in picked}) < len(picked)
+    listed = "、".join(f"{fig if shared else cl}[{pos + 1}]" for cl, pos, fig, _ in picked)
     return Draft(c.say("sum", parts=listed, expression="+".join(values), total=sum_of(values), unit=unit, marks=marks), passages, Intent.AGGREGATE)
 
 
