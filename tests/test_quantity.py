@@ -1,0 +1,50 @@
+"""The quantity a figure question asks for: an answer that never names it (保管费 for
+储备规模) or names other years than the one asked states the figure of something else.
+Hand-made chunks, no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering import Intent, Vocabulary
+from assistant.answering.quantity import asked_quantity, other_quantity
+
+from .test_answering_rules import chunk, composer_over, identity, tokenizer  # noqa: F401  (fixtures)
+
+CHUNKS = [
+    chunk(("五、资金",), "市级储备规模由市政府核定。原粮保管费每年100元/吨。", 0),
+    chunk(("一、目标",), "到2035年，签约服务覆盖率达到75%以上。", 1),
+]
+
+
+@pytest.fixture
+def vocab(identity) -> Vocabulary:  # noqa: F811
+    return Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+
+
+@pytest.mark.parametrize("question, word", [
+    ("储备规模是多少吨？", "规模"),
+    ("每吨能拿多少保管费？", "保管费"),
+    ("原粮保管费每年多少钱？", "保管费"),
+    ("市长叫什么？", None),  # no figure asked
+])
+def test_the_quantity_a_figure_question_measures(tokenizer, vocab, question: str, word: str | None) -> None:  # noqa: F811
+    got = asked_quantity(question, tokenizer.posseg, vocab)
+    assert (got is None) if word is None else (got is not None and word in got)
+
+
+def test_an_answer_about_another_quantity_or_year_is_the_figure_of_something_else(tokenizer, vocab) -> None:  # noqa: F811
+    fee = "五、资金：原粮保管费每年100元/吨[1]。"
+    assert other_quantity("储备规模是多少吨？", fee, tokenizer.posseg, vocab) is not None
+    assert other_quantity("原粮保管费每年多少钱？", fee, tokenizer.posseg, vocab) is None
+    target = "到2035年，签约服务覆盖率达到75%以上[1]。"
+    assert other_quantity("2022年覆盖率实际达到了多少？", target, tokenizer.posseg, vocab) == "2022"
+    assert other_quantity("2035年覆盖率要达到多少？", target, tokenizer.posseg, vocab) is None
+    assert other_quantity("How much is the fee?", fee, tokenizer.posseg, vocab) is None  # English: the words differ
+
+
+def test_the_composer_says_the_asked_quantity_is_not_stated(tokenizer, identity) -> None:  # noqa: F811
+    c, ranked = composer_over(CHUNKS, tokenizer, identity)
+    draft = c.compose("2022年签约服务覆盖率实际达到了多少？", ranked[1:], Intent.FIGURE)
+    assert draft is not None and draft.intent is Intent.NOT_STATED and "2022年" in draft.text
+    assert "75%" in c.compose("签约服务覆盖率要达到多少？", ranked[1:], Intent.FIGURE).text  # type: ignore[union-attr]
