@@ -355,3 +355,18 @@ def test_a_count_asked_in_tiao_is_answered_by_one_in_xiang(tokenizer, identity) 
     listed = chunk(("四、建设指标",), "示范区创建的指标体系从五大方面设置了25项示范区建设指标。", 0)
     c, ranked = composer_over([listed], tokenizer, identity)
     assert "25项" in c.compose("衡量创建成效的考核标准一共定了多少条？", ranked, Intent.FIGURE).text
+
+
+# ----------------------------------------------------------------------------- a claim the documents never make
+@pytest.mark.parametrize("question, claimed", [
+    ("方案里说每户补贴999元，去哪里领？", "999元"),  # a figure no chunk states
+    ("听说要新建50座中转站，建在哪？", "50座"),
+    ("方案里说厕所改造投资450万元，钱怎么用？", None),  # the documents state it
+    ("听说每户补贴999元，是这样吗？", None),  # a yes/no question: answered with the document's own figure
+    ("每户补贴999元的话一共多少？", None),  # no claim about the documents: a hypothetical
+])
+def test_a_question_resting_on_a_figure_the_documents_never_state(identity, question: str, claimed: str | None) -> None:  # noqa: F811
+    from assistant.answering import Vocabulary
+    from assistant.answering.coverage import unstated_claim
+
+    assert unstated_claim(question, Vocabulary.from_chunks(CHUNKS, places=identity.place_names)) == claimed

@@ -24,6 +24,9 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
+PREMISE, YESNO_Q = pattern("premise"), pattern("yesno")
+#: a figure as a question claims it (500元, 50座, 2030年): the number and up to two characters of its unit
+_CLAIMED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:[万亿千百]?[\u4e00-\u9fff%]?)")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
@@ -180,6 +183,18 @@ def _english(
     return Decision(True)
 
 
+def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
+    """A figure the question claims the documents state (听说每户每年发500元, 文件规定至少新建50座)
+    that no document states: the question rests on it and is not answered. A yes/no question
+    is asked whether the claim holds, and is answered with the document's own figure."""
+    if not PREMISE.search(question) or YESNO_Q.search(question):
+        return None
+    for m in _CLAIMED.finditer(question):
+        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}(?!\d)", vocab.text):
+            return m.group(0)
+    return None
+
+
 def is_english(question: str) -> bool:
     return cjk_ratio(question) < 0.3
 
@@ -197,6 +212,8 @@ def decide(  # type: ignore[no-untyped-def]
         return Decision(False, "off_topic", "a request to write something")
     if is_english(question):
         return _english(question, score, vocab, thresholds, bank, clause)
+    if (claimed := unstated_claim(question, vocab)) is not None:
+        return Decision(False, "not_covered", f"claims a figure the documents never state: {claimed}", (claimed,))
     every = [(w, f) for w, f in posseg.cut(asking_part(question))]
     elsewhere = other_place_or_document(question, every, vocab)
     if elsewhere is not None:
