@@ -4,6 +4,8 @@ Hand-made chunks, no model."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.answering import Intent, Vocabulary
@@ -48,3 +50,15 @@ def test_the_composer_says_the_asked_quantity_is_not_stated(tokenizer, identity)
     draft = c.compose("2022年签约服务覆盖率实际达到了多少？", ranked[1:], Intent.FIGURE)
     assert draft is not None and draft.intent is Intent.NOT_STATED and "2022年" in draft.text
     assert "75%" in c.compose("签约服务覆盖率要达到多少？", ranked[1:], Intent.FIGURE).text  # type: ignore[union-attr]
+
+
+def test_a_document_s_own_name_pasted_into_a_question_is_not_what_it_asks(tokenizer, identity) -> None:  # noqa: F811
+    named = chunk(("一、编制过程",), "县农业农村局会同有关部门开展了《某县改厕方案（2024—2026年）》编制工作。", 0)
+    target = chunk(("二、目标",), "到2026年，全县农村卫生厕所普及率达到95%以上。", 1)
+    titled = [replace(ch, title="《某县改厕方案（2024—2026年）》") for ch in (named, target)]
+    c, ranked = composer_over(titled, tokenizer, identity)
+    question = "《某县改厕方案(2024—2026年)》是由哪个单位会同有关部门编制的？"  # as NFKC leaves it
+    assert c.vocab.without_titles(question) == "《》是由哪个单位会同有关部门编制的？"
+    assert "2026" not in c.scorer.qtokens(question)
+    draft = c.compose(question, (ranked[1], ranked[0]), Intent.GENERAL)
+    assert draft is not None and "县农业农村局" in draft.text

@@ -53,6 +53,7 @@ class Composer:
         self, question: str, passages: Sequence[RetrievedChunk], intent: Intent, query_vector=None,  # type: ignore[no-untyped-def]
     ) -> Draft | None:
         passages = tuple(passages)
+        question = self.vocab.without_titles(question)  # 《…规划（2024—2035年）》是谁编制的: not about 2035
         for first in self.first:
             draft = first(self, question, passages, query_vector)
             if draft is not None:

@@ -132,14 +132,17 @@ class SentenceScorer:
 
     def qtokens(self, question: str) -> set[str]:
         """The question's words: content words and single characters, what its synonyms and
-        glossary terms stand for, and its years; not the deployment's place names."""
+        glossary terms stand for, and its years; not the deployment's place names, and not the
+        words of a document's own name pasted into it (《…规划（2024—2035年）》是由哪个单位编制的)."""
+        question = self.vocab.without_titles(question)
+        years = YEAR.findall(question)
         tokens = set(content_words(self.tokenize(question))) | {t for t in self.tokenize(question) if len(t) == 1 and "\u4e00" <= t <= "\u9fff"}
         for extra in expansions(question, self.vocab.glossary, self.vocab.synonyms):
             tokens.update(content_words(self.tokenize(extra)) or [extra])
         for term in self.vocab.glossary:
             if any(n in question for n in term.names):
                 tokens.add(term.term)
-        tokens.update(YEAR.findall(question))
+        tokens.update(years)
         return {t for t in tokens if not self.vocab.is_place(t)}
 
     def best_sentences(

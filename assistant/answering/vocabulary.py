@@ -5,6 +5,7 @@ states, the units its figures are written in, and the place names of the deploym
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -60,6 +61,7 @@ class Vocabulary:
     depth: dict[str, int] = field(default_factory=dict)  # a heading with subsections → its level (0 = top)
     years: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 2035 → ids of the chunks stating it
     places: tuple[str, ...] = ()  # the place names the deployment is about, longest first
+    titles: tuple[str, ...] = ()  # the documents' own names (《…》 of their titles), longest first
     #: chunk id → the chunk that goes on with its section (a long section is cut into several)
     following: dict[str, Chunk] = field(default_factory=dict, repr=False)
     #: (source, section path) → the chunks of that section, in the document's order
@@ -96,11 +98,21 @@ class Vocabulary:
             children={k: tuple(v) for k, v in children.items()}, depth=depth, years={k: tuple(v) for k, v in years.items()},
             places=tuple(sorted(places, key=len, reverse=True)), following=following,
             sequence={k: tuple(v) for k, v in sequence.items()},
+            # as written and as a question has it after NFKC (（2024—2035年） → (2024—2035年))
+            titles=tuple(sorted({form for c in chunks for name in _BOOK.findall(c.title) for form in (name, unicodedata.normalize("NFKC", name))},
+                                key=len, reverse=True)),
         )
 
     def section_chunks(self, chunk: Chunk) -> tuple[Chunk, ...]:
         """Every chunk of ``chunk``'s section, in order (``chunk`` alone when it is not indexed)."""
         return self.sequence.get((chunk.source, chunk.section_path), (chunk,))
+
+    def without_titles(self, question: str) -> str:
+        """``question`` with the documents' own names pasted into it left as 《》: their words
+        name the document, not what is asked of it."""
+        for name in self.titles:
+            question = question.replace(name, "《》")
+        return question
 
     def parts(self, heading: str) -> list[tuple[str, tuple[Chunk, ...]]]:
         """The subsections right below ``heading``, in order, each with its chunks (grouped
