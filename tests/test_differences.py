@@ -54,3 +54,11 @@ def test_two_figures_given_by_fen_bie_in_one_clause_are_compared_or_added(tokeni
     both = over_clauses(c, "国家级和市级示范项目的奖励一共多少？", ranked[1:])
     assert both is not None and "20+10=30万元" in both.text
     assert over_clauses(c, "国家级示范项目的奖励是多少？", ranked[1:]) is None  # neither a total nor a difference
+
+
+def test_a_money_question_adds_amounts_not_the_counts_next_to_them(tokenizer, identity) -> None:  # noqa: F811
+    duty = chunk(("六、重点工程", "目标责任领域"), "目标责任领域涉及1个项目，项目为每年开展巡河。", 0)
+    system = chunk(("六、重点工程", "制度体系领域"), "制度体系领域涉及2个项目，项目包括宣传工程。", 1)
+    money = chunk(("六、重点工程", "生态安全领域"), "生态安全领域涉及14个项目，共投资12.74亿元。", 2)
+    c, ranked = composer_over([duty, system, money], tokenizer, identity)
+    assert over_clauses(c, "目标责任和制度体系这两个领域一共投资多少？", ranked[:2]) is None

@@ -27,6 +27,9 @@ CHUNKS = [
     ("1. 政府主导\n2. 群众参与", {2}),
     ("需要以下条件：（一）年满18周岁；（二）本地户籍；（三）无犯罪记录。", {3}),
     ("做大做强三大产业。", set()),
+    ("支持战略新兴、医药健康、现代服务业、特色农业四个重点产业规模化、集群化、高端化发展。", {4, 6}),  # the whole clause, and the part before 四个
+    ("发挥合作区和经济带两大平台作用。", {2}),  # two joined by 和
+    ("按照《管理规程》《建设指标》设置。", {2}),  # a run of book titles
 ])
 def test_list_sizes(text: str, sizes: set[int]) -> None:
     assert list_sizes(text) == sizes
@@ -37,7 +40,8 @@ def test_list_sizes(text: str, sizes: set[int]) -> None:
     ("重点任务是哪三个方面？", [1, 2, 3], True),  # a heading with three parts
     ("工作分哪三个阶段？", [4], True),  # a 、-list of three
     ("基本原则是哪三条？", [5], True),  # three numbered lines
-    ("工作分哪四个阶段？", [4], False),  # no list of four
+    ("工作分哪四个阶段？", [4], True),  # the passage counts three 阶段: a false premise, answered with the list
+    ("基本原则是哪四条？", [5], False),  # no list of four, and no other count of 原则
 ])
 def test_which_n_members_are_stated_only_with_a_list_of_n(tokenizer, identity, question: str, index: list[int], stated: bool) -> None:  # noqa: F811
     c, ranked = composer_over(CHUNKS, tokenizer, identity)

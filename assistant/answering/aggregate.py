@@ -124,6 +124,9 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
                 elif len(figs) == 2 and "分别" in s and len({unit_of_figure(f) for f in figs}) == 1:
                     found += [(end(clause), pos, f, s) for f in figs]  # 上下限分别按0.4元、0.2元: a pair
     found = [f for f in found if _in_measure(f[2], measure)] or found
+    kind = c.figure_pattern(unit_of(question)) if unit_of(question) in ("money", "projects", "indicators") else None
+    if kind is not None:  # 投资多少 is summed over amounts, not over the projects counted next to them
+        found = [f for f in found if kind.search(f[2])]
     context = {f: leaf(passages[f[1]].chunk) + f[0] for f in found}
     own = sorted((t for t in c.scorer.qtokens(question) if len(t) >= 2 and t in question and t not in GENERIC_WORDS | FIGURE_WORDS), key=question.find)
     picked: list[tuple[str, int, str, str]] = []

@@ -23,17 +23,26 @@ _QUOTED = re.compile(r"[“\"‘']([^”\"’']{2,16})[”\"’']")
 _COUNTED = re.compile(r"[两二三四五六七八九十]+(?:大|个|项|条|类|种)?[\u4e00-\u9fff]{1,8}?(?=[，。？?、具分都是指里中有包]|$)")
 #: a list's last item joined by 和/及/与 (A、B和C: three)
 _JOINED = re.compile(r"[和及与]")
+#: a count written after a list (四个重点产业, 五大方面, 两大平台)
+_COUNT_WORD = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|类|种|条)")
+_BOOK = re.compile(r"《[^《》]+》")
+_BOOK_RUN = re.compile(r"(?:《[^《》]+》[、和及与]?){2,}")
 
 
 def list_sizes(text: str) -> set[int]:
     """How many items each list written in ``text`` has: 、-lists within a clause (with a
-    last item joined by 和), numbered runs within a paragraph or over its lines."""
+    last item joined by 和), also the part of one right before a count (A、B、C、D四个产业 in
+    a clause that lists more), runs of book titles (《A》《B》), numbered runs within a
+    paragraph or over its lines."""
     sizes: set[int] = set()
     for s in sentences(text):
         for clause in clauses(s):
-            if "、" in clause:
-                items = clause.split("、")
-                sizes.add(len(items) + (1 if _JOINED.search(items[-1]) else 0))
+            chains = [clause] + [clause[: m.start()] for m in _COUNT_WORD.finditer(clause)]
+            for chain in chains:
+                items = chain.split("、")
+                if len(items) > 1 or _JOINED.search(items[-1]):
+                    sizes.add(len(items) + (1 if _JOINED.search(items[-1]) else 0))
+        sizes.update(len(_BOOK.findall(run)) for run in _BOOK_RUN.findall(s))
     found = enumeration(text)
     if found is not None:
         sizes.add(len(found.items))
@@ -43,11 +52,23 @@ def list_sizes(text: str) -> set[int]:
     return sizes
 
 
+def _counted_otherwise(question: str, n: int, passages: tuple[RetrievedChunk, ...]) -> bool:
+    """Does a passage count the asked kind with another number (the question's 六个阶段, the
+    passage's 四个阶段)? Then the question's count is a false premise, answered with the list."""
+    for m in re.finditer(r"([两二三四五六七八九十]+)(个|大|项|类|种|条)?([\u4e00-\u9fff]{2})", question):
+        if cn_number(m.group(1)) != n:
+            continue
+        stated = re.compile(rf"([两二三四五六七八九十]+){m.group(2) or ''}{m.group(3)}")
+        if any(cn_number(x.group(1)) not in (n, None) for rc in passages for x in stated.finditer(rc.chunk.text)):
+            return True
+    return False
+
+
 def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     """Not stated, when a question asks which N members and no list of the passages has N."""
     m = WHICH_N.search(question)
     n = cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None
-    if n is None or n < 2 or not passages:
+    if n is None or n < 2 or not passages or _counted_otherwise(question, n, passages):
         return None
     for rc in passages:
         section = "\n".join(ch.text for ch in c.vocab.section_chunks(rc.chunk))
