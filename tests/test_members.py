@@ -51,6 +51,11 @@ def test_which_n_members_are_stated_only_with_a_list_of_n(tokenizer, identity, q
         assert draft is not None and draft.intent is Intent.NOT_STATED and "具体所指" in draft.text
 
 
+def test_which_two_years_asks_for_years_not_members(tokenizer, identity) -> None:  # noqa: F811
+    c, ranked = composer_over(CHUNKS, tokenizer, identity)
+    assert members(c, "规划的起止是哪两年？", ranked[:1]) is None
+
+
 def test_the_group_is_named_in_what_is_not_stated(tokenizer, identity) -> None:  # noqa: F811
     c, ranked = composer_over(CHUNKS, tokenizer, identity)
     assert members(c, "三大产业是哪三个？", ranked[:1]).text.startswith("三大产业")  # type: ignore[union-attr]

@@ -17,7 +17,8 @@ from .scoring import clauses, sentences
 from .understanding import Intent
 
 #: 哪六个, 是哪四长, 分别是哪五项: the count of the members asked for
-WHICH_N = re.compile(r"哪([两二三四五六七八九十]|[2-9]|1\d)(?:个|大|项|条|类|种|家|位|方面|部分|[\u4e00-\u9fff])")
+#: (哪两年 asks for years, not for members)
+WHICH_N = re.compile(r"哪([两二三四五六七八九十]|[2-9]|1\d)(?:个|大|项|条|类|种|家|位|方面|部分|(?![年月日天])[\u4e00-\u9fff])")
 #: the group as the question names it: quoted, or by its count (六大优势产业, 四个阶段)
 _QUOTED = re.compile(r"[“\"‘']([^”\"’']{2,16})[”\"’']")
 _COUNTED = re.compile(r"[两二三四五六七八九十]+(?:大|个|项|条|类|种)?[\u4e00-\u9fff]{1,8}?(?=[，。？?、具分都是指里中有包]|$)")
