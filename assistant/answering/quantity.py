@@ -14,23 +14,28 @@ from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 #: abstract nouns that frame a question rather than name a quantity (情况, 标准, 数量 …)
 _ABSTRACT = words("abstract_nouns")
 _ASKS = re.compile(r"多少|几(?![乎])")
-_STOP = re.compile(r"[，,。？?！!；;：:\s]")
+#: words between a quantity and 多少 that leave it the quantity (规模是多少, 利率为多少)
+_LINKS = frozenset({"是", "为", "有", "的", "具体", "大概", "大约", "约"})
 
 
 def asked_quantity(question: str, posseg, vocab: Vocabulary) -> str | None:  # type: ignore[no-untyped-def]
-    """The noun a figure question measures: the one right after 多少 (多少回收补贴), else the
-    last one before it (年利率是多少); only a noun of the corpus, not a generic or abstract one."""
-    m = _ASKS.search(question)
-    if m is None:
+    """The noun a figure question measures, next to 多少: right after it (多少保管费) or right
+    before it, across 是/为/有/具体 (储备规模是多少吨, 年利率是多少); only a noun of the corpus,
+    not a generic or abstract one. None when a verb stands there (投资多少, 投了多少钱): the
+    verb says what is measured, and the corpus may say it in other words."""
+    tokens = [(w, f) for w, f in posseg.cut(question) if w.strip()]
+    at = next((k for k, (w, _) in enumerate(tokens) if _ASKS.fullmatch(w) or w.startswith(("多少", "几"))), None)
+    if at is None:
         return None
-    after = _STOP.split(question[m.end():], maxsplit=1)[0]
-    before = _STOP.split(question[: m.start()])[-1]
-
-    def nouns(text: str) -> list[str]:
-        return [w for w, f in posseg.cut(text) if f.startswith("n") and len(w) >= 2 and w not in GENERIC_WORDS and w not in _ABSTRACT]
-
-    for word in [*nouns(after)[:1], *reversed(nouns(before))][:1]:
-        if vocab.known(word) and not vocab.is_place(word):
+    # 多少保管费 names the quantity; 几个乡镇 counts things, which the count's measure checks
+    candidates = tokens[at + 1: at + 2] if tokens[at][0] in ("多少", "几") else []
+    k = at - 1
+    while k >= 0 and tokens[k][0] in _LINKS:
+        k -= 1
+    candidates += tokens[k: k + 1] if k >= 0 else []
+    for word, flag in candidates:
+        if (flag.startswith("n") and len(word) >= 2 and word not in GENERIC_WORDS and word not in _ABSTRACT
+                and vocab.known(word) and not vocab.is_place(word)):
             return word
     return None
 
