@@ -14,11 +14,9 @@ from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
 from .scoring import clauses, end, sentences
-from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, Intent, asks, unit_of
-from .vocabulary import GENERIC_WORDS, leaf
+from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asks, unit_of
+from .vocabulary import GENERIC_WORDS, YEAR, leaf
 
-#: words asking for a total (一共, 合计, 加起来)
-_TOTAL = pattern("total")
 
 #: words every section of a list of figures shares; they single out none (data/lexicon/figure_words.txt)
 FIGURE_WORDS = words("figure_words")
@@ -124,7 +122,8 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
                 elif len(figs) == 2 and "分别" in s and len({unit_of_figure(f) for f in figs}) == 1:
                     found += [(end(clause), pos, f, s) for f in figs]  # 上下限分别按0.4元、0.2元: a pair
     found = [f for f in found if _in_measure(f[2], measure)] or found
-    kind = c.figure_pattern(unit_of(question)) if unit_of(question) in ("money", "projects", "indicators") else None
+    asked = unit_of(question)
+    kind = c.figure_pattern(asked) if asked in ("money", "projects", "indicators") else None
     if kind is not None:  # 投资多少 is summed over amounts, not over the projects counted next to them
         found = [f for f in found if kind.search(f[2])]
     context = {f: leaf(passages[f[1]].chunk) + f[0] for f in found}
@@ -134,7 +133,7 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
         hits = [f for f in found if word in context[f]]
         if len(hits) == 1 and hits[0] not in picked:
             picked.append(hits[0])
-    if len(picked) < 2 and (DIFFERENCE.search(question) or _TOTAL.search(question)):
+    if len(picked) < 2 and (DIFFERENCE.search(question) or TOTAL.search(question)):
         # a total only of the two figures one clause gives 分别 (奖励20万元、10万元); a threshold
         # and its reward (投资1000万元以上的，奖励10万元) add up to nothing
         pairs = found if DIFFERENCE.search(question) else [f for f in found if sum(g[0] == f[0] and g[3] == f[3] for g in found) == 2]
@@ -159,7 +158,7 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     return Draft(c.say("sum", parts=listed, expression="+".join(values), total=sum_of(values), unit=unit, marks=marks), passages, Intent.AGGREGATE)
 
 
-_YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}年")
+_YEARS = re.compile(YEAR.pattern + "年")  # a year as a figure (2035年)
 #: the measure a figure question asks in (多多少小时, 相差几年, 大多少平方米)
 _ASKED_IN = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff%／/]{1,6}?)(?=[？?，,。]|$|的|呢|啊|吧)")
 

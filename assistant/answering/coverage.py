@@ -14,7 +14,7 @@ from ..masking import has_personal_data
 from ..text import cjk_ratio
 from ..types import Chunk
 from ..wording import Wording
-from .understanding import COMPOSE, DATUM_UNITS, asks, unit_of
+from .understanding import COMPOSE, DATUM_UNITS, YESNO_Q, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
@@ -24,7 +24,7 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
-PREMISE, YESNO_Q = pattern("premise"), pattern("yesno")
+PREMISE = pattern("premise")
 #: a figure as a question claims it (500元, 50座, 2030年): the number and up to two characters of its unit
 _CLAIMED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:[万亿千百]?[\u4e00-\u9fff%]?)")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from ..chunking import strip_numbering
-from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
 from .complete import completed
@@ -14,7 +13,7 @@ from .coverage import is_english
 from .enumerations import enumerated
 from .lists import list_answer
 from .scoring import clauses, end, sentences
-from .understanding import Intent, find_entity, unit_of
+from .understanding import TOTAL, Intent, find_entity, unit_of
 from .vocabulary import leaf
 
 #: what a question asked for that the passages do not state, by unit (wording keys)
@@ -26,8 +25,6 @@ _ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座
 #: measure words that count the same things (多少条标准 is answered by “25项指标”)
 _SAME_MEASURE = {"条": "条|项", "项": "项|条"}
 #: 哪几种 asks which ones, not how many
-#: words asking for the total of several things (一共, 合计): a sum is then what is asked
-_TOTAL = pattern("total")
 #: a figure that sums up (共投资, 合计, 总投资): not any one item's own
 _SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
@@ -79,7 +76,7 @@ def item_of_a_sum(question: str, sentence: str, wanted: re.Pattern[str]) -> str 
     sentence states is the list's, not that item's own (项目包括A、B、C等，共投资2.64亿元
     does not say what A costs; A投资1亿元、B投资2亿元 does). None for a question that asks
     for a total or names several items."""
-    if _TOTAL.search(question) or not any(_SUM.search(cl) and wanted.search(cl) for cl in clauses(sentence)):
+    if TOTAL.search(question) or not any(_SUM.search(cl) and wanted.search(cl) for cl in clauses(sentence)):
         return None  # a rate for each (A、B按500元/㎡补贴) is every item's own
     named = [item for cl in clauses(sentence) if "、" in cl for item in _list_items(cl) if _names(question, item)]
     if len(named) != 1 or wanted.search(named[0]):

@@ -145,17 +145,22 @@ def _tie(best: Sequence[tuple[float, int, str]], pos: int, s: str) -> tuple[floa
     return next((b for b in best[1:] if b[1] == pos and b[0] >= score - TIE and len(s) + len(b[2]) <= TIE_BUDGET), None)
 
 
+def _writes(text: str, number: str) -> bool:
+    """Does ``text`` write ``number`` as a number of its own (not 12 inside 12.74 or 312)?"""
+    return re.search(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)", text) is not None
+
+
 def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     claimed = _NUM.findall(question)
     if claimed:
-        wrong = [f for f in claimed if not re.search(rf"(?<![\d.]){re.escape(f)}(?![\d]|\.\d)", c.vocab.text)]
+        wrong = [f for f in claimed if not _writes(c.vocab.text, f)]
         fact = figure(c, question, passages) or general(c, question, passages)
         if fact is None or fact.intent is Intent.NOT_STATED:
             return fact
         # 是的 only when the quoted answer states every figure claimed; a figure the documents
         # hold elsewhere (满分100分 of a total, asked of a part worth 60) is neither confirmed nor denied
         said = MARKER.sub("", fact.text)
-        held = all(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d]|\.\d)", said) for f in claimed)
+        held = all(_writes(said, f) for f in claimed)
         opener = c.say("no_such_figure") if wrong else c.say("confirm") if held else c.say("related")
         return Draft(opener + fact.text, passages, Intent.YESNO)
     if unit_of(question) == "money" and re.search(r"多少|几|亿|万|how much", question, re.I):

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .aggregate import unit_of_figure, written_sum
 from .compose import Composer, Draft, with_chunks
 from .scoring import clauses, sentences
-from .understanding import Intent
-
-TOTAL = pattern("total")
+from .understanding import TOTAL, Intent
 #: what joins the items of a list in a question
 _JOIN = re.compile(r"和|与|及|以及|跟|、|还有|加上")
 #: the share of an item's words a clause must hold to state its figure

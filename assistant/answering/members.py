@@ -15,6 +15,7 @@ from .enumerations import enumeration, numbered_run
 from .ordinals import cn_number
 from .scoring import clauses, sentences
 from .understanding import Intent
+from .vocabulary import BOOK_TITLE
 
 #: 哪六个, 是哪四长, 分别是哪五项: the count of the members asked for
 #: (哪两年 asks for years, not for members)
@@ -26,7 +27,6 @@ _COUNTED = re.compile(r"[两二三四五六七八九十]+(?:大|个|项|条|类|
 _JOINED = re.compile(r"[和及与]")
 #: a count written after a list (四个重点产业, 五大方面, 两大平台)
 _COUNT_WORD = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|类|种|条)")
-_BOOK = re.compile(r"《[^《》]+》")
 _BOOK_RUN = re.compile(r"(?:《[^《》]+》[、和及与]?){2,}")
 
 
@@ -43,7 +43,7 @@ def list_sizes(text: str) -> set[int]:
                 items = chain.split("、")
                 if len(items) > 1 or _JOINED.search(items[-1]):
                     sizes.add(len(items) + (1 if _JOINED.search(items[-1]) else 0))
-        sizes.update(len(_BOOK.findall(run)) for run in _BOOK_RUN.findall(s))
+        sizes.update(len(BOOK_TITLE.findall(run)) for run in _BOOK_RUN.findall(s))
     found = enumeration(text)
     if found is not None:
         sizes.add(len(found.items))
@@ -68,15 +68,15 @@ def _counted_otherwise(question: str, n: int, passages: tuple[RetrievedChunk, ..
 def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     """Not stated, when a question asks which N members and no list of the passages has N."""
     m = WHICH_N.search(question)
-    n = cn_number(m.group(1)) if m and not m.group(1).isdigit() else int(m.group(1)) if m else None
+    n = cn_number(m.group(1)) if m else None
     if n is None or n < 2 or not passages or _counted_otherwise(question, n, passages):
         return None
-    for rc in passages:
-        section = "\n".join(ch.text for ch in c.vocab.section_chunks(rc.chunk))
-        if n in list_sizes(rc.chunk.text) or n in list_sizes(section):
-            return None
-        if any(len(c.vocab.parts(h)) == n for h in c.vocab.ancestors(rc.chunk) if h in c.vocab.depth):
-            return None
+    sections = {c.vocab.section_chunks(rc.chunk) for rc in passages}
+    texts = {rc.chunk.text for rc in passages} | {"\n".join(ch.text for ch in chunks) for chunks in sections}
+    if any(n in list_sizes(text) for text in texts):
+        return None
+    if any(len(c.vocab.parts(h)) == n for rc in passages for h in c.vocab.ancestors(rc.chunk) if h in c.vocab.depth):
+        return None
     named = _QUOTED.search(question) or _COUNTED.search(question[: m.start()] if m else question)
     subject = named.group(1) if named and named.re is _QUOTED else named.group(0) if named else c.say("not_stated_any")
     return Draft(c.say("not_stated", subject=subject, what=c.say("what_members")), passages, Intent.NOT_STATED)

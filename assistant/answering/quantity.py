@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import words
 from ..text import cjk_ratio
+from .coverage import ABSTRACT_NOUNS
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
-#: abstract nouns that frame a question rather than name a quantity (情况, 标准, 数量 …)
-_ABSTRACT = words("abstract_nouns")
 _ASKS = re.compile(r"多少|几(?![乎])")
 #: words between a quantity and 多少 that leave it the quantity (规模是多少, 利率为多少)
 _LINKS = frozenset({"是", "为", "有", "的", "具体", "大概", "大约", "约"})
@@ -34,7 +32,7 @@ def asked_quantity(question: str, posseg, vocab: Vocabulary) -> str | None:  # t
         k -= 1
     candidates += tokens[k: k + 1] if k >= 0 else []
     for word, flag in candidates:
-        if (flag.startswith("n") and len(word) >= 2 and word not in GENERIC_WORDS and word not in _ABSTRACT
+        if (flag.startswith("n") and len(word) >= 2 and word not in GENERIC_WORDS and word not in ABSTRACT_NOUNS
                 and vocab.known(word) and not vocab.is_place(word)):
             return word
     return None

@@ -36,6 +36,8 @@ DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
 COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
+#: the words after a list of things that ask for their total (一共, 合计, 加起来)
+TOTAL = pattern("total")
 #: characters spaced out to slip past the patterns (忽 略 之 前, i g n o r e)
 _SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _SPACED_LATIN = re.compile(r"\b[A-Za-z](?: [A-Za-z]\b){2,}")
@@ -144,6 +146,6 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 
 __all__ = [
-    "DATUM_UNITS", "Intent", "UNIT_KINDS", "asks", "classify", "content_words", "find_entity",
+    "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asks", "classify", "content_words", "find_entity",
     "leans_on_earlier", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]

@@ -20,7 +20,8 @@ from ..retrieval import expansions
 from ..types import Chunk
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_BOOK = re.compile(r"《[^《》]+》")
+#: a name in book-title marks (《…》)
+BOOK_TITLE = re.compile(r"《[^《》]+》")
 _NUMBER = r"\d+(?:\.\d+)?"
 
 #: words of a question that name nothing the documents could lack (data/lexicon/generic_words.txt)
@@ -36,7 +37,7 @@ def untitled(chunk: Chunk, text: str) -> str:
     """``text`` without the name of the chunk's own document (the 《…》 of its title): those
     words name the document, they do not say what a sentence is about. Other documents it
     cites stay."""
-    for name in _BOOK.findall(chunk.title):
+    for name in BOOK_TITLE.findall(chunk.title):
         text = text.replace(name, "")
     return text
 
@@ -99,7 +100,7 @@ class Vocabulary:
             places=tuple(sorted(places, key=len, reverse=True)), following=following,
             sequence={k: tuple(v) for k, v in sequence.items()},
             # as written and as a question has it after NFKC (（2024—2035年） → (2024—2035年))
-            titles=tuple(sorted({form for c in chunks for name in _BOOK.findall(c.title) for form in (name, unicodedata.normalize("NFKC", name))},
+            titles=tuple(sorted({form for c in chunks for name in BOOK_TITLE.findall(c.title) for form in (name, unicodedata.normalize("NFKC", name))},
                                 key=len, reverse=True)),
         )
 
@@ -219,4 +220,4 @@ class Vocabulary:
         return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})") if units else None
 
 
-__all__ = ["GENERIC_WORDS", "YEAR", "Vocabulary", "leaf", "load_synonyms", "untitled"]
+__all__ = ["BOOK_TITLE", "GENERIC_WORDS", "YEAR", "Vocabulary", "leaf", "load_synonyms", "untitled"]
