@@ -3,8 +3,9 @@
 Every figure in an answer (Arabic numbers with their decimals and percentages, and
 Chinese counted numerals such as 七个、五大、两大) must appear verbatim in a passage
 cited by the sentence it stands in. A figure computed by the answer itself is accepted
-only inside an explicit sum ``a+b+…=c`` or quotient ``a÷b≈c`` (``≈c%`` for a share)
-whose operands are verified and whose result is right as rounded, or as the count of a list that follows it with a marker on every item
+only inside an explicit sum ``a+b+…=c``, quotient ``a÷b≈c`` (``≈c%`` for a share) or rate
+``a×b%=c`` whose operands are verified (for a rate, ``a`` may be the question's own
+amount: 罚款400万元 × the passage's 3%) and whose result is right as rounded, or as the count of a list that follows it with a marker on every item
 (``共5个方面：组织领导[1]、…``), so a reader can check it.
 """
 
@@ -23,6 +24,8 @@ _CN_DIGITS = "一二两三四五六七八九十百千"
 _CN_NUMERAL = re.compile(rf"(?<![唯统同单第逐之某万{_CN_DIGITS}])[{_CN_DIGITS}]+[个项大方类条次种批](?![目])")
 _SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*[+\-−]\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?:\.\d+)?)")
 _QUOTIENT = re.compile(r"(\d+(?:\.\d+)?)\s*÷\s*(\d+(?:\.\d+)?)\s*[≈=]\s*(\d+(?:\.\d+)?)(%?)")
+#: a rate applied to an amount: 400万元×3%=12万元 (the amount's magnitude and unit on both sides)
+_PRODUCT = re.compile(r"(\d+(?:\.\d+)?)([千万亿]?[\u4e00-\u9fff]{0,2})×(\d+(?:\.\d+)?)%\s*[=≈]\s*(\d+(?:\.\d+)?)\2")
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]|\n|$)")
 
 
@@ -93,6 +96,20 @@ def _quotients_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
     return produced, True
 
 
+def _products_ok(sentence: str, verified: set[str], given: set[str]) -> tuple[set[str], bool]:
+    """Figures produced by a rate of a verified passage applied to an amount that is verified
+    or that the question states itself, rounded as written."""
+    produced: set[str] = set()
+    for m in _PRODUCT.finditer(sentence):
+        a, _, rate, result = m.groups()
+        if (a not in verified and a not in given) or rate + "%" not in verified:
+            return produced, False
+        if rounded(Decimal(a) * Decimal(rate) / 100, decimals(result)) != Decimal(result):
+            return produced, False
+        produced |= {a, result}
+    return produced, True
+
+
 #: “共5个方面：组织领导[1]、监督考核[2]、…”: a count followed by the items it counts
 _COUNTED = re.compile(r"共(\d+)(个方面|个领域|个部分|项|条)[：:]((?:[^，。；：、]+?(?:\[\d+\])+[、]?)+)")
 
@@ -114,8 +131,9 @@ def _appears(figure: str, source: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d]|\.\d)", source) is not None
 
 
-def verify(text: str, passages: dict[int, str]) -> Verification:
-    """Check ``text`` against the cited ``passages`` (marker number → passage text).
+def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Verification:
+    """Check ``text`` against the cited ``passages`` (marker number → passage text);
+    ``given`` are the figures of the question, which a rate may be applied to.
 
     Sentences are grouped up to the next sentence that carries a marker; the figures of a
     group must appear in the passages its markers cite. Figures with no marker after
@@ -137,12 +155,15 @@ def verify(text: str, passages: dict[int, str]) -> Verification:
         found = {f for f in figures(claim) if _appears(f, sources)}
         produced, sums_ok = _sums_ok(claim, found)
         quotients, quotients_ok = _quotients_ok(claim, found | produced)
-        produced |= quotients | _counts_ok(claim)
+        products, products_ok = _products_ok(claim, found | produced, set(given))
+        produced |= quotients | products | _counts_ok(claim)
         unverified += [f for f in figures(claim) if f not in found and f not in produced]
         if not sums_ok:
             unverified.append("(sum)")
         if not quotients_ok:
             unverified.append("(quotient)")
+        if not products_ok:
+            unverified.append("(rate)")
     return Verification(
         ok=not unverified and not dangling,
         unverified=tuple(dict.fromkeys(unverified)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .citations import verify
+from .citations import figures, verify
 from .eval_metrics import (
     RefusalCounts,
     citation_precision,
@@ -31,7 +31,7 @@ def score_output(item: QAItem, out: Output, passages: Sequence[tuple[str, str]])
     """
     relevant = relevant_ids(passages, item.evidence) if item.answerable else set()
     ranks = {m: (first_rank(r[:RANK_DEPTH], relevant) if relevant else None) for m, r in out.rankings.items()}
-    check = None if out.refused else verify(out.answer, {c.n: c.text for c in out.citations})
+    check = None if out.refused else verify(out.answer, {c.n: c.text for c in out.citations}, figures(item.question))
     if item.answerable:
         coverage = 0.0 if out.refused else fact_coverage(out.answer, item.expected_facts)
         missing = [list(g) for g in item.expected_facts if out.refused or not covers(out.answer, g)]

@@ -48,7 +48,7 @@ from .answering.understanding import ASKS, leans_on_earlier
 from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
-from .citations import renumber, verify
+from .citations import figures, renumber, verify
 from .errors import LLMError
 from .retrieval import RetrievalResult, Retriever
 from .text import clean_question, is_punctuation_only, prepare_query, to_simplified
@@ -305,7 +305,7 @@ def extractive(
     draft = composer.compose(query, passages, intent, query_vector) or quote_fallback(passages, wording)
     if draft.intent is Intent.NOT_STATED:
         return draft
-    check = verify(draft.text, numbered(draft.passages))
+    check = verify(draft.text, numbered(draft.passages), figures(query))  # a rate may apply to the asker's amount
     if not check.ok:
         log.warning("composed answer failed verification (%s); quoting the passage", check.problem)
         draft = quote_fallback(passages, wording)

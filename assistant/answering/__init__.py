@@ -10,6 +10,7 @@ given to the composer; :func:`assistant.citations.renumber` turns them into cita
 from __future__ import annotations
 
 from .aggregate import aggregate, ratio
+from .bands import banded
 from .compose import Composer, Draft, Handler, quote_fallback
 from .coverage import Decision, Thresholds, decide, refusal_text
 from .figures import figure
@@ -34,8 +35,9 @@ HANDLERS: dict[Intent, Handler] = {
 }
 #: handlers tried before the intent's: an average or a share of one named section, the
 #: part of a heading at a position (第三个方面, 最后一条), the total of things a question lists,
-#: which N members of a group no passage lists (哪六个产业)
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, members)
+#: which N members of a group no passage lists (哪六个产业), the band of a scale that holds
+#: the question's own amount (罚了8万元, 奖励多少)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, members, banded)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",

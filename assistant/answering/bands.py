@@ -1,0 +1,166 @@
+"""Bands of a scale. A question that states an amount of its own (罚了8万块, 存了8个月)
+asked of passages that state a scale of bands in that unit (15万元以下的…；15万元以上的，
+50万元以下的…) is answered with the band that holds the amount, not with whichever band
+shares most words with it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..lexicon import unit_table
+from ..types import Chunk, RetrievedChunk
+from .aggregate import plain
+from .compose import Composer, Draft, with_chunks
+from .scoring import sentences
+from .understanding import Intent
+
+#: how a citizen writes a unit a document writes otherwise (8万块 = 8万元, 80平米 = 80平方米)
+SPOKEN_UNITS = {"块钱": "元", "块": "元", "元钱": "元", "平米": "平方米", "月": "个月", "天": "日", "周岁": "岁"}
+_MAGNITUDE = {"": 1, "千": 1000, "万": 10_000, "亿": 100_000_000}
+#: the bound words of a band, after its figure (15万元以上) or before it (超过15万元)
+_AFTER_LOWER, _AFTER_UPPER = r"(?:及|或)?以上", r"(?:及|或)?(?:以下|以内)"
+_BEFORE_LOWER, _BEFORE_UPPER = r"超过|高于|不低于|不少于|满", r"不足|低于|不超过|不满|未满|少于"
+
+
+@dataclass(frozen=True)
+class Band:
+    low: Decimal | None
+    high: Decimal | None
+
+    def holds(self, value: Decimal) -> bool:
+        # a value on a bound counts for the band above it (以上 includes its number: 15万元以上)
+        return (self.low is None or value >= self.low) and (self.high is None or value < self.high)
+
+    def is_range(self, low: Decimal, high: Decimal) -> bool:
+        return self.low == low and self.high == high
+
+
+def _units() -> list[str]:
+    """The units a band or an amount may be written in: the kinds' units, and the spoken ones."""
+    kinds = ("money", "length", "area", "people", "time", "percent")
+    table = unit_table()
+    found = {u for k in kinds for u in table.get(k, ()) if not u.startswith(("亿", "万", "千")) and not u.startswith("个百")}
+    found |= {"吨", "岁", "日", "年"} | set(SPOKEN_UNITS)
+    return sorted(found, key=len, reverse=True)
+
+
+_UNIT = "|".join(re.escape(u) for u in _units())
+_AMOUNT = rf"(\d+(?:\.\d+)?)\s*([千万亿]?)\s*({_UNIT})"
+_IN_QUESTION = re.compile(rf"(?<![\d.年]){_AMOUNT}(?!以[上下内])")
+_AFTER = re.compile(rf"(?<![\d.]){_AMOUNT}({_AFTER_LOWER}|{_AFTER_UPPER})")
+_BEFORE = re.compile(rf"({_BEFORE_LOWER}|{_BEFORE_UPPER})(?<![\d.]){_AMOUNT}")
+
+
+#: characters that name no measure around an amount (罚了8万, 金额在15万元以上)
+_FRAME = set("了的在是为我你他她被把给就都也还要能可这那个按")
+
+
+def _measure(text: str, at: int) -> set[str]:
+    """The characters of what an amount at ``at`` measures: its clause up to it (罚款金额在 → 罚款金额)."""
+    clause = re.split(r"[，,。；;？?！!、：:\n]", text[:at])[-1]
+    return {ch for ch in clause if "\u4e00" <= ch <= "\u9fff" and ch not in _FRAME}
+
+
+def _same_measure(question: str, sentence: str, unit: str) -> bool:
+    """The question's amount and the band measure the same thing: what stands before them
+    shares a character (罚了8万 and 罚款金额在15万元以上; 存了8个月 and 储存6个月以上)."""
+    asked = set().union(*(_measure(question, m.start()) for m in _IN_QUESTION.finditer(question)))
+    bound = {ch for m in _AFTER.finditer(sentence) if _unit(m.group(3)) == unit for ch in _measure(sentence, m.start())}
+    bound |= {ch for m in _BEFORE.finditer(sentence) if _unit(m.group(4)) == unit for ch in _measure(sentence, m.start())}
+    return bool(asked & bound)
+
+
+def _unit(written: str) -> str:
+    return SPOKEN_UNITS.get(written, written)
+
+
+def _value(number: str, magnitude: str) -> Decimal:
+    return Decimal(number) * _MAGNITUDE[magnitude]
+
+
+def amounts(question: str) -> list[tuple[Decimal, str]]:
+    """The amounts a question states, with their units as documents write them; not years."""
+    return [(_value(n, m), _unit(u)) for n, m, u in _IN_QUESTION.findall(question) if not (u == "年" and len(n) == 4)]
+
+
+def band(sentence: str, unit: str) -> Band | None:
+    """The band of ``unit`` a sentence states (罚款金额在15万元以上的，50万元以下的 → [15万, 50万)), or None."""
+    low = high = None
+    for number, magnitude, written, bound in _AFTER.findall(sentence):
+        if _unit(written) == unit:
+            value = _value(number, magnitude)
+            low, high = (value, high) if "上" in bound else (low, value)
+    for bound, number, magnitude, written in _BEFORE.findall(sentence):
+        if _unit(written) == unit:
+            value = _value(number, magnitude)
+            low, high = (value, high) if re.fullmatch(_BEFORE_LOWER, bound) else (low, value)
+    return None if low is None and high is None else Band(low, high)
+
+
+#: a band's rate of the amount itself: 按罚款金额的3%奖励, 按项目投资额的30%给予补贴
+_RATE_OF = re.compile(r"按[^，。；%]{0,12}?的(\d+(?:\.\d+)?)%")
+
+
+def _applied(c: Composer, question: str, sentence: str, mark: str) -> str:
+    """The band's one rate applied to the question's amount (400万元×3%=12万元), or ""."""
+    rates = _RATE_OF.findall(sentence)
+    written = _IN_QUESTION.findall(question)
+    if len(rates) != 1 or len(written) != 1:
+        return ""
+    number, magnitude, unit = written[0]
+    result = plain(Decimal(number) * Decimal(rates[0]) / 100)
+    amount = f"{number}{magnitude}{_unit(unit)}"
+    return c.say("rate", amount=amount, rate=f"{rates[0]}%", result=result, unit=f"{magnitude}{_unit(unit)}", mark=mark)
+
+
+def scale(chunks: Sequence[Chunk], unit: str) -> list[tuple[Chunk, str, Band]]:
+    """The sentences of a section (its chunks, in order) that state a band of ``unit``."""
+    return [(ch, s, b) for ch in chunks for s in sentences(ch.text) if (b := band(s, unit)) is not None]
+
+
+def banded(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
+    """The band that holds the question's amount (or that is the range it names), from the
+    section of a passage that states a scale of at least two bands of that unit (a scale's
+    list may run over several chunks); None when no section does, or when the amount falls
+    in no band or in every one."""
+    stated = amounts(question)
+    if not stated or len({u for _, u in stated}) != 1 or len(stated) > 2:
+        return None
+    unit = stated[0][1]
+    values = sorted(v for v, _ in stated)
+    ranked = c.scorer.best_sentences(question, passages, n=10**6, query_vector=query_vector)
+    order = {s: i for i, (_, _, s) in enumerate(ranked)}
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for rc in passages:
+        section = c.vocab.section_chunks(rc.chunk)
+        if (key := (rc.chunk.source, rc.chunk.section_path)) in seen:
+            continue
+        seen.add(key)
+        bands = scale(section, unit)
+        if len(bands) < 2:
+            continue  # one bound (补贴不超过2000元) is a limit, not a scale
+        if len(values) == 2:
+            hits = [(ch, s) for ch, s, b in bands if b.is_range(values[0], values[1])]
+        else:
+            hits = [(ch, s) for ch, s, b in bands if b.holds(values[0])]
+        if not hits or len(hits) == len(bands):
+            continue
+        hits.sort(key=lambda hit: order.get(hit[1], len(order)))  # several goods on one scale: the one asked about
+        if len(hits) > 1 and hits[0][1] not in order:
+            return None
+        chunk, sentence = hits[0]
+        if not _same_measure(question, sentence, unit):
+            continue  # 买了5000元的冰箱 is no fine of 5000元
+        allp, at = with_chunks(passages, [chunk])
+        mark = f"[{at[chunk.id]}]"
+        text = f"{c.lead(chunk, sentence)}{mark}。"
+        if len(stated) == 1 and (applied := _applied(c, question, sentence, mark)):
+            text += applied
+        return Draft(text, allp, Intent.FIGURE)
+    return None
+
+
+__all__ = ["Band", "amounts", "band", "banded", "scale"]
