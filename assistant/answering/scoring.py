@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from ..retrieval import expansions
 from ..text import is_row, row_head
 from ..types import Chunk, RetrievedChunk
-from .understanding import AGENT, WHO, content_words
+from .understanding import AGENT, WHO, asked_subject, content_words
 from .vocabulary import YEAR, Vocabulary, leaf, untitled
 
 _SENT = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -54,6 +54,10 @@ class SentenceScorer:
     DENSE_SCALE = 0.05
     #: what a sentence naming a body (局, 部门, 政府 …) gains for a question asking who
     AGENT_BONUS = 0.3
+    #: what the one sentence gains that holds the question's asked subject word for word
+    #: (竞价原则是什么: …竞价原则为“先价格，后容量”); a subject many sentences hold, such as
+    #: 牵头单位 in a list of projects, tells none apart
+    SUBJECT_BONUS = 1.0
     #: sentences are chosen from the first TOP passages
     TOP = 3
 
@@ -154,6 +158,9 @@ class SentenceScorer:
         dense = self.sentence_similarity(query_vector, passages)
         top = max(dense.values()) if dense else 0.0
         who = bool(WHO.search(question))
+        subject = asked_subject(self.vocab.without_titles(question), self.tokenize)
+        if subject and sum(subject in s for rc in passages[: self.TOP] for s in sentences(rc.chunk.text)) != 1:
+            subject = None
         scored = []
         for pos, rc in enumerate(passages[: self.TOP]):
             prior = 0.35 / (pos + 1) + self.overlap(q, untitled(rc.chunk, leaf(rc.chunk))) * 0.3
@@ -164,6 +171,8 @@ class SentenceScorer:
                     score += self.DENSE_WEIGHT * (dense.get((rc.chunk.id, s), top - 1.0) - top) / self.DENSE_SCALE
                 if who and AGENT.search(own):
                     score += self.AGENT_BONUS  # 谁编制的: the sentence that names a body
+                if subject and subject in own:
+                    score += self.SUBJECT_BONUS
                 scored.append((score, pos, s))
         scored.sort(key=lambda x: -x[0])
         return scored[:n]

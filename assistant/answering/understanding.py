@@ -36,6 +36,8 @@ DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
 COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
+#: what a question asks of the subject right before it (是什么, 有哪些)
+ASKED_OF = pattern("asked_of")
 #: the words after a list of things that ask for their total (一共, 合计, 加起来)
 TOTAL = pattern("total")
 #: characters spaced out to slip past the patterns (忽 略 之 前, i g n o r e)
@@ -104,6 +106,19 @@ def strip_injection(question: str) -> tuple[str, bool]:
 
 def content_words(tokens: Sequence[str]) -> list[str]:
     return [t for t in tokens if len(t) >= 2 and t not in STOPWORDS and not t.isdigit()]
+
+
+def asked_subject(question: str, tokenize) -> str | None:  # type: ignore[no-untyped-def]
+    """The subject a question asks something of, when it is two words a passage may hold
+    as one (竞价原则是什么 → 竞价原则): the last two words before 是什么/有哪些, both content
+    words. One word alone is already matched word by word."""
+    m = ASKED_OF.search(question)
+    if m is None:
+        return None
+    tokens = tokenize(re.split(r"[，,。；;？?！!、：:\s]", question[: m.start()])[-1])
+    if len(tokens) < 2 or len(content_words(tokens[-2:])) < 2:
+        return None
+    return "".join(tokens[-2:])
 
 
 def find_entity(text: str, names: Sequence[str]) -> str | None:
