@@ -44,4 +44,15 @@ def unit_table() -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(sorted((str(u) for u in v), key=len, reverse=True)) for k, v in data.items()}
 
 
-__all__ = ["DATA_DIR", "pattern", "unit_table", "words"]
+@lru_cache(maxsize=1)
+def document_parts() -> dict[str, tuple[tuple[str, ...], re.Pattern[str]]]:
+    """The parts of an official document asked for by name (文号, 落款日期): kind → (names,
+    longest first; how a passage states it)."""
+    data = yaml.safe_load((DATA_DIR / "lexicon" / "document_parts.yaml").read_text(encoding="utf-8")) or {}
+    return {
+        str(k): (tuple(sorted(map(str, v["names"]), key=len, reverse=True)), re.compile(str(v["stated"])))
+        for k, v in data.items()
+    }
+
+
+__all__ = ["DATA_DIR", "document_parts", "pattern", "unit_table", "words"]

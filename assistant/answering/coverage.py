@@ -107,6 +107,8 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
             continue  # 透明度: the quality of a word the corpus has (not 满意度)
         if len(word) >= 3 and word[-1] in "会要能将在是有把被让" and vocab.known(word[:-1]):
             continue  # a name merged with a verb by the dictionary (X会 = X + 会)
+        if word[0] == "每" and len(word) <= 3:
+            continue  # 每吨, 每平米: the unit of a rate, no thing
         if word.endswith("性") and len(word) >= 3:
             continue  # 阶段性, 系统性: a quality, not a thing
         if word[-1] in "里上下中边" and vocab.known(word[:-1]):

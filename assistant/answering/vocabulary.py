@@ -15,7 +15,7 @@ import yaml
 
 from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
-from ..lexicon import unit_table, words
+from ..lexicon import document_parts, unit_table, words
 from ..retrieval import expansions
 from ..types import Chunk
 
@@ -177,9 +177,18 @@ class Vocabulary:
         extra = [w for w in expansions(question, (), self.synonyms) if w in self.entity_depth]
         return "|".join(dict.fromkeys([question, *extra]))
 
+    @cached_property
+    def stated_parts(self) -> dict[str, re.Pattern[str]]:
+        """The parts of an official document the corpus states (文号, 落款日期), each name → how it is stated."""
+        return {name: stated for names, stated in document_parts().values() if stated.search(self.text) for name in names}
+
+    def asked_parts(self, question: str) -> tuple[re.Pattern[str], ...]:
+        """How the parts of a document that the question asks for by name are stated, when the corpus states them."""
+        return tuple(dict.fromkeys(stated for name, stated in self.stated_parts.items() if name in question))
+
     def known(self, word: str) -> bool:
         """Does the corpus (or the glossary, the synonyms, the deployment's places, the
-        generic words) have this word?"""
+        generic words, the names of the parts of a document it states) have this word?"""
         hit = self._known.get(word)
         if hit is None:
             hit = (
@@ -188,6 +197,7 @@ class Vocabulary:
                 or self.is_place(word)
                 or any(word in t.names or any(word in n for n in t.names) for t in self.glossary)
                 or word in self.synonyms
+                or any(word in name for name in self.stated_parts)  # 文字 of 发文字号 as the tokenizer cuts it
             )
             if len(self._known) >= self.KNOWN_CACHE:
                 self._known.clear()

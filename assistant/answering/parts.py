@@ -1,0 +1,36 @@
+"""The parts of an official document asked for by name: 这份通知的文号是多少, 落款日期是哪天.
+A notice states its number and its date in lines of their own, which share no words with
+such a question, so retrieval seldom brings them; they are looked up in the document."""
+
+from __future__ import annotations
+
+from ..lexicon import pattern
+from ..types import Chunk, RetrievedChunk
+from .compose import Composer, Draft, with_chunks
+from .scoring import end, sentences
+from .understanding import Intent
+
+
+def _document(c: Composer, source: str) -> list[Chunk]:
+    """The chunks of one document, in its order."""
+    return sorted((ch for chunks in c.vocab.sequence.values() for ch in chunks if ch.source == source), key=lambda ch: ch.ordinal)
+
+
+def document_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
+    """The first line of the document that states each part the question asks for by name
+    (a line of its own: a number inside a sentence is a cited document's); nothing for a
+    question about a document it cites (依据的文件文号是多少)."""
+    asked = c.vocab.asked_parts(question)
+    if not asked or not passages or pattern("cited_document").search(question):
+        return None
+    found: list[tuple[Chunk, str]] = []
+    for stated in asked:
+        hit = next(((ch, s) for ch in _document(c, passages[0].chunk.source) for s in sentences(ch.text) if stated.search(s)), None)
+        if hit is None:
+            return None
+        found.append(hit)
+    allp, at = with_chunks(passages, [ch for ch, _ in found])
+    return Draft("；".join(f"{end(s)}[{at[ch.id]}]" for ch, s in found) + "。", allp, Intent.FIGURE)
+
+
+__all__ = ["document_part"]
