@@ -36,6 +36,7 @@ def test_the_part_is_answered_with_its_own_line(tokenizer, identity) -> None:  #
     assert {p.chunk.id for p in draft.passages} >= {"c0", "c1"}  # the lines it quotes are cited
     assert document_part(composer, "方案依据的省里文件文号是多少？", ranked) is None  # a cited document's number
     assert document_part(composer, "改厕补贴多少钱？", ranked) is None
+    assert document_part(composer, "文号是多少？", ranked) is None  # may follow up on a cited document
 
 
 def test_a_per_unit_word_names_no_thing(identity) -> None:  # noqa: F811

@@ -18,10 +18,11 @@ def _document(c: Composer, source: str) -> list[Chunk]:
 
 def document_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     """The first line of the document that states each part the question asks for by name
-    (a line of its own: a number inside a sentence is a cited document's); nothing for a
-    question about a document it cites (依据的文件文号是多少)."""
+    (a line of its own: a number inside a sentence is a cited document's), for a question
+    that points at the document itself (这份通知的文号); nothing for one about a document it
+    cites (依据的文件文号是多少), nor for a bare 文号是多少, which may follow up on one."""
     asked = c.vocab.asked_parts(question)
-    if not asked or not passages or pattern("cited_document").search(question):
+    if not asked or not passages or pattern("cited_document").search(question) or not pattern("this_document").search(question):
         return None
     found: list[tuple[Chunk, str]] = []
     for stated in asked:
