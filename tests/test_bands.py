@@ -37,6 +37,8 @@ def test_a_band_is_read_from_its_bounds() -> None:
     assert band("罚款金额在15万元以下的，按1500元奖励", "元") == Band(None, Decimal(150000))  # 1500元 is no bound
     assert band("储存6个月以上12个月以内的，不超过0.15%", "个月") == Band(Decimal(6), Decimal(12))
     assert band("储存6个月以上12个月以内的，不超过0.15%", "元") is None
+    assert band("轮换架空期不得超过4个月", "个月") == Band(None, Decimal(4))  # 不得超过: an upper bound
+    assert band("实际工作满3年的", "年") == Band(Decimal(3), None)
     assert Band(Decimal(150000), Decimal(500000)).holds(Decimal(150000))  # 以上 holds its own number
     assert not Band(None, Decimal(150000)).holds(Decimal(150000))
 
@@ -68,6 +70,17 @@ def test_a_band_rate_is_applied_to_the_amount_and_verified(tokenizer, identity) 
     assert verify(draft.text, passages, ["400"]).ok
     assert not verify(draft.text, passages).ok  # 400 is the question's: unverified without it
     assert not verify(draft.text.replace("=8万元", "=9万元"), passages, ["400"]).ok
+
+
+def test_of_two_goods_on_one_scale_the_one_asked_about(tokenizer, identity) -> None:  # noqa: F811
+    goods = [chunk(("第四章 损耗",), "原粮储存6个月以内的，不超过0.1%；储存6个月以上的，不超过0.15%。\n"
+                   "食用植物油储存6个月以内的，不超过0.05%；储存6个月以上的，不超过0.08%;油料：储存6个月以内的，不超过0.2%。", 0)]
+    composer, ranked = composer_over(goods, tokenizer, identity)
+    draft = banded(composer, "食用植物油储存了8个月，损耗定额多少？", ranked)
+    assert draft is not None and "0.08%" in draft.text and "0.15%" not in draft.text
+    draft = banded(composer, "油料放了3个月，损耗多少？", ranked)  # a good after a half-width semicolon
+    assert draft is not None and "0.2%" in draft.text and "0.05%" not in draft.text
+    assert banded(composer, "存了3个月，损耗多少？", ranked) is None  # three goods, none named
 
 
 def test_no_scale_no_band_answer(tokenizer, identity) -> None:  # noqa: F811

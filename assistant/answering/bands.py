@@ -22,7 +22,9 @@ SPOKEN_UNITS = {"块钱": "元", "块": "元", "元钱": "元", "平米": "平�
 _MAGNITUDE = {"": 1, "千": 1000, "万": 10_000, "亿": 100_000_000}
 #: the bound words of a band, after its figure (15万元以上) or before it (超过15万元)
 _AFTER_LOWER, _AFTER_UPPER = r"(?:及|或)?以上", r"(?:及|或)?(?:以下|以内)"
-_BEFORE_LOWER, _BEFORE_UPPER = r"超过|高于|不低于|不少于|满", r"不足|低于|不超过|不满|未满|少于"
+#: (不得超过 is an upper bound: 超过 without 不/得 before it is a lower one)
+_BEFORE_LOWER = r"(?<![不得])超过|(?<![不得])高于|不低于|不少于|不得低于|不得少于|(?<![不未])满"
+_BEFORE_UPPER = r"不足|(?<![不得])低于|(?<![不得])少于|不超过|不得超过|不高于|不满|未满"
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,9 @@ _FRAME = set("了的在是为我你他她被把给就都也还要能可这那个
 
 
 def _measure(text: str, at: int) -> set[str]:
-    """The characters of what an amount at ``at`` measures: its clause up to it (罚款金额在 → 罚款金额)."""
-    clause = re.split(r"[，,。；;？?！!、：:\n]", text[:at])[-1]
+    """The characters of what an amount at ``at`` measures: its clause up to it (罚款金额在 →
+    罚款金额; 油料：储存 → 油料储存, the good and its measure)."""
+    clause = re.split(r"[，,。；;？?！!、\n]", text[:at])[-1]
     return {ch for ch in clause if "\u4e00" <= ch <= "\u9fff" and ch not in _FRAME}
 
 
@@ -116,9 +119,30 @@ def _applied(c: Composer, question: str, sentence: str, mark: str) -> str:
     return c.say("rate", amount=amount, rate=f"{rates[0]}%", result=result, unit=f"{magnitude}{_unit(unit)}", mark=mark)
 
 
+def _named(c: Composer, question: str, hits: list[tuple[Chunk, str]]) -> list[tuple[Chunk, str]]:
+    """Of bands of several goods that hold the amount, those whose good (the nearest word of
+    the question before the band, on its line) the question names: the nearest ones."""
+    words = [t for t in c.scorer.qtokens(question) if len(t) >= 2 and not all(t in s for _, s in hits)]
+
+    def distance(hit: tuple[Chunk, str]) -> float:
+        chunk, sentence = hit
+        line = next((ln for ln in chunk.text.split("\n") if sentence in ln), sentence)
+        before = line[: line.index(sentence)] if sentence in line else ""
+        if any(t in sentence for t in words):
+            return 0
+        ends = [before.rfind(t) + len(t) for t in words if t in before]
+        return len(before) - max(ends) if ends else float("inf")
+
+    far = {hit: distance(hit) for hit in hits}
+    best = min(far.values())
+    return [] if best == float("inf") else [hit for hit in hits if far[hit] == best]
+
+
 def scale(chunks: Sequence[Chunk], unit: str) -> list[tuple[Chunk, str, Band]]:
-    """The sentences of a section (its chunks, in order) that state a band of ``unit``."""
-    return [(ch, s, b) for ch in chunks for s in sentences(ch.text) if (b := band(s, unit)) is not None]
+    """The sentences of a section (its chunks, in order) that state a band of ``unit``; a
+    sentence is also cut at a half-width semicolon (…（不得按年叠加）;食用植物油：储存6个月以内的…)."""
+    parts = [(ch, p) for ch in chunks for s in sentences(ch.text) for p in re.split(r"(?<=;)", s) if p.strip()]
+    return [(ch, p, b) for ch, p in parts if (b := band(p, unit)) is not None]
 
 
 def banded(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -131,8 +155,6 @@ def banded(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         return None
     unit = stated[0][1]
     values = sorted(v for v, _ in stated)
-    ranked = c.scorer.best_sentences(question, passages, n=10**6, query_vector=query_vector)
-    order = {s: i for i, (_, _, s) in enumerate(ranked)}
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for rc in passages:
         section = c.vocab.section_chunks(rc.chunk)
@@ -148,9 +170,10 @@ def banded(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             hits = [(ch, s) for ch, s, b in bands if b.holds(values[0])]
         if not hits or len(hits) == len(bands):
             continue
-        hits.sort(key=lambda hit: order.get(hit[1], len(order)))  # several goods on one scale: the one asked about
-        if len(hits) > 1 and hits[0][1] not in order:
-            return None
+        if len(hits) > 1:  # several goods on one scale (原粮…；食用植物油…): the one the question names
+            hits = _named(c, question, hits)
+            if len(hits) != 1:
+                return None
         chunk, sentence = hits[0]
         if not _same_measure(question, sentence, unit):
             continue  # 买了5000元的冰箱 is no fine of 5000元
