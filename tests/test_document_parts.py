@@ -4,7 +4,7 @@ document the corpus cites, nor for a corpus without them. Hand-made chunks, no m
 
 from __future__ import annotations
 
-from assistant.answering import Thresholds, Vocabulary, decide
+from assistant.answering import Intent, Thresholds, Vocabulary, decide
 from assistant.answering.coverage import missing_nouns
 from assistant.answering.parts import document_part
 
@@ -37,6 +37,10 @@ def test_the_part_is_answered_with_its_own_line(tokenizer, identity) -> None:  #
     assert document_part(composer, "方案依据的省里文件文号是多少？", ranked) is None  # a cited document's number
     assert document_part(composer, "改厕补贴多少钱？", ranked) is None
     assert document_part(composer, "文号是多少？", ranked) is None  # may follow up on a cited document
+    named = document_part(composer, "这份人居环境整治方案通知的文号是多少？", far)  # the document named at length
+    assert named is not None and named.text.startswith("青政发〔2025〕3号[")
+    draft = composer.compose("这份人居环境整治方案通知的文号是多少？", far, Intent.FIGURE)
+    assert draft is not None and "青政发〔2025〕3号" in draft.text  # not “not stated”: the number carries no 文号
 
 
 def test_a_per_unit_word_names_no_thing(identity) -> None:  # noqa: F811

@@ -49,8 +49,8 @@ def other_quantity(question: str, text: str, posseg, vocab: Vocabulary) -> str |
     if asked_years and said_years and not asked_years & said_years:
         return "、".join(sorted(asked_years))
     word = asked_quantity(question, posseg, vocab)
-    if word is None or word in text or (len(word) >= 3 and word[-2:] in text):
-        return None
+    if word is None or word in text or (len(word) >= 3 and word[-2:] in text) or word in vocab.stated_parts:
+        return None  # a part of the document (文号) is stated without its name: 穗府办规〔2021〕7号
     return word
 
 
