@@ -142,12 +142,16 @@ def book_title(title: str) -> str:
 
 
 def short_name(doc: Document) -> str:
-    """How the text itself abbreviates the document (以下简称《规划》), else the kind of
-    document its title ends with (…实施方案 → 《方案》), else 《文件》."""
-    m = _CALLED.search(doc.text)
-    if m:
+    """How the text itself abbreviates the document (以下简称《规划》, 以下简称本细则), else the
+    kind of document its title ends with (…实施方案 → 《方案》), else 《文件》. An abbreviation
+    of a body or a thing (以下简称“区房管局”, 以下简称承储企业) is no name of the document."""
+    for m in _CALLED.finditer(doc.text):
         name = m.group(1)
-        return name if name.startswith("《") else f"《{name}》"
+        if name.startswith("《"):
+            return name
+        name = re.sub(r"^[本该此]", "", name)
+        if name.endswith(_KINDS):
+            return f"《{name}》"
     name = book_title(doc.title)[1:-1]
     name = re.sub(r"[（(][^（）()]*[）)]$", "", name)  # （2024—2035年）
     kind = next((k for k in _KINDS if name.endswith(k)), None)

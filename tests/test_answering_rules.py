@@ -12,7 +12,7 @@ from assistant.answering import FIRST, HANDLERS, Composer, Decision, Intent, Sen
 from assistant.answering.coverage import decide, Thresholds
 from assistant.chunking import heading_forms, short_forms
 from assistant.errors import CorpusError
-from assistant.identity import DEFAULT_REFERRAL, derive_identity, load_identity
+from assistant.identity import DEFAULT_REFERRAL, derive_identity, load_identity, short_name
 from assistant.lexicon import pattern, words
 from assistant.text import ChineseTokenizer
 from assistant.types import Chunk, Document, RetrievedChunk
@@ -145,6 +145,16 @@ def test_identity_from_front_matter_alone(identity) -> None:
     assert identity.places == {"青山县": ("青山",)}
     assert identity.examples and all(q.startswith("《方案》的") for q in identity.examples)
     assert identity.warm_up == identity.examples[0]
+
+
+@pytest.mark.parametrize("text, short", [
+    ("为改善农村人居环境（以下简称《方案》）……", "《方案》"),
+    ("区住房保障和房屋管理局(以下简称“区房管局”)是主管部门。……本办法", "《办法》"),  # a body: the title's kind
+    ("具有独立法人资格的企业（以下简称承储企业）……（以下简称：本细则）", "《办法》"),
+    ("特制定本实施细则（以下简称本细则）。", "《细则》"),
+])
+def test_the_short_name_is_an_abbreviation_of_the_document(text: str, short: str) -> None:
+    assert short_name(Document("a.md", "青山县公共租赁住房管理办法", text, {})) == short
 
 
 def test_identity_file_overrides_and_a_broken_one_names_itself(tmp_path: Path) -> None:
