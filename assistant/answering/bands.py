@@ -71,8 +71,7 @@ def _same_measure(question: str, sentence: str, unit: str) -> bool:
     """The question's amount and the band measure the same thing: what stands before them
     shares a character (罚了8万 and 罚款金额在15万元以上; 存了8个月 and 储存6个月以上)."""
     asked = set().union(*(_measure(question, m.start()) for m in _IN_QUESTION.finditer(question)))
-    bound = {ch for m in _AFTER.finditer(sentence) if _unit(m.group(3)) == unit for ch in _measure(sentence, m.start())}
-    bound |= {ch for m in _BEFORE.finditer(sentence) if _unit(m.group(4)) == unit for ch in _measure(sentence, m.start())}
+    bound = set().union(*(_measure(sentence, at) for at, _, _ in _bounds(sentence, unit)))
     return bool(asked & bound)
 
 
@@ -89,17 +88,21 @@ def amounts(question: str) -> list[tuple[Decimal, str]]:
     return [(_value(n, m), _unit(u)) for n, m, u in _IN_QUESTION.findall(question) if not (u == "年" and len(n) == 4)]
 
 
+def _bounds(sentence: str, unit: str) -> list[tuple[int, Decimal, bool]]:
+    """The bounds of ``unit`` a sentence states: (where it starts, its value, whether it is a
+    lower bound), written after the figure (15万元以上) or before it (超过15万元)."""
+    after = [(m.start(), _value(n, mag), "上" in bound) for m in _AFTER.finditer(sentence)
+             for n, mag, written, bound in [m.groups()] if _unit(written) == unit]
+    before = [(m.start(), _value(n, mag), re.fullmatch(_BEFORE_LOWER, bound) is not None) for m in _BEFORE.finditer(sentence)
+              for bound, n, mag, written in [m.groups()] if _unit(written) == unit]
+    return after + before
+
+
 def band(sentence: str, unit: str) -> Band | None:
     """The band of ``unit`` a sentence states (罚款金额在15万元以上的，50万元以下的 → [15万, 50万)), or None."""
     low = high = None
-    for number, magnitude, written, bound in _AFTER.findall(sentence):
-        if _unit(written) == unit:
-            value = _value(number, magnitude)
-            low, high = (value, high) if "上" in bound else (low, value)
-    for bound, number, magnitude, written in _BEFORE.findall(sentence):
-        if _unit(written) == unit:
-            value = _value(number, magnitude)
-            low, high = (value, high) if re.fullmatch(_BEFORE_LOWER, bound) else (low, value)
+    for _, value, lower in _bounds(sentence, unit):
+        low, high = (value, high) if lower else (low, value)
     return None if low is None and high is None else Band(low, high)
 
 

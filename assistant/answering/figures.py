@@ -24,9 +24,9 @@ _LIST_ITEM = re.compile(r"(\d+)[.．、]")
 _ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位|份|篇|张|本|只|头|片|块)")
 #: measure words that count the same things (多少条标准 is answered by “25项指标”)
 _SAME_MEASURE = {"条": "条|项", "项": "项|条"}
-#: 哪几种 asks which ones, not how many
 #: a figure that sums up (共投资, 合计, 总投资): not any one item's own
 _SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
+#: 哪几种 asks which ones, not how many
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
 
 

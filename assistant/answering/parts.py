@@ -10,6 +10,9 @@ from .compose import Composer, Draft, with_chunks
 from .scoring import end, sentences
 from .understanding import Intent
 
+#: a question about a document the corpus cites (依据的文件), and one pointing at the document itself (这份通知)
+CITED, THIS = pattern("cited_document"), pattern("this_document")
+
 
 def _document(c: Composer, source: str) -> list[Chunk]:
     """The chunks of one document, in its order."""
@@ -22,7 +25,7 @@ def document_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     that points at the document itself (这份通知的文号); nothing for one about a document it
     cites (依据的文件文号是多少), nor for a bare 文号是多少, which may follow up on one."""
     asked = c.vocab.asked_parts(question)
-    if not asked or not passages or pattern("cited_document").search(question) or not pattern("this_document").search(question):
+    if not asked or not passages or CITED.search(question) or not THIS.search(question):
         return None
     found: list[tuple[Chunk, str]] = []
     for stated in asked:
