@@ -25,17 +25,24 @@ _TXT_HEADINGS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^[一二三四五六七八九十]+、\s*\S"), 2),
     (re.compile(r"^第[一二三四五六七八九十百零\d]+节\s*\S"), 3),
     (re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*\S"), 3),
-    (re.compile(r"^第[一二三四五六七八九十百零\d]+条$"), 4),
+    (re.compile(r"^第[一二三四五六七八九十百零\d]+条(?:[(（【][^()（）【】]{1,20}[)）】])?$"), 4),
     (re.compile(r"^\d{1,2}[.．、]\s*\S"), 5),
 )
 _LIST_LEVEL = 5  # numbered lines (1. 2. …) are list items when their neighbours are numbered too
 #: a numbered clause opening its own text, "第十条 储备粮的…": the clause is a heading of its own
 _CLAUSE = re.compile(r"^(第[一二三四五六七八九十百零\d]+条)[ \t\u3000]*(\S.*)$")
+#: an article's number alone or with its name in brackets (第四条(供应对象)), on a line of its
+#: own: a heading in a Markdown document too, one level below its deepest ``#`` heading
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零\d]+条(?:[(（【][^()（）【】]{1,20}[)）】])?$")
+#: the level of an article heading in a Markdown document, below every ``#`` level
+_ARTICLE_LEVEL = 7
+#: an article's name in brackets, once its number is stripped: (供应对象) → 供应对象
+_BRACKETED = re.compile(r"^[(（【]([^()（）【】]+)[)）】]$")
 #: a heading's numbering: 六、 2. （一） and an article's number before its name (第三条 平台机构;
 #: an article number alone, a heading of its own, is kept). A chapter's (第三章 储存) is kept:
 #: chapter names are broad topics (储存, 资金) that a question names in passing
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百零\d]+条[ \t\u3000]+(?=\S))"
+    r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百零\d]+条(?:[ \t\u3000]+(?=\S)|(?=[(（【])))"
 )
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=[.])\s+(?=[A-Z“\"])")
 _CLAUSE_END = re.compile(r"(?<=[，、,：:])")
@@ -58,8 +65,11 @@ class _Section:
 
 
 def strip_numbering(heading: str) -> str:
-    """A heading without its numbering: 六、重点工程 → 重点工程, 2. 近期目标 → 近期目标."""
-    return _NUMBERING.sub("", heading).strip()
+    """A heading without its numbering: 六、重点工程 → 重点工程, 2. 近期目标 → 近期目标,
+    第四条(供应对象) → 供应对象."""
+    name = _NUMBERING.sub("", heading).strip()
+    bracketed = _BRACKETED.match(name)
+    return bracketed.group(1).strip() if bracketed and name != heading else name
 
 
 def short_forms(names: Iterable[str]) -> dict[str, str]:
@@ -139,8 +149,7 @@ def _sections(doc: Document) -> Iterator[_Section]:
     except for the text directly under it (the introduction)."""
     lines = doc.text.split("\n")
     markdown = any(_MD_HEADING.match(line.strip()) for line in lines)
-    if not markdown:  # 第X条 and its text on one line: the clause number heads its text
-        lines = _split_clauses(lines)
+    lines = _split_clauses(lines)  # 第X条 and its text on one line: the clause number heads its text
     stack: list[tuple[int, str]] = []
     current = _Section(path=(doc.title,), lines=[])
     title_level = None
@@ -169,7 +178,7 @@ def _sections(doc: Document) -> Iterator[_Section]:
 def _split_clauses(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
-        m = _CLAUSE.match(line.strip())
+        m = None if _ARTICLE.match(line.strip()) else _CLAUSE.match(line.strip())
         out += [m.group(1), m.group(2)] if m else [line]
     return out
 
@@ -177,6 +186,8 @@ def _split_clauses(lines: list[str]) -> list[str]:
 def _heading(line: str, lines: list[str], i: int, markdown: bool) -> tuple[int, str] | None:
     if markdown:
         m = _MD_HEADING.match(line)
+        if m is None and _ARTICLE.match(line):
+            return _ARTICLE_LEVEL, line
         return (len(m.group(1)), m.group(2).strip()) if m else None
     if not line or len(line) > 30 or _TERMINAL.search(line):
         return None

@@ -78,3 +78,35 @@ def test_long_sentence_split_at_commas_not_numbers():
     assert len(chunks) > 1
     assert all("12.74亿元" in c.text for c in chunks)
     assert "".join(c.text for c in chunks) == sentence
+
+
+def test_articles_head_their_text_in_markdown_too():
+    """An article (第X条) of a Markdown document is a section below its chapter, whether its
+    name stands in brackets on a line of its own or its text follows on the same line."""
+    doc = Document(
+        "m.md",
+        "管理办法",
+        "# 管理办法\n\n## 第一章 总则\n\n第一条(目的和依据)\n\n为规范管理，制定本办法。\n\n"
+        "第二条 本办法适用于本区。\n\n## 第二章 申请\n\n第三条（申请条件）\n\n申请人应当符合下列条件：\n"
+        "(一)年满18周岁;\n(二)在本区工作。\n",
+    )
+    chunks = chunk_document(doc, ChunkingConfig(300, 0))
+    paths = [c.section_path for c in chunks]
+    assert paths == [
+        ("第一章 总则", "第一条(目的和依据)"),
+        ("第一章 总则", "第二条"),
+        ("第二章 申请", "第三条（申请条件）"),
+    ]
+    assert chunks[1].text == "本办法适用于本区。"
+    assert chunks[2].text.startswith("申请人应当符合下列条件") and "(二)在本区工作。" in chunks[2].text
+
+
+@pytest.mark.parametrize(
+    "heading, name",
+    [("第四条(供应对象)", "供应对象"), ("第四条（供应对象）", "供应对象"), ("第四条 供应对象", "供应对象"),
+     ("第四条", "第四条"), ("（一）目标", "目标"), ("(说明)", "(说明)")],
+)
+def test_an_article_heading_is_named_by_its_bracketed_name(heading: str, name: str):
+    from assistant.chunking import strip_numbering
+
+    assert strip_numbering(heading) == name
