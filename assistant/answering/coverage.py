@@ -19,6 +19,8 @@ from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
 ABSTRACT_NOUNS = words("abstract_nouns")
+#: the question words a word may begin with (data/lexicon/question_words.txt), longest first
+QUESTION_WORDS = tuple(sorted(words("question_words"), key=len, reverse=True))
 #: words that make a Chinese question one about a policy document (data/lexicon/domain_words.txt)
 DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
@@ -93,8 +95,8 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
             word = word[:-1]  # 块儿 → 块, 事儿 → 事: the colloquial suffix names nothing new
             if len(word) < 2:
                 continue
-        if word in ABSTRACT_NOUNS or re.match(r"^(?:哪|什么|几|多少|啥)", word):
-            continue  # 哪些项目, 什么措施: the question word, not a thing
+        if word in ABSTRACT_NOUNS or word.startswith(QUESTION_WORDS):
+            continue  # 哪些项目, 什么措施, 多长: the question word, not a thing
         if asked == "contact" and asks(asked).search(word):
             continue  # 咨询电话是多少: the kind of answer asked for, which the passages may state
         if any(word.endswith(a) for a in ABSTRACT_NOUNS if len(a) >= 2):
