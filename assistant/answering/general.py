@@ -3,7 +3,6 @@ short), a named short section given whole, a false figure corrected."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 
@@ -12,8 +11,8 @@ from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .complete import completed
 from .cut import rejoined
-from .enumerations import starts_item
 from .figures import figure
+from .leads import listed
 from .lists import ordinal
 from .scoring import end, sentences
 from .understanding import AGENT, WHO, Intent, unit_of
@@ -21,12 +20,6 @@ from .understanding import AGENT, WHO, Intent, unit_of
 #: how much lower than a short answering sentence the next one of its passage may score and
 #: still follow it (not after an item of a list)
 CONTINUATION_GAP = 0.4
-#: a sentence that opens a list: it ends with a colon, or its first item follows the colon
-OPENS_LIST = re.compile(r"[：:]\s*(?:$|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳]|一是)")
-#: a later item of a list opened by 一是 (the markers of the others are :func:`.enumerations.starts_item`)
-LATER_SHI = re.compile(r"^\s*[二三四五六七八九十]是")
-#: a list quoted after its opening sentence stops before this many characters
-LIST_BUDGET = 320
 #: a named section this short is given whole
 WHOLE_SECTION = 160
 #: a sentence of the answering passage that scores this close to the best one is a tie the
@@ -58,9 +51,9 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     if cut is not None:
         return cut
     text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
-    listed = _listed(c, passages, pos, s, text)
-    if listed is not None:
-        return listed
+    items = listed(c, passages, pos, s, text)
+    if items is not None:
+        return items
     second, wanted = _second(best, passages), False
     if WHO.search(question) and not AGENT.search(s):  # a who-question: the sentence that names a body follows
         bodies = [b for b in best[1:] if AGENT.search(b[2])]
@@ -81,49 +74,6 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
             text += f"{c.lead(passages[pos2].chunk, s2)}[{pos2 + 1}]。"
             return Draft(text, passages, Intent.GENERAL)
     return Draft(completed(c.scorer, question, passages, pos, text, scored), passages, Intent.GENERAL)
-
-
-def _listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, text: str) -> Draft | None:
-    """An answering sentence that opens a list (出现下列情况之一的：（一）…；) goes on with the
-    list's items, in its passage and in the chunk that continues its section, within
-    :data:`LIST_BUDGET` characters; None when the sentence opens no list."""
-    if not OPENS_LIST.search(s):
-        return None
-    chunk = passages[pos].chunk
-    own = sentences(chunk.text)
-    rest = own[own.index(s) + 1 :] if s in own else []
-    items = [(chunk, x) for x in itertools.takewhile(_is_item, rest)]
-    following = c.vocab.following.get(chunk.id)
-    if len(items) == len(rest) and following is not None:  # the list runs on into the next chunk
-        items += [(following, x) for x in itertools.takewhile(_is_item, sentences(following.text))]
-    taken, length = [], len(text)
-    for where, item in items:
-        if length + len(item) > LIST_BUDGET:
-            break
-        taken.append((where, item))
-        length += len(item)
-    if not taken:
-        return None
-    draft = _joined(text, pos, [x for where, x in taken if where is chunk])
-    more = [x for where, x in taken if where is not chunk]
-    if not more:
-        return Draft(draft, passages, Intent.GENERAL)
-    allp, number = with_chunks(passages, [following])  # type: ignore[list-item]
-    return Draft(f"{draft}{'；'.join(end(m) for m in more)}[{number[following.id]}]。", allp, Intent.GENERAL)  # type: ignore[union-attr]
-
-
-def _is_item(sentence: str) -> bool:
-    """Does a sentence start with a list marker ((二), 2., ②) or 二是 …?"""
-    return starts_item(sentence) or LATER_SHI.match(sentence) is not None
-
-
-def _joined(text: str, pos: int, added: Sequence[str]) -> str:
-    """``text`` (ending in ``[pos + 1]。``) with ``added`` before its marker."""
-    marker = f"[{pos + 1}]。"
-    if not added:
-        return text
-    opener = end(text[: -len(marker)])
-    return opener + ("" if opener.endswith(("：", ":")) else "；") + "；".join(end(a) for a in added) + marker
 
 
 def _second(best: Sequence[tuple[float, int, str]], passages: Sequence[RetrievedChunk]) -> tuple[float, int, str] | None:
@@ -171,7 +121,11 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
     score, pos, s = best[0]
     # no 是的: the passage that covers the subject need not say yes
     opener = c.say("stated") if score >= 0.75 else c.say("related")
-    return Draft(f"{opener}{c.lead(passages[pos].chunk, s)}[{pos + 1}]。", passages, Intent.YESNO)
+    text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
+    items = listed(c, passages, pos, s, text)  # 有下列情形之一的…： the cases are what answers
+    if items is not None:
+        return Draft(opener + items.text, items.passages, Intent.YESNO)
+    return Draft(opener + text, passages, Intent.YESNO)
 
 
 __all__ = ["general", "yesno"]

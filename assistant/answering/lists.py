@@ -13,6 +13,7 @@ from .compose import Composer, Draft, with_chunks
 from .enumerations import enumerated, marker_of, numbered_run
 from .cut import rejoined
 from .headed import headed_list, section_lines
+from .leads import OPENS_LIST, listed
 from .ordinals import position
 from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity
@@ -35,6 +36,12 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     headed = headed_list(c, question, passages)  # 1. 自愿报名 / its text / 2. 平台运作 …
     if headed is not None:
         return headed
+    best = c.scorer.best_sentences(question, passages, 1, query_vector)
+    if best and OPENS_LIST.search(best[0][2]):  # the answering sentence opens a list (有下列情形之一的：)
+        _, pos, s = best[0]
+        items = listed(c, passages, pos, s, f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。")
+        if items is not None:
+            return Draft(items.text, items.passages, Intent.LIST)
     lines = [ln for ln in top.text.split("\n") if ln.strip()]
     if len(lines) >= 3:  # a list section
         items = "；".join(strip_numbering(ln) for ln in lines)
