@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     # --- answering --------------------------------------------------------
     answer_mode: AnswerMode = Field("extractive", description="extractive (no LLM) or llm.")
     max_question_chars: int = Field(500, ge=10, description="Longest accepted question.")
+    everyday_words: bool = Field(
+        True,
+        description="Read a citizen's everyday words (房子, 户口) as the formal words the documents write (房屋, 户籍): assistant/data/lexicon/everyday_words.yaml.",
+    )
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
     llm_model: str = Field("qwen2.5-7b-instruct", description="Model name sent to the endpoint.")
     llm_api_key: str = Field("not-needed", description="API key for the endpoint.")

@@ -55,4 +55,11 @@ def document_parts() -> dict[str, tuple[tuple[str, ...], re.Pattern[str]]]:
     }
 
 
-__all__ = ["DATA_DIR", "document_parts", "pattern", "unit_table", "words"]
+@lru_cache(maxsize=1)
+def everyday_words() -> dict[str, tuple[str, ...]]:
+    """Everyday words → the formal words documents write for the same thing (房子 → 房屋, 住房)."""
+    data = yaml.safe_load((DATA_DIR / "lexicon" / "everyday_words.yaml").read_text(encoding="utf-8")) or {}
+    return {str(k): tuple(map(str, v)) for k, v in data.items()}
+
+
+__all__ = ["DATA_DIR", "document_parts", "everyday_words", "pattern", "unit_table", "words"]

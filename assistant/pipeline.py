@@ -33,6 +33,7 @@ from .answering import (
     Vocabulary,
     classify,
     decide,
+    everyday_synonyms,
     load_synonyms,
     quote_fallback,
     refusal_text,
@@ -113,7 +114,11 @@ class Assistant:
 
     @cached_property
     def synonyms(self) -> dict[str, tuple[str, ...]]:
-        return load_synonyms(self.settings.corpus_path)
+        """``corpus/synonyms.yaml`` over the everyday words that stand for the documents' own."""
+        own = load_synonyms(self.settings.corpus_path)
+        if not self.settings.everyday_words:
+            return own
+        return {**everyday_synonyms("\n".join(d.text for d in self.corpus.documents)), **own}
 
     @property
     def index(self) -> PlanIndex:

@@ -22,7 +22,7 @@ from .parts import document_part
 from .ordinals import nth_part
 from .scoring import SentenceScorer
 from .understanding import Intent, classify, rewrite_followup, strip_injection
-from .vocabulary import Vocabulary, load_synonyms, untitled
+from .vocabulary import Vocabulary, everyday_synonyms, load_synonyms, untitled
 
 #: intent → the handler that answers it (Composer's dispatch table)
 HANDLERS: dict[Intent, Handler] = {
@@ -42,6 +42,6 @@ FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, members, banded, doc
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
-    "classify", "decide", "load_synonyms", "quote_fallback", "refusal_text", "rewrite_followup", "strip_injection",
+    "classify", "decide", "everyday_synonyms", "load_synonyms", "quote_fallback", "refusal_text", "rewrite_followup", "strip_injection",
     "untitled",
 ]

@@ -15,7 +15,7 @@ import yaml
 
 from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
-from ..lexicon import document_parts, unit_table, words
+from ..lexicon import document_parts, everyday_words, unit_table, words
 from ..retrieval import expansions
 from ..types import Chunk
 
@@ -48,6 +48,20 @@ def load_synonyms(corpus_dir: Path) -> dict[str, tuple[str, ...]]:
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {str(k): tuple(str(v) for v in (vs or ())) for k, vs in data.items()}
+
+
+def everyday_synonyms(text: str, table: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[str, ...]]:
+    """The everyday words (data/lexicon/everyday_words.yaml) that stand for formal words of
+    ``text``: each → the formal words ``text`` writes. A word the text itself writes is left
+    out (it needs no stand-in), and so is one whose formal words the text never writes."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word, formal in (everyday_words() if table is None else table).items():
+        if word in text:
+            continue
+        written = tuple(f for f in formal if f in text)
+        if written:
+            out[word] = written
+    return out
 
 
 @dataclass
@@ -230,4 +244,4 @@ class Vocabulary:
         return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})") if units else None
 
 
-__all__ = ["BOOK_TITLE", "GENERIC_WORDS", "YEAR", "Vocabulary", "leaf", "load_synonyms", "untitled"]
+__all__ = ["BOOK_TITLE", "GENERIC_WORDS", "YEAR", "Vocabulary", "everyday_synonyms", "leaf", "load_synonyms", "untitled"]
