@@ -502,3 +502,19 @@ def test_a_sentence_that_opens_a_list_goes_on_with_its_items(tokenizer: ChineseT
     assert "有下列情形之一的" in draft.text and "擅自转租" in draft.text
     assert "连续6个月以上未实际居住" in draft.text  # the items the next chunk of the section holds
     assert "[2]" in draft.text  # … cited
+
+
+@pytest.mark.parametrize(
+    "text, measures",
+    [("储存3年", True), ("有效期5年", True), ("两年", True), ("10个工作日", True),
+     ("制定下一年度轮换计划", False), ("上一年的数据", False), ("2021年", False)],
+)
+def test_a_duration_is_a_numeral_that_measures_time(text: str, measures: bool) -> None:
+    assert bool(pattern("answer_duration").search(text)) is measures
+
+
+def test_a_duration_question_is_not_answered_by_next_years_plan(tokenizer: ChineseTokenizer, identity) -> None:
+    chunks = [chunk(("第四章 轮换",), "结合储存年限，经联席会议审核，制定下一年度轮换计划。", 0)]
+    composer, passages = composer_over(chunks, tokenizer, identity)
+    draft = composer.compose("联席会议多长时间召开一次", passages, Intent.FIGURE)
+    assert draft is not None and draft.intent is Intent.NOT_STATED
