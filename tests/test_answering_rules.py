@@ -518,3 +518,19 @@ def test_a_duration_question_is_not_answered_by_next_years_plan(tokenizer: Chine
     composer, passages = composer_over(chunks, tokenizer, identity)
     draft = composer.compose("联席会议多长时间召开一次", passages, Intent.FIGURE)
     assert draft is not None and draft.intent is Intent.NOT_STATED
+
+
+def test_an_unknown_asked_quantity_is_no_paraphrase(tokenizer: ChineseTokenizer, identity) -> None:
+    """A word of its own in a question close to a passage passes as a paraphrase, unless it
+    is the quantity the question asks for: no passage states the figure of a thing the corpus never names."""
+    from assistant.answering.coverage import asked_of
+
+    assert asked_of("年利率", "贷款的年利率是多少") and asked_of("年收入", "家庭年收入超过多少就不能申请")
+    assert asked_of("押金", "要交多少押金") and not asked_of("房子", "排队多少年才能轮到房子")
+    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+    posseg = tokenizer.posseg
+    close = 0.93  # above Thresholds.paraphrase
+    asked = decide("厕所改造项目的年利率是多少", close, vocab, Thresholds(), posseg)
+    assert not asked.covered and "年利率" in asked.missing
+    paraphrase = decide("厕所改造项目有哪些门道", close, vocab, Thresholds(), posseg)
+    assert paraphrase.covered and paraphrase.reason.startswith("unknown")  # the paraphrase still passes

@@ -119,6 +119,17 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
     return tuple(dict.fromkeys(out))
 
 
+#: what may stand between a quantity and the 多少 that asks it (年利率是多少, 年收入超过多少)
+_TO_ASKED = "(?:是|为|有|的|在|要|需要|具体|大概|大约|约|超过|达到|低于|高于|不低于|不超过|不少于|至少|最多|最少)*"
+
+
+def asked_of(word: str, question: str) -> bool:
+    """Is ``word`` the quantity a figure question asks (年利率是多少, 多少押金)? Such a word
+    unknown to the corpus is no paraphrase: no passage can state its figure."""
+    w = re.escape(word)
+    return re.search(rf"{w}{_TO_ASKED}(?:多少|几)|(?:多少|几)(?:个|项|笔)?{w}", question) is not None
+
+
 def modifiers(tagged: Sequence[tuple[str, str]], vocab: Vocabulary) -> set[str]:
     """Words that qualify a noun of the corpus or stand in a list with one: right before it
     (关键理念), before 的 and it (带加号的什么理念), or next to it across 、/和 (学校、研究所):
@@ -240,7 +251,8 @@ def decide(  # type: ignore[no-untyped-def]
         or score >= (thresholds.place if bare != question else thresholds.on_topic)
     )
     if (missing and len(missing) <= thresholds.paraphrase_unknowns and on_topic and score >= thresholds.paraphrase
-            and unit_of(question) not in DATUM_UNITS and "谁" not in question):
+            and unit_of(question) not in DATUM_UNITS and "谁" not in question
+            and not any(asked_of(w, question) for w in missing)):
         # a word of its own in a question close to a passage, asking for no datum the
         # passage could lack: a paraphrase, answered from that passage
         return Decision(True, reason=f"unknown {missing}, dense {score:.3f} ≥ {thresholds.paraphrase}")
@@ -264,4 +276,4 @@ def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) ->
     return wording("not_covered", topic=topic, nearest=near)
 
 
-__all__ = ["Decision", "Thresholds", "concrete_nouns", "decide", "missing_nouns", "refusal_text"]
+__all__ = ["Decision", "Thresholds", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text"]
