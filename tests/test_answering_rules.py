@@ -507,7 +507,8 @@ def test_a_sentence_that_opens_a_list_goes_on_with_its_items(tokenizer: ChineseT
 @pytest.mark.parametrize(
     "text, measures",
     [("储存3年", True), ("有效期5年", True), ("两年", True), ("10个工作日", True),
-     ("制定下一年度轮换计划", False), ("上一年的数据", False), ("2021年", False)],
+     ("制定下一年度轮换计划", False), ("上一年的数据", False), ("2021年", False),
+     ("3个月内", True), ("公示时间不少于15日", True), ("自2012年10月1日起实施", False)],
 )
 def test_a_duration_is_a_numeral_that_measures_time(text: str, measures: bool) -> None:
     assert bool(pattern("answer_duration").search(text)) is measures
@@ -547,3 +548,15 @@ def test_a_request_to_make_a_figure_up_leaves_nothing_to_answer(question: str, i
 
     left, _ = strip_injection(question)
     assert (left == "") is invents
+
+
+def test_a_claimed_figure_is_confirmed_only_with_its_measure(tokenizer: ChineseTokenizer, identity) -> None:
+    """听说…签10年 is not confirmed by a sentence that writes 10 as a month (10月1日)."""
+    chunks = [
+        chunk(("第五章 租赁",), "租赁合同期原则上为3年，最长不得超过5年。", 0),
+        chunk(("第八章 附则",), "本办法自2012年10月1日起实施，租赁合同的旧文件同时废止。", 1),
+    ]
+    composer, passages = composer_over(chunks, tokenizer, identity)
+    for order in (passages, passages[::-1], passages[1:]):  # the last: only the date is retrieved
+        draft = composer.compose("听说租赁合同最长能一次签10年，是真的吗？", order, Intent.YESNO)
+        assert draft is not None and not draft.text.startswith(composer.say("confirm"))

@@ -28,7 +28,8 @@ WHOLE_SECTION = 160
 #: :data:`TIE_BUDGET` characters
 TIE = 0.15
 TIE_BUDGET = 200
-_NUM = re.compile(r"\d+(?:\.\d+)?")
+#: a figure a question claims, with the measure right after it when it has one (签10年, 500元, 20%)
+_CLAIM = re.compile(r"(\d+(?:\.\d+)?)([年月日天周岁个万亿元%‰人户项条次倍吨亩米家所名座]?)")
 
 
 def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -95,22 +96,23 @@ def _tie(best: Sequence[tuple[float, int, str]], pos: int, s: str) -> tuple[floa
     return next((b for b in best[1:] if b[1] == pos and b[0] >= score - TIE and len(s) + len(b[2]) <= TIE_BUDGET), None)
 
 
-def _writes(text: str, number: str) -> bool:
-    """Does ``text`` write ``number`` as a number of its own (not 12 inside 12.74 or 312)?"""
-    return re.search(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)", text) is not None
+def _writes(text: str, number: str, measure: str = "") -> bool:
+    """Does ``text`` write ``number`` as a number of its own (not 12 inside 12.74 or 312),
+    followed by ``measure`` when one is given (10年 is not the 10 of 10月1日)?"""
+    return re.search(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d){re.escape(measure)}", text) is not None
 
 
 def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
-    claimed = _NUM.findall(question)
+    claimed = _CLAIM.findall(question)
     if claimed:
-        wrong = [f for f in claimed if not _writes(c.vocab.text, f)]
+        wrong = [f for f, m in claimed if not _writes(c.vocab.text, f, m)]
         fact = figure(c, question, passages) or general(c, question, passages)
         if fact is None or fact.intent is Intent.NOT_STATED:
             return fact
         # 是的 only when the quoted answer states every figure claimed; a figure the documents
         # hold elsewhere (满分100分 of a total, asked of a part worth 60) is neither confirmed nor denied
         said = MARKER.sub("", fact.text)
-        held = all(_writes(said, f) for f in claimed)
+        held = all(_writes(said, f, m) for f, m in claimed)
         opener = c.say("no_such_figure") if wrong else c.say("confirm") if held else c.say("related")
         return Draft(opener + fact.text, passages, Intent.YESNO)
     if unit_of(question) == "money" and re.search(r"多少|几|亿|万|how much", question, re.I):
