@@ -33,7 +33,6 @@ from .answering import (
     Vocabulary,
     classify,
     decide,
-    everyday_synonyms,
     load_synonyms,
     quote_fallback,
     refusal_text,
@@ -113,12 +112,8 @@ class Assistant:
         return Wording(self.identity)
 
     @cached_property
-    def synonyms(self) -> dict[str, tuple[str, ...]]:
-        """``corpus/synonyms.yaml`` over the everyday words that stand for the documents' own."""
-        own = load_synonyms(self.settings.corpus_path)
-        if not self.settings.everyday_words:
-            return own
-        return {**everyday_synonyms("\n".join(d.text for d in self.corpus.documents)), **own}
+    def synonyms(self) -> dict[str, tuple[str, ...]]:  # corpus/synonyms.yaml over the everyday words
+        return load_synonyms(self.settings.corpus_path, self.corpus.documents if self.settings.everyday_words else ())
 
     @property
     def index(self) -> PlanIndex:

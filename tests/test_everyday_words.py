@@ -57,3 +57,14 @@ def test_a_thing_the_corpus_lacks_still_refuses(posseg):
     vocab = _vocab(text, everyday_synonyms(text, TABLE))
     decision = decide("申请的门票多少钱", 0.88, vocab, Thresholds(), posseg)
     assert not decision.covered and "门票" in decision.missing
+
+
+def test_the_corpus_synonyms_win_over_the_everyday_words(tmp_path):
+    from assistant.answering import load_synonyms
+    from assistant.types import Document
+
+    (tmp_path / "synonyms.yaml").write_text("户口: [户籍登记]\n", encoding="utf-8")
+    doc = Document("d.md", "办法", "申请人应具有本市户籍，在本市无住房。")
+    merged = load_synonyms(tmp_path, [doc])
+    assert merged["户口"] == ("户籍登记",) and merged["房子"] == ("住房",)
+    assert load_synonyms(tmp_path) == {"户口": ("户籍登记",)}  # without documents: the corpus's own only

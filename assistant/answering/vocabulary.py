@@ -17,7 +17,7 @@ from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
 from ..lexicon import document_parts, everyday_words, unit_table, words
 from ..retrieval import expansions
-from ..types import Chunk
+from ..types import Chunk, Document
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 #: a name in book-title marks (《…》)
@@ -42,12 +42,14 @@ def untitled(chunk: Chunk, text: str) -> str:
     return text
 
 
-def load_synonyms(corpus_dir: Path) -> dict[str, tuple[str, ...]]:
+def load_synonyms(corpus_dir: Path, documents: Sequence[Document] = ()) -> dict[str, tuple[str, ...]]:
+    """``corpus/synonyms.yaml`` (colloquial words → the documents' words), over the everyday
+    words that stand for words ``documents`` write (:func:`everyday_synonyms`; none without documents)."""
     path = corpus_dir / "synonyms.yaml"
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): tuple(str(v) for v in (vs or ())) for k, vs in data.items()}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    own = {str(k): tuple(str(v) for v in (vs or ())) for k, vs in (data or {}).items()}
+    everyday = everyday_synonyms("\n".join(d.text for d in documents)) if documents else {}
+    return {**everyday, **own}
 
 
 def everyday_synonyms(text: str, table: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[str, ...]]:
