@@ -560,3 +560,15 @@ def test_a_claimed_figure_is_confirmed_only_with_its_measure(tokenizer: ChineseT
     for order in (passages, passages[::-1], passages[1:]):  # the last: only the date is retrieved
         draft = composer.compose("听说租赁合同最长能一次签10年，是真的吗？", order, Intent.YESNO)
         assert draft is not None and not draft.text.startswith(composer.say("confirm"))
+
+
+def test_a_figure_question_quoting_a_name_is_not_answered_with_another_things_figure(tokenizer: ChineseTokenizer, identity) -> None:
+    chunks = [
+        chunk(("六、重点工程", "（一）责任领域"), "项目为每年常态化开展“三级巡河”新模式。", 0),
+        chunk(("六、重点工程", "（二）安全领域"), "安全领域按新模式每年开展中小河流巡河治理，共投资12.74亿元。", 1),
+    ]
+    composer, passages = composer_over(chunks, tokenizer, identity)
+    asked = composer.compose("“三级巡河”新模式每年投入多少经费？", passages[::-1], Intent.FIGURE)
+    assert asked is not None and asked.intent is Intent.NOT_STATED and "12.74" not in asked.text
+    named = composer.compose("“安全领域”一共投资多少？", passages, Intent.FIGURE)
+    assert named is not None and "12.74亿元" in named.text  # the quoted name is the answer's own

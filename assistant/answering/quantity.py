@@ -54,4 +54,17 @@ def other_quantity(question: str, text: str, posseg, vocab: Vocabulary) -> str |
     return word
 
 
-__all__ = ["asked_quantity", "other_quantity"]
+#: a name a question quotes (“四长治河”新模式每年投入多少)
+_QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,16})[”\"」』]")
+
+
+def unnamed_quote(question: str, text: str, vocab: Vocabulary) -> str | None:
+    """A name the figure question quotes and the corpus writes, when ``text`` (a drafted
+    answer) names none of the quoted names: its figure is another thing's. None otherwise."""
+    quoted = [q for q in _QUOTED.findall(question) if q in vocab.text]
+    if not quoted or any(q in text for q in quoted):
+        return None
+    return quoted[0]
+
+
+__all__ = ["asked_quantity", "other_quantity", "unnamed_quote"]
