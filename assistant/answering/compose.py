@@ -8,11 +8,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..citations import MARKER
 from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
-from .quantity import other_quantity, unnamed_quote
+from .quantity import other_quantity, thing_elsewhere, unnamed_quote
 from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of
 from .vocabulary import YEAR, Vocabulary, leaf
@@ -73,8 +74,10 @@ class Composer:
         posseg = getattr(self.scorer.tokenize, "posseg", None)
         if draft is not None and draft.intent in (Intent.FIGURE, Intent.GENERAL) and posseg is not None:
             other = other_quantity(question, draft.text, posseg, self.vocab)
-            if other is None and draft.intent is Intent.FIGURE:
-                other = unnamed_quote(question, draft.text, self.vocab)  # “四长治河”…投入多少 answered with another project's
+            if other is None and draft.intent is Intent.FIGURE:  # “四长治河”…投入多少 answered with another project's
+                cited = {draft.passages[int(n) - 1].chunk.section_path for n in MARKER.findall(draft.text) if 0 < int(n) <= len(draft.passages)}
+                other = (unnamed_quote(question, draft.text, self.vocab)
+                         or thing_elsewhere(question, draft.text, cited, self.scorer.tokenize(question), self.vocab))
             if other is not None:  # the figure of something else (保管费 for 年利率, 2035 for 2022)
                 subject = f"{other}年" if other[:1].isdigit() else other
                 return Draft(self.say("not_stated", subject=subject, what=self.say("what_value")), passages, Intent.NOT_STATED)

@@ -67,4 +67,20 @@ def unnamed_quote(question: str, text: str, vocab: Vocabulary) -> str | None:
     return quoted[0]
 
 
-__all__ = ["asked_quantity", "other_quantity", "unnamed_quote"]
+def thing_elsewhere(question: str, text: str, cited: set[tuple[str, ...]], tokens, vocab: Vocabulary) -> str | None:  # type: ignore[no-untyped-def]
+    """A thing the figure question names (a word of three characters or more) that one
+    section of the corpus alone writes, when ``text`` (a drafted answer) does not name it and
+    cites none of that section's passages (``cited``: their section paths): the figure is
+    another section's (四长治河每年投多少钱 answered with another field's investment)."""
+    tokens = [t for t in tokens if t.strip()]
+    joined = ["".join(tokens[i : i + n]) for n in (1, 2, 3) for i in range(len(tokens) - n + 1)]  # 三级 + 巡河
+    for word in dict.fromkeys(w for w in joined if len(w) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", w)):
+        if word in text or word not in vocab.text or vocab.is_place(word) or word in GENERIC_WORDS:
+            continue
+        paths = vocab.sections_writing(word)
+        if len(paths) == 1 and not paths & cited:
+            return word
+    return None
+
+
+__all__ = ["asked_quantity", "other_quantity", "thing_elsewhere", "unnamed_quote"]
