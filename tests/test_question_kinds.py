@@ -362,3 +362,14 @@ def test_a_question_resting_on_a_figure_the_documents_never_state(identity, ques
     from assistant.answering.coverage import unstated_claim
 
     assert unstated_claim(question, Vocabulary.from_chunks(CHUNKS, places=identity.place_names)) == claimed
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [("By 2035, what does the plan expect for the goal?", Intent.GENERAL), ("Which department does the work?", Intent.GENERAL),
+     ("Does the plan set up a fund?", Intent.YESNO), ("Are there any projects for rivers?", Intent.YESNO)],
+)
+def test_an_english_wh_question_with_an_auxiliary_is_no_yes_no_question(question: str, intent) -> None:
+    from assistant.answering.understanding import classify
+
+    assert classify(question) is intent
