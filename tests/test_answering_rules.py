@@ -584,3 +584,13 @@ def test_a_figure_question_naming_one_sections_thing_is_not_answered_from_anothe
     assert asked is not None and asked.intent is Intent.NOT_STATED and "三级巡河" in asked.text
     own = composer.compose("中小河流巡河治理投资多少", passages[::-1], Intent.FIGURE)
     assert own is not None and "12.74亿元" in own.text  # the thing of the answering section itself
+
+
+def test_a_thing_only_the_opening_names_is_no_other_sections_thing(tokenizer: ChineseTokenizer, identity) -> None:
+    chunks = [
+        chunk(("总则",), "本细则由市粮食局负责解释。", 0),
+        chunk(("总则", "第九条"), "作出奖励决定之日起10个工作日内告知举报人。", 1),
+    ]
+    composer, passages = composer_over(chunks, tokenizer, identity)
+    draft = composer.compose("市粮食局作出奖励决定以后，多少个工作日内要通知举报人", passages[1:], Intent.FIGURE)
+    assert draft is not None and "10个工作日" in draft.text

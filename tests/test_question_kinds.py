@@ -373,3 +373,13 @@ def test_an_english_wh_question_with_an_auxiliary_is_no_yes_no_question(question
     from assistant.answering.understanding import classify
 
     assert classify(question) is intent
+
+
+@pytest.mark.parametrize(
+    "question, unit",
+    [("这个管理办法有效期到哪天为止？", "date"), ("补贴期限是从哪天到哪天？", "date"), ("有效期多长", "duration"), ("有效期几年", "duration")],
+)
+def test_a_question_asking_which_day_asks_a_date_whatever_span_it_names(question: str, unit: str) -> None:
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(question) == unit

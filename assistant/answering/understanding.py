@@ -24,8 +24,8 @@ class Intent(str, Enum):
     GENERAL = "general"
 
 
-#: what a figure question may ask for, in the order they are tried
-UNIT_KINDS = ("money", "projects", "indicators", "year", "when", "duration", "date", "place", "contact", "count")
+#: what a figure question may ask for, in the order they are tried (哪天 before 有效期: 有效期到哪天为止 asks a date)
+UNIT_KINDS = ("money", "projects", "indicators", "year", "when", "date", "duration", "place", "contact", "count")
 #: what a question may ask for that a passage about its subject could still lack
 DATUM_UNITS = frozenset(UNIT_KINDS)
 
