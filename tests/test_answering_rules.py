@@ -572,25 +572,3 @@ def test_a_figure_question_quoting_a_name_is_not_answered_with_another_things_fi
     assert asked is not None and asked.intent is Intent.NOT_STATED and "12.74" not in asked.text
     named = composer.compose("“安全领域”一共投资多少？", passages, Intent.FIGURE)
     assert named is not None and "12.74亿元" in named.text  # the quoted name is the answer's own
-
-
-def test_a_figure_question_naming_one_sections_thing_is_not_answered_from_another_section(tokenizer: ChineseTokenizer, identity) -> None:
-    chunks = [
-        chunk(("六、重点工程", "（一）责任领域"), "项目为每年常态化开展三级巡河新模式。", 0),
-        chunk(("六、重点工程", "（二）安全领域"), "安全领域按新模式每年开展中小河流巡河治理，共投资12.74亿元。", 1),
-    ]
-    composer, passages = composer_over(chunks, tokenizer, identity)
-    asked = composer.compose("三级巡河每年投多少钱", passages[::-1], Intent.FIGURE)
-    assert asked is not None and asked.intent is Intent.NOT_STATED and "三级巡河" in asked.text
-    own = composer.compose("中小河流巡河治理投资多少", passages[::-1], Intent.FIGURE)
-    assert own is not None and "12.74亿元" in own.text  # the thing of the answering section itself
-
-
-def test_a_thing_only_the_opening_names_is_no_other_sections_thing(tokenizer: ChineseTokenizer, identity) -> None:
-    chunks = [
-        chunk(("总则",), "本细则由市粮食局负责解释。", 0),
-        chunk(("总则", "第九条"), "作出奖励决定之日起10个工作日内告知举报人。", 1),
-    ]
-    composer, passages = composer_over(chunks, tokenizer, identity)
-    draft = composer.compose("市粮食局作出奖励决定以后，多少个工作日内要通知举报人", passages[1:], Intent.FIGURE)
-    assert draft is not None and "10个工作日" in draft.text

@@ -8,12 +8,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..citations import MARKER
 from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
-from .quantity import other_quantity, thing_elsewhere, unnamed_quote
+from .quantity import other_quantity, unnamed_quote
 from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of
 from .vocabulary import YEAR, Vocabulary, leaf
@@ -75,8 +74,7 @@ class Composer:
         if draft is not None and draft.intent in (Intent.FIGURE, Intent.GENERAL) and posseg is not None:
             other = other_quantity(question, draft.text, posseg, self.vocab)
             if other is None and draft.intent is Intent.FIGURE:  # “四长治河”…投入多少 answered with another project's
-                other = (unnamed_quote(question, draft.text, self.vocab)
-                         or thing_elsewhere(question, draft.text, cited_sections(draft), self.scorer.tokenize(question), self.vocab))
+                other = unnamed_quote(question, draft.text, self.vocab)
             if other is not None:  # the figure of something else (保管费 for 年利率, 2035 for 2022)
                 subject = f"{other}年" if other[:1].isdigit() else other
                 return Draft(self.say("not_stated", subject=subject, what=self.say("what_value")), passages, Intent.NOT_STATED)
@@ -149,12 +147,6 @@ class Composer:
             return None
         allp, pos = with_chunks(passages, [chunks[0] for _, chunks in parts])
         return Draft("、".join(f"{name}[{pos[chunks[0].id]}]" for name, chunks in parts), allp, Intent.LIST)
-
-
-def cited_sections(draft: Draft) -> set[tuple[str, ...]]:
-    """The section paths of the passages a draft's markers cite."""
-    n = len(draft.passages)
-    return {draft.passages[k - 1].chunk.section_path for k in map(int, MARKER.findall(draft.text)) if 0 < k <= n}
 
 
 def with_chunks(

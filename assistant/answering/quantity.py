@@ -67,30 +67,4 @@ def unnamed_quote(question: str, text: str, vocab: Vocabulary) -> str | None:
     return quoted[0]
 
 
-#: the words of a question looked up for :func:`thing_elsewhere`, at most
-MAX_TOKENS = 40
-
-
-def thing_elsewhere(question: str, text: str, cited: set[tuple[str, ...]], tokens, vocab: Vocabulary) -> str | None:  # type: ignore[no-untyped-def]
-    """A thing the figure question names (a word of three characters or more) that one
-    section of the corpus alone writes, when ``text`` (a drafted answer) does not name it and
-    cites a sibling section instead (``cited``: the section paths it cites): the figure is
-    the other section's (四长治河每年投多少钱 answered with another field's investment). A
-    thing only the document's opening names (its issuer) is no sibling of an article."""
-    tokens = [t for t in tokens if t.strip()][:MAX_TOKENS]  # work per question is bounded
-    joined = ["".join(tokens[i : i + n]) for n in (1, 2, 3) for i in range(len(tokens) - n + 1)]  # 三级 + 巡河
-    for word in dict.fromkeys(w for w in joined if len(w) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", w)):
-        if word in text or word not in vocab.text or vocab.is_place(word) or word in GENERIC_WORDS:
-            continue
-        paths = vocab.sections_writing(word)
-        if len(paths) == 1 and not paths & cited and any(_siblings(next(iter(paths)), c) for c in cited):
-            return word
-    return None
-
-
-def _siblings(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Two sections below the same heading."""
-    return len(a) == len(b) >= 2 and a[:-1] == b[:-1] and a != b
-
-
-__all__ = ["asked_quantity", "other_quantity", "thing_elsewhere", "unnamed_quote"]
+__all__ = ["asked_quantity", "other_quantity", "unnamed_quote"]

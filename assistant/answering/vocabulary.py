@@ -202,10 +202,6 @@ class Vocabulary:
         """How the parts of a document that the question asks for by name are stated, when the corpus states them."""
         return tuple(dict.fromkeys(stated for name, stated in self.stated_parts.items() if name in question))
 
-    def sections_writing(self, word: str) -> set[tuple[str, ...]]:
-        """The section paths whose chunks write ``word``."""
-        return {path for (_, path), chunks in self.sequence.items() if any(word in c.text for c in chunks)}
-
     def known(self, word: str) -> bool:
         """Does the corpus (or the glossary, the synonyms, the deployment's places, the
         generic words, the names of the parts of a document it states) have this word?"""
