@@ -572,3 +572,10 @@ def test_a_figure_question_quoting_a_name_is_not_answered_with_another_things_fi
     assert asked is not None and asked.intent is Intent.NOT_STATED and "12.74" not in asked.text
     named = composer.compose("“安全领域”一共投资多少？", passages, Intent.FIGURE)
     assert named is not None and "12.74亿元" in named.text  # the quoted name is the answer's own
+
+
+def test_membership_of_an_item_that_runs_across_a_line_break_does_not_fail(tokenizer: ChineseTokenizer, identity) -> None:
+    chunks = [chunk(("六、重点工程", "（一）安全领域"), "安全领域的项目包括甲号工程\n乙号工程等。", 0)]
+    composer, passages = composer_over(chunks, tokenizer, identity)
+    draft = composer.compose("甲号工程属于哪个领域", passages, Intent.MEMBERSHIP)  # raised StopIteration before
+    assert draft is None or "[1]" in draft.text

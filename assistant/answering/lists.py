@@ -75,7 +75,9 @@ def membership(c: Composer, question: str, passages: tuple[RetrievedChunk, ...],
         items = re.split(r"[、，。；]|包括|项目为", text)
         match = next((i for i in items if core and (core in i or (len(core) >= 4 and core[:4] in i))), None)
         if match and len(rc.chunk.section_path) >= 2:
-            s = next(s for s in sentences(text) if match in s)
+            s = next((s for s in sentences(text) if match in s), None)
+            if s is None:  # the item runs across a line break: no one sentence holds it
+                continue
             said = c.say("membership", item=match.strip(), top=c.vocab.parent(rc.chunk), leaf=leaf(rc.chunk))
             return Draft(f"{said}[{pos + 1}]。{c.lead(rc.chunk, s)}[{pos + 1}]。", passages, Intent.MEMBERSHIP)
     return None
