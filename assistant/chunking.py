@@ -20,20 +20,20 @@ from .text import is_row
 from .types import SECTION_SEP, Chunk, Document
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+#: an article's number alone or with its name in brackets (第四条(供应对象)), on a line of its
+#: own: a heading in a Markdown document too, one level below its deepest ``#`` heading
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零\d]+条(?:[(（【][^()（）【】]{1,20}[)）】])?$")
 _TXT_HEADINGS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^第[一二三四五六七八九十百零\d]+[章篇]\s*\S"), 2),
     (re.compile(r"^[一二三四五六七八九十]+、\s*\S"), 2),
     (re.compile(r"^第[一二三四五六七八九十百零\d]+节\s*\S"), 3),
     (re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*\S"), 3),
-    (re.compile(r"^第[一二三四五六七八九十百零\d]+条(?:[(（【][^()（）【】]{1,20}[)）】])?$"), 4),
+    (_ARTICLE, 4),
     (re.compile(r"^\d{1,2}[.．、]\s*\S"), 5),
 )
 _LIST_LEVEL = 5  # numbered lines (1. 2. …) are list items when their neighbours are numbered too
 #: a numbered clause opening its own text, "第十条 储备粮的…": the clause is a heading of its own
 _CLAUSE = re.compile(r"^(第[一二三四五六七八九十百零\d]+条)[ \t\u3000]*(\S.*)$")
-#: an article's number alone or with its name in brackets (第四条(供应对象)), on a line of its
-#: own: a heading in a Markdown document too, one level below its deepest ``#`` heading
-_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零\d]+条(?:[(（【][^()（）【】]{1,20}[)）】])?$")
 #: the level of an article heading in a Markdown document, below every ``#`` level
 _ARTICLE_LEVEL = 7
 #: an article's name in brackets, once its number is stripped: (供应对象) → 供应对象

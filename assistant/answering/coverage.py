@@ -14,21 +14,19 @@ from ..masking import has_personal_data
 from ..text import cjk_ratio
 from ..types import Chunk
 from ..wording import Wording
-from .understanding import COMPOSE, DATUM_UNITS, YESNO_Q, asks, unit_of
+from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, YESNO_Q, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
 ABSTRACT_NOUNS = words("abstract_nouns")
-#: the question words a word may begin with (data/lexicon/question_words.txt), longest first
-QUESTION_WORDS = tuple(sorted(words("question_words"), key=len, reverse=True))
+#: the question words a word may begin with (data/lexicon/question_words.txt)
+QUESTION_WORDS = tuple(words("question_words"))
 #: words that make a Chinese question one about a policy document (data/lexicon/domain_words.txt)
 DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
 PREMISE = pattern("premise")
-#: a figure as a question claims it (500元, 50座, 2030年): the number and up to two characters of its unit
-_CLAIMED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:[万亿千百]?[\u4e00-\u9fff%]?)")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
@@ -204,7 +202,7 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     is asked whether the claim holds, and is answered with the document's own figure."""
     if not PREMISE.search(question) or YESNO_Q.search(question):
         return None
-    for m in _CLAIMED.finditer(question):
+    for m in CLAIMED.finditer(question):  # the number and what follows it: 500元, 50座, 2030年
         if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}(?!\d)", vocab.text):
             return m.group(0)
     return None

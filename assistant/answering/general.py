@@ -15,7 +15,7 @@ from .figures import figure
 from .leads import listed
 from .lists import ordinal
 from .scoring import end, sentences
-from .understanding import AGENT, WHO, Intent, unit_of
+from .understanding import AGENT, CLAIMED, WHO, Intent, unit_of
 
 #: how much lower than a short answering sentence the next one of its passage may score and
 #: still follow it (not after an item of a list)
@@ -28,8 +28,8 @@ WHOLE_SECTION = 160
 #: :data:`TIE_BUDGET` characters
 TIE = 0.15
 TIE_BUDGET = 200
-#: a figure a question claims, with the measure right after it when it has one (签10年, 500元, 20%)
-_CLAIM = re.compile(r"(\d+(?:\.\d+)?)([年月日天周岁个万亿元%‰人户项条次倍吨亩米家所名座]?)")
+#: what measures a claimed figure (签10年, 500元, 20%): 10年 is checked as 10年, not as the 10 of 10月1日
+_MEASURES = frozenset("年月日天周岁个万亿元%‰人户项条次倍吨亩米家所名座")
 
 
 def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -103,7 +103,7 @@ def _writes(text: str, number: str, measure: str = "") -> bool:
 
 
 def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
-    claimed = _CLAIM.findall(question)
+    claimed = [(n, after[:1] if after[:1] in _MEASURES else "") for n, after in CLAIMED.findall(question)]
     if claimed:
         wrong = [f for f, m in claimed if not _writes(c.vocab.text, f, m)]
         fact = figure(c, question, passages) or general(c, question, passages)

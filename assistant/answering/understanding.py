@@ -40,6 +40,9 @@ COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
 ASKED_OF = pattern("asked_of")
 #: the words after a list of things that ask for their total (一共, 合计, 加起来)
 TOTAL = pattern("total")
+#: a figure a question claims (听说每户发500元, 签10年): the number, then what is written right after it
+#: (up to a magnitude and one character: 亿元, 年, 前)
+CLAIMED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([万亿千百]?[\u4e00-\u9fff%]?)")
 #: characters spaced out to slip past the patterns (忽 略 之 前, i g n o r e)
 _SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _SPACED_LATIN = re.compile(r"\b[A-Za-z](?: [A-Za-z]\b){2,}")
@@ -161,6 +164,6 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 
 __all__ = [
-    "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asks", "classify", "content_words", "find_entity",
+    "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asks", "classify", "content_words", "find_entity",
     "leans_on_earlier", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]
