@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
-from assistant.answering.items import items_total, listed_items
+from assistant.answering.items import compared_items, items_total, listed_items
 from assistant.citations import verify
 from assistant.identity import derive_identity
 from assistant.text import ChineseTokenizer
@@ -58,3 +58,55 @@ def test_the_figures_of_the_listed_items_are_added_and_verified(composer: Compos
 ])
 def test_no_total_when_an_item_or_the_unit_does_not_fit(composer: Composer, question: str) -> None:
     assert items_total(composer, question, RANKED) is None
+
+
+# ----------------------------------------------------------------------------- figures in one sentence, rows, differences
+RATES = Chunk(
+    id="r0", source="rules.md", title=TITLE, section_path=("四、补贴标准",), ordinal=2,
+    text="固定补贴价格模式的补贴价格为1.2元/千瓦时，竞价模式的补贴价格上限为2.0元/千瓦时。\n"
+         "市级储备粮（原粮）轮换价差补贴标准为750元／吨，食用植物油轮换价差补贴标准为700元／吨。"
+         "其中，市级储备粮（原粮）保管费每年100元／吨，食用植物油保管费每年300元／吨。\n"
+         "实习企业可申请每人每月1500元的实习补贴和每人每月350元的住宿补贴。聘用青年的，工资补贴标准为每人每月2500元。\n"
+         "轮换架空期不得超过4个月。因客观原因需要延长的，最多可延长2个月。",
+)
+TARGETS = Chunk(
+    id="r1", source="rules.md", title=TITLE, section_path=("五、主要指标",), ordinal=3,
+    text="家庭医生人数比上一年增加，2023年力争每万常住人口达到4名，2025年达到4.66名。\n"
+         "类别：养老方面；指标名称：累计培养培训养老护理员人数（人）；2020年完成值：336；2025年目标值：1000。",
+)
+OTHER = Chunk(
+    id="r2", source="rules.md", title=TITLE, section_path=("六、人员配备",), ordinal=4,
+    text="力争2025年每千常住人口基层卫生人员数不低于3.5人。",
+)
+
+
+@pytest.fixture(scope="module")
+def rules() -> tuple[Composer, tuple[RetrievedChunk, ...]]:
+    identity = derive_identity([Document("rules.md", TITLE, "## 四、补贴标准\n…", {"issuer": "青山区人民政府"})])
+    vocab = Vocabulary.from_chunks([RATES, TARGETS, OTHER])
+    composer = Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    return composer, (RetrievedChunk(RATES, 0.9, 1), RetrievedChunk(TARGETS, 0.8, 2), RetrievedChunk(OTHER, 0.7, 3))
+
+
+def test_the_things_a_question_compares_are_read_from_its_comparison() -> None:
+    assert compared_items("竞价模式的补贴上限比固定补贴价格高出多少钱？") == ["竞价模式的补贴上限", "固定补贴价格"]
+    assert compared_items("家庭医生数从2023年到2025年要增加多少？") == ["2023年", "2025年"]
+    assert compared_items("拆套使用和宿舍改建的人均面积下限差多少？") == ["拆套使用", "宿舍改建的人均面积下限"]
+    assert compared_items("补贴比例是多少？") == []  # 比例 compares nothing
+    assert listed_items("架空期上限加上最多可延长的时间，一共最长能空多久？") == ["架空期上限", "最多可延长的时间"]
+    assert listed_items("进口水果的运费补贴加上进口补贴，每吨合计多少？") == ["进口水果的运费补贴", "进口补贴"]  # the clause before
+
+
+@pytest.mark.parametrize(("question", "written"), [
+    ("竞价模式的补贴上限比固定补贴价格高出多少钱？", "2.0-1.2=0.8元/千瓦时"),  # two clauses of one sentence
+    ("原粮的保管费和轮换价差补贴加起来一共多少钱？", "100+750=850元／吨"),  # the 价差补贴 of 原粮, not of 食用植物油
+    ("工资补贴和住宿补贴每月一共多少钱？", "2500+350=2850元"),  # 350元 goes with the 住宿补贴 after it, not 1500元
+    ("架空期上限加上最多可延长的时间，一共最长能空多久？", "4+2=6个月"),
+    ("家庭医生数从2023年到2025年要增加多少？", "4.66-4=0.66名"),  # the 2025 figure of the 2023 figure's sentence
+    ("养老护理员培训人数2025年比2020年要多出多少人？", "1000-336=664"),  # a table row's cells
+])
+def test_the_figures_the_question_names_are_combined_and_verified(rules, question: str, written: str) -> None:
+    composer, ranked = rules
+    draft = items_total(composer, question, ranked)
+    assert draft is not None and written in draft.text
+    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
