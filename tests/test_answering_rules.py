@@ -504,6 +504,23 @@ def test_a_sentence_that_opens_a_list_goes_on_with_its_items(tokenizer: ChineseT
     assert "[2]" in draft.text  # … cited
 
 
+FRAMEWORK = [
+    chunk(("三、总体框架",), "《方案》共分五章。全文概括起来有三个大的方面：\n一是加快构建产业体系。巩固提升粮食生产能力，推进集聚发展。", 0),
+    chunk(("三、总体框架",), "二是推进绿色发展，推进种植业绿色发展，推进畜牧业绿色循环发展，推进渔业绿色发展，提高农产品质量安全水平。\n"
+          "做好农田环境整治。", 1),
+    chunk(("三、总体框架",), "三是强化支持保护。完善基层农技推广体系。", 2),
+]
+
+
+def test_a_list_opened_by_yi_shi_gives_each_paragraphs_first_sentence(tokenizer: ChineseTokenizer, identity) -> None:
+    composer, passages = composer_over(FRAMEWORK, tokenizer, identity)
+    draft = composer.compose("全文概括起来的几个大的方面分别是什么？", passages[:1], Intent.LIST)
+    assert draft is not None
+    assert "一是加快构建产业体系" in draft.text and "三是强化支持保护" in draft.text  # across the section's chunks
+    assert "二是推进绿色发展[" in draft.text  # a long item by its first clause
+    assert "巩固提升" not in draft.text and "农田环境整治" not in draft.text  # the sentences between items are passed over
+
+
 @pytest.mark.parametrize(
     "text, measures",
     [("储存3年", True), ("有效期5年", True), ("两年", True), ("10个工作日", True),

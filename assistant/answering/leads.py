@@ -7,10 +7,10 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from ..types import RetrievedChunk
+from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .enumerations import starts_item
-from .scoring import end, sentences
+from .scoring import clauses, end, sentences
 from .understanding import Intent
 
 #: a sentence that opens a list: it ends with a colon, or its first item follows the colon
@@ -19,6 +19,10 @@ OPENS_LIST = re.compile(r"[：:]\s*(?:$|[（(][一二三四五六七八九十\d]
 LATER_SHI = re.compile(r"^\s*[二三四五六七八九十]是")
 #: a list quoted after its opening sentence stops before this many characters
 LIST_BUDGET = 320
+#: the chunks a list opened by 一是 is looked for in: its own and those that continue its section
+SHI_CHUNKS = 8
+SHI_ITEM = 40
+_CN = "一二三四五六七八九十"
 
 
 def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, text: str) -> Draft | None:
@@ -30,10 +34,13 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     chunk = passages[pos].chunk
     own = sentences(chunk.text)
     rest = own[own.index(s) + 1 :] if s in own else []
-    items = [(chunk, x) for x in itertools.takewhile(_is_item, rest)]
     following = c.vocab.following.get(chunk.id)
-    if len(items) == len(rest) and following is not None:  # the list runs on into the next chunk
-        items += [(following, x) for x in itertools.takewhile(_is_item, sentences(following.text))]
+    if rest and rest[0].lstrip().startswith("一是"):
+        items = _shi_run(c, chunk, rest)
+    else:
+        items = [(chunk, x) for x in itertools.takewhile(_is_item, rest)]
+        if len(items) == len(rest) and following is not None:  # the list runs on into the next chunk
+            items += [(following, x) for x in itertools.takewhile(_is_item, sentences(following.text))]
     taken, length = [], len(text)
     for where, item in items:
         if length + len(item) > LIST_BUDGET:
@@ -43,11 +50,34 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     if not taken:
         return None
     draft = _joined(text, pos, [x for where, x in taken if where is chunk])
-    more = [x for where, x in taken if where is not chunk]
-    if not more:
+    later = list(dict.fromkeys(where for where, _ in taken if where is not chunk))
+    if not later:
         return Draft(draft, passages, Intent.GENERAL)
-    allp, number = with_chunks(passages, [following])  # type: ignore[list-item]
-    return Draft(f"{draft}{'；'.join(end(m) for m in more)}[{number[following.id]}]。", allp, Intent.GENERAL)  # type: ignore[union-attr]
+    allp, number = with_chunks(passages, later)
+    for where in later:  # the items each later chunk gives, with its marker
+        draft += "；".join(end(x) for w, x in taken if w is where) + f"[{number[where.id]}]。"
+    return Draft(draft, allp, Intent.GENERAL)
+
+
+def _shi_run(c: Composer, chunk: Chunk, rest: Sequence[str]) -> list[tuple[Chunk, str]]:
+    """The items of a list opened by 一是, each the first sentence of its paragraph (一是加快构建
+    现代农业产业体系。巩固提升……。二是……): 一是, 二是 … in order, the sentences between them
+    passed over, in the passage and the chunks that continue its section, at most
+    :data:`SHI_CHUNKS` chunks. An item longer than :data:`SHI_ITEM` characters is its first
+    clause, which names it (五是加强…产业园建设，建设…，深化…)."""
+    found: list[tuple[Chunk, str]] = []
+    where: Chunk | None = chunk
+    texts: Sequence[str] = rest
+    for _ in range(SHI_CHUNKS):
+        for sentence in texts:
+            if sentence.lstrip().startswith(f"{_CN[len(found)]}是" if len(found) < len(_CN) else "\0"):
+                gist = sentence if len(sentence) <= SHI_ITEM else clauses(sentence)[0]
+                found.append((where, gist))  # type: ignore[arg-type]
+        where = c.vocab.following.get(where.id)  # type: ignore[union-attr]
+        if where is None:
+            break
+        texts = sentences(where.text)
+    return found
 
 
 def _is_item(sentence: str) -> bool:
