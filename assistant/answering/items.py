@@ -19,8 +19,8 @@ from ..lexicon import pattern
 from ..types import Chunk, RetrievedChunk
 from .aggregate import difference, number, unit_of_figure, written_sum
 from .compose import Composer, Draft, with_chunks
-from .scoring import clauses, end, sentences
-from .understanding import DIFFERENCE, TOTAL, Intent
+from .scoring import clauses, sentences
+from .understanding import DIFFERENCE, TOTAL, Intent, unit_of
 
 #: what joins the items of a list in a question
 _JOIN = re.compile(r"和|与|及|以及|跟|、|还有|加上")
@@ -150,8 +150,9 @@ def items_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     if not (items or compared) or c.vocab.any_figure is None:
         return None
     stated = stated_figures(c, passages)
-    if c.figure_pattern("money") is not None and re.search(r"多少钱|多少资金|多少经费|金额", question):
-        stated = [st for st in stated if c.figure_pattern("money").match(st.figure)]  # type: ignore[union-attr]
+    money = c.figure_pattern("money") if unit_of(question) == "money" else None
+    if money is not None:  # 投资多少, 多少钱: amounts, not the projects or the tons next to them
+        stated = [st for st in stated if money.match(st.figure)]
     found = _pick(c, question, items or compared, stated)
     if found is None:
         return None
