@@ -26,6 +26,8 @@ _SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*[+\-−]\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?
 _QUOTIENT = re.compile(r"(\d+(?:\.\d+)?)\s*÷\s*(\d+(?:\.\d+)?)\s*[≈=]\s*(\d+(?:\.\d+)?)(%?)")
 #: a rate applied to an amount: 400万元×3%=12万元 (the amount's magnitude and unit on both sides)
 _PRODUCT = re.compile(r"(\d+(?:\.\d+)?)([千万亿]?[\u4e00-\u9fff]{0,2})×(\d+(?:\.\d+)?)%\s*[=≈]\s*(\d+(?:\.\d+)?)\2")
+#: a price per unit applied to an amount in that unit: 3000千瓦时×1.2元/千瓦时=3600元
+_PER_UNIT = re.compile(r"(\d+(?:\.\d+)?)([\u4e00-\u9fff]{1,4})×(\d+(?:\.\d+)?)([千万]?元)[/／]\2\s*=\s*(\d+(?:\.\d+)?)\4")
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]|\n|$)")
 
 
@@ -97,14 +99,22 @@ def _quotients_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
 
 
 def _products_ok(sentence: str, verified: set[str], given: set[str]) -> tuple[set[str], bool]:
-    """Figures produced by a rate of a verified passage applied to an amount that is verified
-    or that the question states itself, rounded as written."""
+    """Figures produced by a rate of a verified passage (400万元×3%=12万元) or a price per unit
+    (3000千瓦时×1.2元/千瓦时=3600元) applied to an amount that is verified or that the question
+    states itself, rounded as written."""
     produced: set[str] = set()
     for m in _PRODUCT.finditer(sentence):
         a, _, rate, result = m.groups()
         if (a not in verified and a not in given) or rate + "%" not in verified:
             return produced, False
         if rounded(Decimal(a) * Decimal(rate) / 100, decimals(result)) != Decimal(result):
+            return produced, False
+        produced |= {a, result}
+    for m in _PER_UNIT.finditer(sentence):
+        a, _, price, _, result = m.groups()
+        if (a not in verified and a not in given) or price not in verified:
+            return produced, False
+        if rounded(Decimal(a) * Decimal(price), decimals(result)) != Decimal(result):
             return produced, False
         produced |= {a, result}
     return produced, True

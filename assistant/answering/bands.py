@@ -14,6 +14,7 @@ from ..lexicon import unit_table
 from ..types import Chunk, RetrievedChunk
 from .aggregate import plain
 from .compose import Composer, Draft, with_chunks
+from .rates import applied as per_unit_applied
 from .scoring import sentences
 from .understanding import Intent
 
@@ -22,9 +23,9 @@ SPOKEN_UNITS = {"块钱": "元", "块": "元", "元钱": "元", "平米": "平�
 _MAGNITUDE = {"": 1, "千": 1000, "万": 10_000, "亿": 100_000_000}
 #: the bound words of a band, after its figure (15万元以上) or before it (超过15万元)
 _AFTER_LOWER, _AFTER_UPPER = r"(?:及|或)?以上", r"(?:及|或)?(?:以下|以内)"
-#: (不得超过 is an upper bound: 超过 without 不/得 before it is a lower one)
+#: (不得超过 is an upper bound: 超过 without 不/得 before it is a lower one; 100亩及以上至500亩 is a range)
 _BEFORE_LOWER = r"(?<![不得])超过|(?<![不得])高于|不低于|不少于|不得低于|不得少于|(?<![不未])满"
-_BEFORE_UPPER = r"不足|(?<![不得])低于|(?<![不得])少于|不超过|不得超过|不高于|不满|未满"
+_BEFORE_UPPER = r"不足|(?<![不得])低于|(?<![不得])少于|不超过|不得超过|不高于|不满|未满|(?<=以上)至"
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,12 @@ _RATE_OF = re.compile(r"按[^，。；%]{0,12}?的(\d+(?:\.\d+)?)%")
 
 
 def _applied(c: Composer, question: str, sentence: str, mark: str) -> str:
-    """The band's one rate applied to the question's amount (400万元×3%=12万元), or ""."""
+    """The band's one rate applied to the question's amount (400万元×3%=12万元), or its one
+    price per unit (600亩×200元/亩=120000元), or ""."""
     rates = _RATE_OF.findall(sentence)
     written = _IN_QUESTION.findall(question)
+    if not rates:
+        return per_unit_applied(c, question, sentence, mark)
     if len(rates) != 1 or len(written) != 1:
         return ""
     number, magnitude, unit = written[0]
