@@ -504,6 +504,19 @@ def test_a_sentence_that_opens_a_list_goes_on_with_its_items(tokenizer: ChineseT
     assert "[2]" in draft.text  # … cited
 
 
+TERMS = [
+    chunk(("第十章 附则",), "本租赁合同管理办法自2012年10月1日起实施。", 0),
+    chunk(("第五章 租赁管理",), "租赁期原则上为3年，最长不得超过5年。", 1),
+]
+
+
+def test_a_claimed_figure_is_denied_with_a_figure_of_its_measure(tokenizer: ChineseTokenizer, identity) -> None:
+    composer, passages = composer_over(TERMS, tokenizer, identity)
+    draft = composer.compose("听说租赁合同管理办法规定合同能签10年，是真的吗？", passages, Intent.YESNO)
+    assert draft is not None and "最长不得超过5年" in draft.text  # years of a lease, not the 2012年10月 of a date
+    assert "2012年" not in draft.text
+
+
 FRAMEWORK = [
     chunk(("三、总体框架",), "《方案》共分五章。全文概括起来有三个大的方面：\n一是加快构建产业体系。巩固提升粮食生产能力，推进集聚发展。", 0),
     chunk(("三、总体框架",), "二是推进绿色发展，推进种植业绿色发展，推进畜牧业绿色循环发展，推进渔业绿色发展，提高农产品质量安全水平。\n"

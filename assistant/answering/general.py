@@ -16,6 +16,7 @@ from .leads import listed
 from .lists import ordinal
 from .scoring import end, sentences
 from .understanding import AGENT, CLAIMED, WHO, Intent, unit_of
+from .vocabulary import untitled
 
 #: how much lower than a short answering sentence the next one of its passage may score and
 #: still follow it (not after an item of a list)
@@ -102,6 +103,23 @@ def _writes(text: str, number: str, measure: str = "") -> bool:
     return re.search(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d){re.escape(measure)}", text) is not None
 
 
+def _measured(measure: str) -> re.Pattern[str]:
+    """A number in ``measure``; a year (2012年) or a date's month (10月1日) is no number of years or months."""
+    return re.compile(rf"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?{re.escape(measure)}(?![度\d])")
+
+
+def _in_measure(
+    c: Composer, question: str, passages: tuple[RetrievedChunk, ...], measure: str, query_vector=None,  # type: ignore[no-untyped-def]
+) -> Draft | None:
+    """The best sentence of the first passages that states a figure in the measure of a figure
+    the question claims and the documents never write (签10年 → 最长不得超过5年), or None."""
+    wanted = _measured(measure)
+    for _, pos, s in c.scorer.best_sentences(question, passages, 30, query_vector):
+        if wanted.search(untitled(passages[pos].chunk, s)):
+            return Draft(f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。", passages, Intent.FIGURE)
+    return None
+
+
 def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     claimed = [(n, after[:1] if after[:1] in _MEASURES else "") for n, after in CLAIMED.findall(question)]
     if claimed:
@@ -112,6 +130,10 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
         # 是的 only when the quoted answer states every figure claimed; a figure the documents
         # hold elsewhere (满分100分 of a total, asked of a part worth 60) is neither confirmed nor denied
         said = MARKER.sub("", fact.text)
+        measures = [m for f, m in claimed if f in wrong and m]
+        if measures and not any(_measured(m).search(said) for m in measures):
+            fact = _in_measure(c, question, passages, measures[0], query_vector) or fact  # 签10年: 最长不得超过5年
+            said = MARKER.sub("", fact.text)
         held = all(_writes(said, f, m) for f, m in claimed)
         opener = c.say("no_such_figure") if wrong else c.say("confirm") if held else c.say("related")
         return Draft(opener + fact.text, passages, Intent.YESNO)
