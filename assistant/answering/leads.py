@@ -21,6 +21,7 @@ LATER_SHI = re.compile(r"^\s*[二三四五六七八九十]是")
 LIST_BUDGET = 320
 #: the chunks a list opened by 一是 is looked for in: its own and those that continue its section
 SHI_CHUNKS = 8
+#: an item of such a list longer than this is quoted by its first clause
 SHI_ITEM = 40
 _CN = "一二三四五六七八九十"
 
@@ -70,7 +71,7 @@ def _shi_run(c: Composer, chunk: Chunk, rest: Sequence[str]) -> list[tuple[Chunk
     texts: Sequence[str] = rest
     for _ in range(SHI_CHUNKS):
         for sentence in texts:
-            if sentence.lstrip().startswith(f"{_CN[len(found)]}是" if len(found) < len(_CN) else "\0"):
+            if len(found) < len(_CN) and sentence.lstrip().startswith(f"{_CN[len(found)]}是"):
                 gist = sentence if len(sentence) <= SHI_ITEM else clauses(sentence)[0]
                 found.append((where, gist))  # type: ignore[arg-type]
         where = c.vocab.following.get(where.id)  # type: ignore[union-attr]
