@@ -27,6 +27,8 @@ IDENTITY_FILE = "assistant.yaml"
 DEFAULT_REFERRAL = "12345政务服务便民热线"
 
 _BOOK = re.compile(r"《([^《》]+)》")
+#: a cited title whose bracket the abbreviation stands in: 《…》（国发〔2015〕52号，
+_CITING = re.compile(r"《([^《》]+)》[（(][^（）()]*$")
 _CALLED = re.compile(r"以下简称[“\"「]?(《[^《》]{1,8}》|[\u4e00-\u9fff]{2,8})")
 #: the kind of document a title ends with, which its short name is (…建设规划 → 《规划》)
 _KINDS = ("规划", "纲要", "方案", "意见", "措施", "办法", "通知", "规定", "细则", "条例", "计划", "决定", "政策", "公告", "指南")
@@ -144,9 +146,13 @@ def book_title(title: str) -> str:
 def short_name(doc: Document) -> str:
     """How the text itself abbreviates the document (以下简称《规划》, 以下简称本细则), else the
     kind of document its title ends with (…实施方案 → 《方案》), else 《文件》. An abbreviation
-    of a body or a thing (以下简称“区房管局”, 以下简称承储企业) is no name of the document."""
+    of a body or a thing (以下简称“区房管局”, 以下简称承储企业), or of a document the text cites
+    (根据《国务院关于…的意见》（…以下简称《国务院意见》）), is no name of the document."""
     for m in _CALLED.finditer(doc.text):
         name = m.group(1)
+        cited = _CITING.search(doc.text, max(0, m.start() - 200), m.start())
+        if cited and cited.group(1) not in doc.title:
+            continue  # 根据《国务院关于…的意见》（国发〔2015〕52号，以下简称《国务院意见》）: a document it cites
         if name.startswith("《"):
             return name
         name = re.sub(r"^[本该此]", "", name)

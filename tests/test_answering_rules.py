@@ -152,6 +152,8 @@ def test_identity_from_front_matter_alone(identity) -> None:
     ("区住房保障和房屋管理局(以下简称“区房管局”)是主管部门。……本办法", "《办法》"),  # a body: the title's kind
     ("具有独立法人资格的企业（以下简称承储企业）……（以下简称：本细则）", "《办法》"),
     ("特制定本实施细则（以下简称本细则）。", "《细则》"),
+    ("根据《国务院关于全面建立残疾人补贴制度的意见》（国发〔2015〕52号，以下简称《国务院意见》），制定本办法。", "《办法》"),  # a cited one
+    ("《青山县公共租赁住房管理办法》（以下简称《办法》）已印发。", "《办法》"),  # its own title, cited
 ])
 def test_the_short_name_is_an_abbreviation_of_the_document(text: str, short: str) -> None:
     assert short_name(Document("a.md", "青山县公共租赁住房管理办法", text, {})) == short
