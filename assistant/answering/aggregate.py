@@ -56,6 +56,13 @@ def difference(a: str, b: str) -> str:
     return f"{float(a) - float(b):.{max(decimals(a), decimals(b))}f}"
 
 
+def said_difference(c: Composer, a: str, b: str, fa: str, fb: str, unit: str, marks: str) -> str:
+    """“a, b, 前者多 fa-fb=…” for the figures ``fa`` > ``fb`` (each written with its unit),
+    ``a`` and ``b`` being how the answer names them, with their markers."""
+    return c.say("difference", a=a, b=b, expression=f"{number(fa)}-{number(fb)}",
+                 result=difference(number(fa), number(fb)), unit=unit, marks=marks)
+
+
 def written_sum(found: Sequence[tuple[str, Chunk, str]], at: dict[str, int]) -> tuple[str, str, str, str]:
     """For quoted figures of several sections (name, the chunk stating it, figure): the cited
     list (…2.64亿元[1]、…), the written-out sum (2.64+12.74+6.37), its result (at the
@@ -149,8 +156,7 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
             ca, cb = fa, fb
         # two shares differ by percentage points: 7.2%与3%相差4.2个百分点; two years by years
         shown = "个百分点" if unit in ("%", "％") else unit
-        text = c.say("difference", a=f"{ca}[{pa + 1}]", b=f"{cb}[{pb + 1}]", expression=f"{number(fa)}-{number(fb)}",
-                     result=difference(number(fa), number(fb)), unit=shown, marks=marks)
+        text = said_difference(c, f"{ca}[{pa + 1}]", f"{cb}[{pb + 1}]", fa, fb, shown, marks)
         return Draft(text, passages, Intent.AGGREGATE)
     values = [number(fig) for _, _, fig, _ in picked]
     shared = len({cl for cl, _, _, _ in picked}) < len(picked)
@@ -225,10 +231,7 @@ def over_sections(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
         return _multiple(c, question, found, allp, pos)
     if len(found) == 2 and DIFFERENCE.search(question):
         (na, a, fa), (nb, b, fb) = sorted(found, key=lambda x: -float(number(x[2])))
-        text = c.say(
-            "difference", a=f"{na}{fa}[{pos[a.id]}]", b=f"{nb}{fb}[{pos[b.id]}]",
-            expression=f"{number(fa)}-{number(fb)}", result=difference(number(fa), number(fb)), unit=suffix, marks=f"[{pos[a.id]}][{pos[b.id]}]",
-        )
+        text = said_difference(c, f"{na}{fa}[{pos[a.id]}]", f"{nb}{fb}[{pos[b.id]}]", fa, fb, suffix, f"[{pos[a.id]}][{pos[b.id]}]")
         return Draft(text, allp, Intent.AGGREGATE)
     if re.search(r"最多|最大|最高|the most|the largest", question, re.I):
         name, chunk, fig = max(found, key=lambda x: float(number(x[2])))
@@ -297,4 +300,4 @@ def ratio(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
     return Draft(text, allp, Intent.AGGREGATE)
 
 
-__all__ = ["aggregate", "number", "over_clauses", "over_sections", "ratio", "written_sum"]
+__all__ = ["aggregate", "number", "over_clauses", "over_sections", "ratio", "said_difference", "written_sum"]

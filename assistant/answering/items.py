@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ..lexicon import pattern
 from ..types import Chunk, RetrievedChunk
-from .aggregate import difference, number, unit_of_figure, written_sum
+from .aggregate import number, said_difference, unit_of_figure, written_sum
 from .compose import Composer, Draft, with_chunks
 from .scoring import clauses, sentences
 from .understanding import DIFFERENCE, TOTAL, Intent, unit_of
@@ -86,7 +86,7 @@ def stated_figures(c: Composer, passages: tuple[RetrievedChunk, ...]) -> list[St
         for s in sentences(rc.chunk.text):
             for clause in clauses(s):
                 spans = sorted({m.span() for p in (figure, _COUNTED) if p is not None for m in p.finditer(clause)})
-                spans = [sp for k, sp in enumerate(spans) if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans)]
+                spans = [sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans)]
                 spans += [m.span(1) for m in _CELL.finditer(clause) if not any(a <= m.start(1) < b for a, b in spans)]
                 spans.sort()
                 for k, (a, b) in enumerate(spans):
@@ -147,7 +147,8 @@ def _pick(c: Composer, question: str, items: list[str], stated: list[Stated]) ->
 def items_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     items = listed_items(question)
     compared = [] if items else compared_items(question)
-    if not (items or compared) or c.vocab.any_figure is None:
+    figure = c.vocab.any_figure
+    if not (items or compared) or figure is None:
         return None
     stated = stated_figures(c, passages)
     money = c.figure_pattern("money") if unit_of(question) == "money" else None
@@ -158,7 +159,6 @@ def items_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
         return None
     suffixes = {unit_of_figure(st.figure) for st in found}
     asked = re.search(r"(?:多少|几)(\S{1,2}?)[？?]?$", question)
-    figure = c.vocab.any_figure
     if len(suffixes) != 1 or (asked and figure.fullmatch("1" + asked.group(1)) and asked.group(1) not in suffixes and "" not in suffixes):
         return None  # different units, or not the unit asked for
     unit = suffixes.pop()
@@ -168,10 +168,9 @@ def items_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
         listed, expression, total, marks = written_sum([(item, st.chunk, st.figure) for item, st in labelled], pos)
         return Draft(c.say("sum", parts=listed, expression=expression, total=total, unit=unit, marks=marks), allp, Intent.AGGREGATE)
     (na, a), (nb, b) = labelled
-    text = c.say(
-        "difference", a=f"{na}{a.figure}[{pos[a.chunk.id]}]", b=f"{nb}{b.figure}[{pos[b.chunk.id]}]",
-        expression=f"{number(a.figure)}-{number(b.figure)}", result=difference(number(a.figure), number(b.figure)),
-        unit="个百分点" if unit in ("%", "％") else unit, marks="".join(dict.fromkeys(f"[{pos[st.chunk.id]}]" for st in found)),
+    text = said_difference(
+        c, f"{na}{a.figure}[{pos[a.chunk.id]}]", f"{nb}{b.figure}[{pos[b.chunk.id]}]", a.figure, b.figure,
+        "个百分点" if unit in ("%", "％") else unit, "".join(dict.fromkeys(f"[{pos[st.chunk.id]}]" for st in found)),
     )
     return Draft(text, allp, Intent.AGGREGATE)
 

@@ -61,12 +61,10 @@ def per_unit(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], q
                     found.append(((c.scorer.overlap(q, clause), c.scorer.overlap(q, s), -pos), pos, rc.chunk, s, clause))
     if not found:
         return None
-    best = max(f[0] for f in found)
-    top = [f for f in found if f[0] == best]
-    rivals = {f[4] for f in found if f[0][0] == best[0]}
-    if len({f[4] for f in top}) != 1 or len(rivals) > 1:
+    best = max(found, key=lambda f: f[0])
+    if len({f[4] for f in found if f[0][0] == best[0][0]}) > 1:
         return None  # two clauses the question's words hold alike (100元/亩 and 200元/亩 of two bands)
-    _, pos, chunk, sentence, clause = top[0]
+    _, pos, chunk, sentence, clause = best
     mark = f"[{pos + 1}]"
     computed = applied(c, question, clause, mark)
     if not computed:
