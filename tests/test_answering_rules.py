@@ -275,6 +275,18 @@ def test_time_questions_ask_for_a_year_a_time_or_a_duration(question: str, unit:
 
 
 @pytest.mark.parametrize(
+    ("question", "unit"),
+    [("补贴资金什么时候发放？", "when"), ("专项经费在哪里申领？", "place"), ("补贴资金有几个来源？", "count"),
+     ("补贴资金什么时候发放，每人多少钱？", "money"), ("生态安全领域投资多少？", "money"), ("这笔钱要多少？", "money"),
+     ("How many times a year is the money checked?", "count"), ("How much money is spent each year?", "money")],
+)
+def test_money_named_as_the_subject_of_another_question_is_not_what_it_asks(question: str, unit: str) -> None:
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(question) == unit
+
+
+@pytest.mark.parametrize(
     ("kind", "text", "found"),
     [("duration", "本意见有效期三年", "三年"), ("duration", "每年常态化开展", "每年"), ("duration", "到2035年", None),
      ("when", "应在早春展叶前修剪", "早春"), ("when", "12月份至来年1月份种植", "12月"), ("when", "2年后拆除", "2年后"),

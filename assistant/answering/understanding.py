@@ -36,6 +36,8 @@ DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
 COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
+#: money asked for itself, not only named as the subject of another question
+MONEY_ASKED = pattern("money_asked")
 #: what a question asks of the subject right before it (是什么, 有哪些)
 ASKED_OF = pattern("asked_of")
 #: the words after a list of things that ask for their total (一共, 合计, 加起来)
@@ -52,9 +54,17 @@ def asks(kind: str) -> re.Pattern[str]:
     return pattern(f"ask_{kind}")
 
 
+#: kinds a question word asks for (几个项目, 什么时候, 在哪里, 电话, 几个): they outrank money named
+#: only as the subject (补贴资金什么时候发放 asks when)
+_ASKED_BY_QUESTION_WORD = ("projects", "indicators", "when", "date", "place", "contact", "count")
+
+
 def unit_of(question: str) -> str | None:
     """The kind of figure a question asks for (money, year, place …), or None."""
-    return next((kind for kind in UNIT_KINDS if asks(kind).search(question)), None)
+    kind = next((k for k in UNIT_KINDS if asks(k).search(question)), None)
+    if kind == "money" and not MONEY_ASKED.search(question):
+        return next((k for k in _ASKED_BY_QUESTION_WORD if asks(k).search(question)), kind)
+    return kind
 
 
 def classify(question: str) -> Intent:
