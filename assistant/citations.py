@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from .lexicon import pattern
 from .types import Citation, RetrievedChunk
 
 MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
@@ -28,6 +30,11 @@ _QUOTIENT = re.compile(r"(\d+(?:\.\d+)?)\s*÷\s*(\d+(?:\.\d+)?)\s*[≈=]\s*(\d+(
 _PRODUCT = re.compile(r"(\d+(?:\.\d+)?)([千万亿]?[\u4e00-\u9fff]{0,2})×(\d+(?:\.\d+)?)%\s*[=≈]\s*(\d+(?:\.\d+)?)\2")
 #: a price per unit applied to an amount in that unit: 3000千瓦时×1.2元/千瓦时=3600元
 _PER_UNIT = re.compile(r"(\d+(?:\.\d+)?)([\u4e00-\u9fff]{1,4})×(\d+(?:\.\d+)?)([千万]?元)[/／]\2\s*=\s*(\d+(?:\.\d+)?)\4")
+#: an amount per period over a term of such periods: 3000元×2年=6000元 (每年3000元，最长2年)
+_OVER_TERM = re.compile(r"(\d+(?:\.\d+)?)([千万亿]?元)×(\d+)(?:年|个月)\s*=\s*(\d+(?:\.\d+)?)\2")
+#: a range of two dates of one year (4月1日至6月20日) and, in an answer, the days it lasts (共81天)
+DATE_RANGE = pattern("date_range")
+_SPAN = re.compile(rf"(?:{DATE_RANGE.pattern})共(?P<days>\d+)天")
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]|\n|$)")
 
 
@@ -98,10 +105,35 @@ def _quotients_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
     return produced, True
 
 
+def days_in(m: re.Match[str]) -> int | None:
+    """The days a matched date range lasts, both ends counted; None for a range that holds
+    the end of February in a year it does not name (28 or 29 days), or no range at all."""
+    year, m1, d1, m2, d2 = m.group("year"), *(int(m.group(k)) for k in ("m1", "d1", "m2", "d2"))
+    if year is None and (m1, d1) <= (2, 28) < (m2, d2):
+        return None
+    try:  # a year the range does not name is taken as a common one
+        span = (date(int(year) if year else 2001, m2, d2) - date(int(year) if year else 2001, m1, d1)).days + 1
+    except ValueError:
+        return None
+    return span if span > 0 else None
+
+
+def _spans_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
+    """Day counts of a date range whose dates are verified (4月1日至6月20日共81天)."""
+    produced: set[str] = set()
+    for m in _SPAN.finditer(sentence):
+        dates = [m.group(k) for k in ("m1", "d1", "m2", "d2")]
+        if any(d not in verified for d in dates) or days_in(m) != int(m.group("days")):
+            return produced, False
+        produced.add(m.group("days"))
+    return produced, True
+
+
 def _products_ok(sentence: str, verified: set[str], given: set[str]) -> tuple[set[str], bool]:
     """Figures produced by a rate of a verified passage (400万元×3%=12万元) or a price per unit
     (3000千瓦时×1.2元/千瓦时=3600元) applied to an amount that is verified or that the question
-    states itself, rounded as written."""
+    states itself, rounded as written, and by a verified amount per period over a verified
+    term (3000元×2年=6000元)."""
     produced: set[str] = set()
     for m in _PRODUCT.finditer(sentence):
         a, _, rate, result = m.groups()
@@ -110,6 +142,11 @@ def _products_ok(sentence: str, verified: set[str], given: set[str]) -> tuple[se
         if rounded(Decimal(a) * Decimal(rate) / 100, decimals(result)) != Decimal(result):
             return produced, False
         produced |= {a, result}
+    for m in _OVER_TERM.finditer(sentence):
+        a, _, term, result = m.groups()
+        if a not in verified or term not in verified or Decimal(a) * Decimal(term) != Decimal(result):
+            return produced, False
+        produced.add(result)
     for m in _PER_UNIT.finditer(sentence):
         a, _, price, _, result = m.groups()
         if (a not in verified and a not in given) or price not in verified:
@@ -166,7 +203,8 @@ def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Ve
         produced, sums_ok = _sums_ok(claim, found)
         quotients, quotients_ok = _quotients_ok(claim, found | produced)
         products, products_ok = _products_ok(claim, found | produced, set(given))
-        produced |= quotients | products | _counts_ok(claim)
+        spans, spans_ok = _spans_ok(claim, found)
+        produced |= quotients | products | spans | _counts_ok(claim)
         unverified += [f for f in figures(claim) if f not in found and f not in produced]
         if not sums_ok:
             unverified.append("(sum)")
@@ -174,6 +212,8 @@ def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Ve
             unverified.append("(quotient)")
         if not products_ok:
             unverified.append("(rate)")
+        if not spans_ok:
+            unverified.append("(days)")
     return Verification(
         ok=not unverified and not dangling,
         unverified=tuple(dict.fromkeys(unverified)),

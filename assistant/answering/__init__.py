@@ -20,6 +20,9 @@ from .lists import definition, list_answer, membership
 from .members import members
 from .parts import document_part
 from .rates import per_unit
+from .respectively import respective
+from .spans import date_span
+from .terms import term_total
 from .ordinals import nth_part
 from .scoring import SentenceScorer
 from .understanding import Intent, classify, rewrite_followup, strip_injection
@@ -37,10 +40,12 @@ HANDLERS: dict[Intent, Handler] = {
 }
 #: handlers tried before the intent's: an average or a share of one named section, the
 #: part of a heading at a position (第三个方面, 最后一条), the total of things a question lists,
+#: the total or difference of things a sentence gives figures respectively (分别给予…), an
+#: amount per period over the longest term (每年3000元，最长2年), the days of a date range,
 #: which N members of a group no passage lists (哪六个产业), the band of a scale that holds
 #: the question's own amount (罚了8万元, 奖励多少), a price per unit applied to the question's
 #: own amount (报了3000千瓦时), a part of the document asked by name (文号)
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, members, banded, per_unit, document_part)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, date_span, members, banded, per_unit, document_part)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
