@@ -129,6 +129,15 @@ def test_a_figure_the_passages_do_not_state_is_not_stated(composer: Composer) ->
     assert draft is not None and draft.intent is Intent.NOT_STATED
 
 
+def test_an_amount_not_stated_is_an_investment_only_where_the_documents_write_of_one(tokenizer, identity) -> None:
+    grants = [chunk(("一、补贴标准",), "每人每月发放补贴300元。", 0), chunk(("二、申领程序",), "由本人向街道提出申请。", 1)]
+    c, ranked = composer_over(grants, tokenizer, identity)
+    draft = c.compose("申领程序要花多少钱？", ranked[1:], Intent.FIGURE)
+    assert draft is not None and draft.intent is Intent.NOT_STATED and "金额" in draft.text and "投资" not in draft.text
+    draft = composer_over(CHUNKS, tokenizer, identity)[0].compose("加强组织领导投资多少？", passages(4), Intent.FIGURE)
+    assert draft is not None and "投资额" in draft.text
+
+
 def test_an_unknown_intent_is_a_clear_error(composer: Composer) -> None:
     partial = Composer(composer.vocab, composer.scorer, composer.say, {Intent.GENERAL: HANDLERS[Intent.GENERAL]})
     with pytest.raises(ValueError, match="no handler for intent 'figure'; known: general"):

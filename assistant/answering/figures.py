@@ -63,12 +63,18 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             unit = "count"  # a number the passages do not state
         if unit in STATED_AS:
             subject = "、".join(sections) if sections else c.say("not_stated_any")
-            return Draft(c.say("not_stated", subject=subject, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
+            return Draft(c.say("not_stated", subject=subject, what=_what(c, unit)), passages, Intent.NOT_STATED)
         return None
     if unit == "money" and (item := item_of_a_sum(question, best[2], wanted)) is not None:
-        return Draft(c.say("not_stated", subject=item, what=c.say(STATED_AS[unit])), passages, Intent.NOT_STATED)
+        return Draft(c.say("not_stated", subject=item, what=_what(c, unit)), passages, Intent.NOT_STATED)
     text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best), query_vector=query_vector)
     return Draft(text, passages, Intent.FIGURE)
+
+
+def _what(c: Composer, unit: str) -> str:
+    """How a refusal names what the passages do not state: an amount of money is an
+    investment (投资额) only in documents that write of investment, else an amount (金额)."""
+    return c.say("what_amount" if unit == "money" and "投资" not in c.vocab.text else STATED_AS[unit])
 
 
 def item_of_a_sum(question: str, sentence: str, wanted: re.Pattern[str]) -> str | None:
