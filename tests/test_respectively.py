@@ -43,6 +43,7 @@ RANKED = (RetrievedChunk(AWARDS, 0.9, 1), RetrievedChunk(LEVELS, 0.8, 2))
     (AWARDS.text, ("小升规", "规改股", "股上市"), ("10万元", "20万元", "50万元")),
     (LEVELS.text, ("国家级", "省级", "市级"), ("80万元", "30万元", "20万元")),
     ("一等奖和二等奖分别奖励5万元、3万元。", ("一等奖", "二等奖"), ("5万元", "3万元")),
+    ("新列入国家级和省级“专精特新”中小企业，分别给予企业30万元和10万元奖励。", ("新列入国家级", "省级"), ("30万元", "10万元")),
 ])
 def test_a_list_is_paired_with_the_figures_it_is_given_respectively(sentence: str, items: tuple, figures: tuple) -> None:
     assert paired(sentence, FIGURE) == (items, figures)

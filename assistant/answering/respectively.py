@@ -45,11 +45,11 @@ def _listed(before: str, n: int) -> list[str]:
     if quoted:
         return _QUOTED.findall(quoted[-1].group(0))
     clause = next((p for p in reversed(re.split(r"[，,；;。]", before)) if p.strip()), "")
-    if "、" not in clause:
-        pair = re.split(r"和|及|与", clause)
-        return [i.strip(" “”\"") for i in (_LEAD.sub("", pair[0]), pair[1])] if n == 2 and len(pair) == 2 else []
-    lead = [m.end() for m in _LEADS.finditer(clause) if "、" in clause[m.end():]]
-    items = clause[lead[-1] if lead else 0:].split("、")  # …部门评定为国家级、省级: the list after 为
+    if "、" in clause:
+        lead = [m.end() for m in _LEADS.finditer(clause) if "、" in clause[m.end():]]
+        items = clause[lead[-1] if lead else 0:].split("、")  # …部门评定为国家级、省级: the list after 为
+    else:
+        items = [clause]  # A和B
     last = re.split(r"和|及|与", items[-1])
     if len(last) == 2 and len(items) < n:  # A、B和C: the last two are joined by 和
         items = [*items[:-1], *last]
@@ -57,10 +57,12 @@ def _listed(before: str, n: int) -> list[str]:
         return []
     middle = items[1:-1]
     items[0] = _LEAD.sub("", items[0])
+    # the last item ends as the others do (国家级、省级、市级港澳…载体; 国家级和省级“专精特新”企业)
+    before_last = middle or items[:1]
+    tail = before_last[0][-1:]
+    if tail and all(m.endswith(tail) for m in before_last) and tail in items[-1]:
+        items[-1] = items[-1][: items[-1].index(tail) + 1]
     if middle:
-        tail = middle[0][-1]  # 国家级、省级、市级港澳…载体: the last item ends as the middle ones do
-        if all(m.endswith(tail) for m in middle) and tail in items[-1]:
-            items[-1] = items[-1][: items[-1].index(tail) + 1]
         items[0] = items[0][-max(len(m) for m in middle) - 2:] if len(items[0]) > max(len(m) for m in middle) + 2 else items[0]
     items = [i.strip(" “”\"") for i in items]
     return items if all(items) else []
