@@ -5,8 +5,10 @@ Chinese counted numerals such as 七个、五大、两大) must appear verbatim 
 cited by the sentence it stands in. A figure computed by the answer itself is accepted
 only inside an explicit sum ``a+b+…=c``, quotient ``a÷b≈c`` (``≈c%`` for a share) or rate
 ``a×b%=c`` whose operands are verified (for a rate, ``a`` may be the question's own
-amount: 罚款400万元 × the passage's 3%) and whose result is right as rounded, or as the count of a list that follows it with a marker on every item
-(``共5个方面：组织领导[1]、…``), so a reader can check it.
+amount: 罚款400万元 × the passage's 3%) and whose result is right as rounded, a price per
+unit or an amount per period over a term (``3000千瓦时×1.2元/千瓦时=3600元``, ``3000元×2年=6000元``),
+the days of a verified date range (``4月1日至6月20日共81天``), or the count of a list that follows
+it with a marker on every item (``共5个方面：组织领导[1]、…``), so a reader can check it.
 """
 
 from __future__ import annotations

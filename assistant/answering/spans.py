@@ -6,16 +6,15 @@ ranges its words hold alike."""
 
 from __future__ import annotations
 
-import re
-
 from ..citations import DATE_RANGE, days_in
+from ..lexicon import pattern
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft
 from .scoring import sentences
 from .understanding import Intent
 
-#: a question that asks how many days
-_DAYS = re.compile(r"(?:多少|几)(?:个)?(?:天|日)(?!期)|how many days", re.I)
+#: a question that asks how many days (data/patterns.yaml)
+_DAYS = pattern("ask_days")
 #: passages searched
 TOP = 3
 
