@@ -22,8 +22,8 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{1,16})[”\"]")
 #: what may separate two figures of one list (10万元、20万元和50万元)
 _BETWEEN = re.compile(r"[、，,]?(?:和|及|与|或|以及)?")
 #: what leads the first item of a 、-list (评定为国家级、省级…)
-_LEAD = re.compile(r".*(?:为|对|按|将|把|是|被|给|在|的|：|:)")
 _LEADS = re.compile(r"为|对|按|将|把|是|被|给|在|的|：|:")
+_LEAD = re.compile(rf".*(?:{_LEADS.pattern})")  # everything up to the last of them
 #: counting words a question may use for every item of the list (这三项, 三个, 3项)
 _CHINESE_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _COUNT = re.compile(r"([两二三四五六七八九十]|\d+)(?:项|个|步|种|类|档|级|笔|样)")

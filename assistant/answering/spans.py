@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from ..citations import DATE_RANGE, days_in
 from ..lexicon import pattern
-from ..types import Chunk, RetrievedChunk
+from ..types import RetrievedChunk
 from .compose import Composer, Draft
-from .scoring import sentences
+from .terms import best_sentence
 from .understanding import Intent
 
 #: a question that asks how many days (data/patterns.yaml)
 _DAYS = pattern("ask_days")
-#: passages searched
-TOP = 3
 
 
 def days(sentence: str) -> list[tuple[str, int]]:
@@ -27,17 +25,10 @@ def days(sentence: str) -> list[tuple[str, int]]:
 def date_span(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     if not _DAYS.search(question):
         return None
-    q = c.scorer.qtokens(question)
-    found: list[tuple[float, int, Chunk, str, str, int]] = []
-    for pos, rc in enumerate(passages[:TOP]):
-        for s in sentences(rc.chunk.text):
-            found += [(c.scorer.overlap(q, s), pos, rc.chunk, s, written, span) for written, span in days(s)]
-    if not found:
+    best = best_sentence(c, question, passages, days)
+    if best is None:
         return None
-    best = max(found, key=lambda f: (f[0], -f[1]))
-    if any(f[0] == best[0] and f[1] == best[1] and f[4] != best[4] for f in found):
-        return None  # two ranges of one passage the question's words hold alike
-    _, pos, chunk, sentence, written, span = best
+    pos, chunk, sentence, (written, span) = best
     mark = f"[{pos + 1}]"
     return Draft(f"{c.lead(chunk, sentence)}{mark}。{c.say('date_span', range=written, days=span, mark=mark)}", passages, Intent.FIGURE)
 

@@ -43,21 +43,31 @@ def over_term(sentence: str) -> Term | None:
     return pairs[0] if len(pairs) == 1 else None
 
 
-def term_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
-    if not TOTAL.search(question) or not re.search(r"期限|最长|最多|满", question):
-        return None
+def best_sentence(  # type: ignore[no-untyped-def]
+    c: Composer, question: str, passages: tuple[RetrievedChunk, ...], read,
+) -> tuple[int, Chunk, str, object] | None:
+    """(position, chunk, sentence, what ``read`` found in it) for the sentence of the first
+    passages that ``read`` finds something in and that holds most of the question's words, the
+    first passage winning a tie; None when none does, or two of one passage tie with different
+    findings."""
     q = c.scorer.qtokens(question)
-    found: list[tuple[float, int, Chunk, str, Term]] = []
-    for pos, rc in enumerate(passages[:TOP]):
-        for s in sentences(rc.chunk.text):
-            if (term := over_term(s)) is not None:
-                found.append((c.scorer.overlap(q, s), pos, rc.chunk, s, term))
+    found = [(c.scorer.overlap(q, s), pos, rc.chunk, s, got)
+             for pos, rc in enumerate(passages[:TOP]) for s in sentences(rc.chunk.text) for got in read(s)]
     if not found:
         return None
     best = max(found, key=lambda f: (f[0], -f[1]))
     if any(f[0] == best[0] and f[1] == best[1] and f[4] != best[4] for f in found):
         return None  # two sentences of one passage the question's words hold alike
-    _, pos, chunk, sentence, term = best
+    return best[1:]
+
+
+def term_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
+    if not TOTAL.search(question) or not re.search(r"期限|最长|最多|满", question):
+        return None
+    best = best_sentence(c, question, passages, lambda s: [t] if (t := over_term(s)) is not None else [])
+    if best is None:
+        return None
+    pos, chunk, sentence, term = best
     mark = f"[{pos + 1}]"
     result = plain(Decimal(term.amount) * Decimal(term.term))
     computed = c.say("over_term", amount=f"{term.amount}{term.money}", term=f"{term.term}{term.unit}", result=result,
@@ -65,4 +75,4 @@ def term_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...],
     return Draft(f"{c.lead(chunk, sentence)}{mark}。{computed}", passages, Intent.AGGREGATE)
 
 
-__all__ = ["over_term", "term_total"]
+__all__ = ["best_sentence", "over_term", "term_total"]
