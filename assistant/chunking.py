@@ -44,7 +44,8 @@ _BRACKETED = re.compile(r"^[(（【]([^()（）【】]+)[)）】]$")
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d+[.．、]\s*|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百零\d]+条(?:[ \t\u3000]+(?=\S)|(?=[(（【])))"
 )
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=[.])\s+(?=[A-Z“\"])")
+#: (an English full stop ends a sentence, not the number of a list item: 2. B类护理)
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=(?<!\d)[.])\s+(?=[A-Z“\"])")
 _CLAUSE_END = re.compile(r"(?<=[，、,：:])")
 _TERMINAL = re.compile(r"[。！？；.!?;，,]$")
 
@@ -270,6 +271,13 @@ def _pack(units: list[tuple[str, bool]], config: ChunkingConfig) -> list[str]:
     fresh = 0  # units in ``group`` that are not overlap carried from the previous chunk
     for unit in expanded:
         if group and fresh and len(render(group + [unit])) > size:
+            start = _line_start(group, unit, len(group) - fresh, size, render)
+            if start is not None:  # the line the unit belongs to goes whole to the next chunk
+                chunks.append(render(group[:start]))
+                group = group[start:]
+                group.append(unit)
+                fresh = len(group)
+                continue
             chunks.append(render(group))
             carried: list[tuple[str, bool]] = []
             for prev in reversed(group):
@@ -285,3 +293,16 @@ def _pack(units: list[tuple[str, bool]], config: ChunkingConfig) -> list[str]:
     if group and fresh:
         chunks.append(render(group))
     return chunks
+
+
+def _line_start(group: list[tuple[str, bool]], unit: tuple[str, bool], carried: int, size: int, render) -> int | None:  # type: ignore[no-untyped-def]
+    """Where to end a full chunk so that the line ``unit`` continues is not cut in two: the
+    start of that line in ``group``, when the line with ``unit`` fits in one chunk and
+    something stays before it (a list item's second clause, 居民参保人员…, keeps the item's
+    head, 3. C类护理：…). None when the unit opens a line, or the line is too long anyway."""
+    if unit[1]:
+        return None
+    start = next((k for k in range(len(group) - 1, -1, -1) if group[k][1]), None)
+    if start is None or start <= carried or len(render(group[start:] + [unit])) > size:
+        return None
+    return start

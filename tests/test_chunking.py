@@ -110,3 +110,23 @@ def test_an_article_heading_is_named_by_its_bracketed_name(heading: str, name: s
     from assistant.chunking import strip_numbering
 
     assert strip_numbering(heading) == name
+
+
+def test_a_list_item_that_fits_a_chunk_is_not_cut_between_two() -> None:
+    """The second clause of an item (居民参保人员…) stays with the item's head (2. B类护理：…),
+    so that a chunk never starts with a clause whose subject is in another chunk."""
+    text = (
+        "# 办法\n## 第一章 待遇\n服务形式如下：\n"
+        "1. A类护理：每日派护理人员上门提供生活照料服务。\n"
+        "2. B类护理：职工参保人员每月上门次数不低于12次，每月服务时间为28小时；居民参保人员每月上门次数不低于6次，每月服务时间为14小时。\n"
+        "3. C类护理：职工参保人员每月上门次数不低于4次，每月服务时间为8小时；居民参保人员每月上门次数不低于2次，每月服务时间为5小时。\n"
+    )
+    chunks = chunk_document(Document("m.md", "办法", text, {}), ChunkingConfig(120, 0))
+    starts = [c.text.split("\n")[0] for c in chunks]
+    assert not any(s.startswith(("居民", "C类")) for s in starts), starts
+    assert any("2. B类护理" in c.text and c.text.endswith("14小时。") for c in chunks)  # a list number is no full stop
+    assert any(c.text.startswith("3. C类护理") and c.text.endswith("5小时。") for c in chunks)
+    assert all(len(c.text) <= 120 for c in chunks)
+    # a line longer than a chunk is still split on its sentences
+    long = chunk_document(Document("m.md", "办法", "# 办法\n" + "第一句很长很长。" * 30, {}), ChunkingConfig(60, 0))
+    assert len(long) > 1 and all(len(c.text) <= 60 for c in long)
