@@ -10,6 +10,7 @@ one; the answer stays within one passage (one citation) and a length budget."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..types import RetrievedChunk
@@ -21,6 +22,8 @@ MAX_ADDED = 2
 GAP = 1.0
 #: the answer is not completed beyond this many characters
 BUDGET = 240
+#: a sentence that only opens a list (应当具备以下条件：) adds nothing without its items
+_OPENER = re.compile(r"[：:]\s*$")
 
 
 def missing_words(scorer: SentenceScorer, question: str, answer: str) -> set[str]:
@@ -34,7 +37,8 @@ def completion(
 ) -> list[str]:
     """Sentences of ``passages[pos]`` to add to ``answer`` (in document order): each holds a
     word of the question that neither the answer nor an earlier added sentence holds, and
-    scores within :data:`GAP` of the best sentence in ``scored`` (the scorer's output)."""
+    scores within :data:`GAP` of the best sentence in ``scored`` (the scorer's output); not
+    a sentence that only opens a list, which says nothing without its items."""
     lacking = missing_words(scorer, question, answer)
     if not lacking or not scored:
         return []
@@ -46,7 +50,7 @@ def completion(
     for s in sorted(own, key=lambda s: -score_of.get(s, -9.0)):
         if len(added) >= MAX_ADDED or not lacking:
             break
-        if end(s) in answer or score_of.get(s, -9.0) < top - GAP:
+        if end(s) in answer or score_of.get(s, -9.0) < top - GAP or _OPENER.search(s):
             continue
         gained = {w for w in lacking if w in s}
         if not gained or length + len(s) > BUDGET:

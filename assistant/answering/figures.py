@@ -11,6 +11,7 @@ from .compose import Composer, Draft
 from .complete import completed
 from .coverage import is_english
 from .enumerations import enumerated
+from .leads import listed as with_items
 from .lists import list_answer
 from .scoring import clauses, end, sentences
 from .understanding import TOTAL, Intent, find_entity, unit_of
@@ -67,6 +68,9 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         return None
     if unit == "money" and (item := item_of_a_sum(question, best[2], wanted)) is not None:
         return Draft(c.say("not_stated", subject=item, what=_what(c, unit)), passages, Intent.NOT_STATED)
+    items = with_items(c, passages, best[1], best[2], _stated(c, passages, best))
+    if items is not None:  # 分为以下三类： is answered by the three
+        return Draft(items.text, items.passages, Intent.FIGURE)
     text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best), query_vector=query_vector)
     return Draft(text, passages, Intent.FIGURE)
 

@@ -39,9 +39,10 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     if rest and rest[0].lstrip().startswith("一是"):
         items = _shi_run(c, chunk, rest)
     else:
-        items = [(chunk, x) for x in itertools.takewhile(_is_item, rest)]
-        if len(items) == len(rest) and following is not None:  # the list runs on into the next chunk
-            items += [(following, x) for x in itertools.takewhile(_is_item, sentences(following.text))]
+        found, to_end = items_after(chunk.text, s)
+        items = [(chunk, x) for x in found]
+        if to_end and following is not None:  # the list runs on into the next chunk
+            items += [(following, x) for x in items_after(following.text)[0]]
     taken, length = [], len(text)
     for where, item in items:
         if length + len(item) > LIST_BUDGET:
@@ -58,6 +59,34 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     for where in later:  # the items each later chunk gives, with its marker
         draft += "；".join(end(x) for w, x in taken if w is where) + f"[{number[where.id]}]。"
     return Draft(draft, allp, Intent.GENERAL)
+
+
+def items_after(text: str, opener: str | None = None) -> tuple[list[str], bool]:
+    """The items of the list that ``opener`` (a sentence of ``text``) opens, or with no
+    opener those ``text`` starts with: the item sentences that follow it on its own line,
+    then the first sentence of each following line that starts with a list marker, until a
+    line that does not. A sentence after an item's first one on its line (（二）具有…人员。
+    其中，…) goes on with that item and is passed over. Also returns whether the list ran
+    on to the end of ``text``."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    start = 0
+    items: list[str] = []
+    if opener is not None:
+        at = next((k for k, line in enumerate(lines) if opener in sentences(line)), None)
+        if at is None:
+            return [], False
+        own = sentences(lines[at])
+        after = own[own.index(opener) + 1 :]
+        items = list(itertools.takewhile(_is_item, after))
+        if len(items) < len(after):  # the line goes on with something that is no item
+            return items, False
+        start = at + 1
+    for line in lines[start:]:
+        first = sentences(line)[:1]
+        if not first or not _is_item(first[0]):
+            return items, False
+        items.append(first[0])
+    return items, True
 
 
 def _shi_run(c: Composer, chunk: Chunk, rest: Sequence[str]) -> list[tuple[Chunk, str]]:

@@ -1,0 +1,67 @@
+"""A sentence that opens a list (分为以下三类：, 应当具备以下条件：) on hand-made chunks without
+the embedding model: its items follow it, by lines, past an item's second sentence; a count
+or figure question answered by such a sentence gets the items too; and an answer is never
+completed with an opener whose items it leaves out."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
+from assistant.answering.complete import completion
+from assistant.answering.leads import items_after
+from assistant.answering.understanding import Intent
+from assistant.citations import verify
+from assistant.identity import derive_identity
+from assistant.text import ChineseTokenizer
+from assistant.types import Chunk, Document, RetrievedChunk
+from assistant.wording import Wording
+
+TITLE = "《青山区长期照护试行办法》"
+KINDS = Chunk(
+    id="k0", source="rules.md", title=TITLE, section_path=("第三章 待遇", "第十一条"), ordinal=0,
+    text="照护待遇类型分为以下三类：\n（一）生活照料服务，包括基础照料和专项照护；\n（二）医疗护理服务；\n（三）设备使用服务。\n"
+    "具体服务项目由市医疗保障部门另行制定。",
+)
+TERMS = Chunk(
+    id="k1", source="rules.md", title=TITLE, section_path=("第二章 机构", "第十条"), ordinal=1,
+    text="运营机构应当具备以下条件：\n（一）依法成立，取得营业执照；\n（二）具有相应的管理能力及工作人员。其中，自行加工餐食的，应取得食品经营许可证。\n"
+    "（三）近3年内没有重大违法违规记录。\n机构名单向社会公布。",
+)
+ROOMS = Chunk(
+    id="k2", source="rules.md", title=TITLE, section_path=("第二章 机构", "第十一条"), ordinal=2,
+    text="（一）照护区的面积不小于30㎡，能够容纳10名以上老年人。\n照护场地应当具备以下条件：",
+)
+
+
+@pytest.fixture(scope="module")
+def composer() -> Composer:
+    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区医疗保障局"})])
+    vocab = Vocabulary.from_chunks([KINDS, TERMS, ROOMS])
+    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+
+
+def test_the_items_of_a_list_go_by_lines_past_an_item_s_second_sentence() -> None:
+    items, to_end = items_after(TERMS.text, "运营机构应当具备以下条件：")
+    assert items == ["（一）依法成立，取得营业执照；", "（二）具有相应的管理能力及工作人员。", "（三）近3年内没有重大违法违规记录。"]
+    assert not to_end  # the line after the items is no item: the list ended in this chunk
+    assert items_after("（四）其他条件。\n（五）另行规定的条件。") == (["（四）其他条件。", "（五）另行规定的条件。"], True)
+    assert items_after(KINDS.text, "不在这里的句子：") == ([], False)
+
+
+@pytest.mark.parametrize("question", ["照护待遇分成哪几类？", "照护待遇分为几类？"])
+def test_a_figure_question_answered_by_a_list_opener_gets_its_items(composer: Composer, question: str) -> None:
+    ranked = (RetrievedChunk(KINDS, 1.0, 1),)
+    draft = composer.compose(question, ranked, Intent.FIGURE)
+    assert draft is not None
+    assert all(k in draft.text for k in ("生活照料服务", "医疗护理服务", "设备使用服务")), draft.text
+    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+
+
+def test_an_answer_is_not_completed_with_a_bare_list_opener(composer: Composer) -> None:
+    scorer = composer.scorer
+    ranked = (RetrievedChunk(ROOMS, 1.0, 1),)
+    question = "照护场地的照护区面积最少多大？"
+    answer = "第十一条：（一）照护区的面积不小于30㎡，能够容纳10名以上老年人[1]。"
+    scored = scorer.best_sentences(question, ranked, 60)
+    assert "照护场地应当具备以下条件：" not in completion(scorer, question, ranked, 0, answer, scored)
