@@ -172,6 +172,14 @@ def test_a_number_with_a_measure_word_asks_for_a_count(q: str) -> None:
     assert unit_of("我家门口有几棵树长不好，文件里说咋办？") is None  # 几棵 here is "a few", no count asked
 
 
+@pytest.mark.parametrize("q", ["这项待遇分为几类？", "补贴一年最多能领几次", "服务机构有几家呢？"])
+def test_a_question_ending_in_a_measure_after_ji_asks_for_a_count(q: str) -> None:
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(q) == "count"
+    assert unit_of("有几家企业没申报，要怎么处理？") != "count"  # 几家 inside the question: "a few"
+
+
 def test_a_count_the_passages_do_not_state_in_its_measure_is_not_stated(composer) -> None:  # noqa: F811
     q = "全县一共种了多少棵树？"
     draft = composer.compose(q, passages(3, 1), classify(q))
