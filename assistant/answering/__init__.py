@@ -23,6 +23,7 @@ from .rates import per_unit
 from .respectively import respective
 from .spans import date_span
 from .terms import term_total
+from .validity import validity_end
 from .ordinals import nth_part
 from .scoring import SentenceScorer
 from .understanding import Intent, classify, rewrite_followup, strip_injection
@@ -45,7 +46,7 @@ HANDLERS: dict[Intent, Handler] = {
 #: which N members of a group no passage lists (哪六个产业), the band of a scale that holds
 #: the question's own amount (罚了8万元, 奖励多少), a price per unit applied to the question's
 #: own amount (报了3000千瓦时), a part of the document asked by name (文号)
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, date_span, members, banded, per_unit, document_part)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, date_span, validity_end, members, banded, per_unit, document_part)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
