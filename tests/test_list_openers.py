@@ -65,3 +65,15 @@ def test_an_answer_is_not_completed_with_a_bare_list_opener(composer: Composer) 
     answer = "第十一条：（一）照护区的面积不小于30㎡，能够容纳10名以上老年人[1]。"
     scored = scorer.best_sentences(question, ranked, 60)
     assert "照护场地应当具备以下条件：" not in completion(scorer, question, ranked, 0, answer, scored)
+
+
+def test_which_ones_with_the_kind_as_subject_is_answered_by_the_list() -> None:
+    """补贴包括哪几种？ names no kind after 哪几种: its subject is the kind, and no count stated
+    is no reason to refuse when a sentence lists them."""
+    grants = Chunk(id="g0", source="rules.md", title=TITLE, section_path=("第五章 补贴", "第二十五条"), ordinal=3,
+                   text="市级照护服务补贴包括就餐补贴、送餐补贴、运营补贴。补贴资金由市财政安排。")
+    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区医疗保障局"})])
+    vocab = Vocabulary.from_chunks([grants])
+    c = Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    draft = c.compose("市级照护服务补贴包括哪几种？", (RetrievedChunk(grants, 1.0, 1),), Intent.FIGURE)
+    assert draft is not None and "就餐补贴、送餐补贴、运营补贴" in draft.text, draft and draft.text

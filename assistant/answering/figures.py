@@ -29,6 +29,8 @@ _SAME_MEASURE = {"条": "条|项", "项": "项|条"}
 _SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
 #: 哪几种 asks which ones, not how many
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
+#: …哪几种？ with nothing after: the kind asked is the question's subject (补贴包括哪几种)
+_WHICH_LAST = re.compile(_WHICH.pattern + r"(?:呢|啊|呀)?[？?]?$")
 
 
 def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -60,6 +62,10 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         if best is not None:
             break
     if best is None:
+        if unit == "count" and _WHICH_LAST.search(question):  # 补贴包括哪几种？ the subject names the kind: its list
+            draft = list_answer(c, question, passages)
+            if draft is not None:
+                return draft
         if unit is None and re.search(r"多少|多大|几[个项条成]", question):
             unit = "count"  # a number the passages do not state
         if unit in STATED_AS:
