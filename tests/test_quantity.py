@@ -26,6 +26,7 @@ def vocab(identity) -> Vocabulary:  # noqa: F811
 
 @pytest.mark.parametrize("question, word", [
     ("储备规模是多少吨？", "规模"),
+    ("储备规模到底是多少吨？", "规模"),  # across an adverb too
     ("每吨能拿多少保管费？", "保管费"),
     ("原粮保管费每年多少钱？", None),  # 每年 stands between: not checked
     ("共投资多少钱？", None),  # a verb says what is measured

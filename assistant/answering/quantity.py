@@ -18,7 +18,7 @@ _LINKS = frozenset({"是", "为", "有", "的", "具体", "大概", "大约", "�
 
 def asked_quantity(question: str, posseg, vocab: Vocabulary) -> str | None:  # type: ignore[no-untyped-def]
     """The noun a figure question measures, next to 多少: right after it (多少保管费) or right
-    before it, across 是/为/有/具体 (储备规模是多少吨, 年利率是多少); only a noun of the corpus,
+    before it, across 是/为/有/具体 and adverbs (储备规模是多少吨, 年利率究竟是多少); only a noun of the corpus,
     not a generic or abstract one. None when a verb stands there (投资多少, 投了多少钱): the
     verb says what is measured, and the corpus may say it in other words."""
     tokens = [(w, f) for w, f in posseg.cut(question) if w.strip()]
@@ -28,7 +28,7 @@ def asked_quantity(question: str, posseg, vocab: Vocabulary) -> str | None:  # t
     # 多少保管费 names the quantity; 几个乡镇 counts things, which the count's measure checks
     candidates = tokens[at + 1: at + 2] if tokens[at][0] in ("多少", "几") else []
     k = at - 1
-    while k >= 0 and tokens[k][0] in _LINKS:
+    while k >= 0 and (tokens[k][0] in _LINKS or tokens[k][1].startswith("d")):  # and adverbs: 月平均工资到底是多少
         k -= 1
     candidates += tokens[k: k + 1] if k >= 0 else []
     for word, flag in candidates:
