@@ -9,7 +9,7 @@ import pytest
 
 from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
 from assistant.answering.complete import completion
-from assistant.answering.leads import items_after
+from assistant.answering.leads import counted_items, items_after
 from assistant.answering.understanding import Intent
 from assistant.citations import verify
 from assistant.identity import derive_identity
@@ -77,3 +77,19 @@ def test_which_ones_with_the_kind_as_subject_is_answered_by_the_list() -> None:
     c = Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
     draft = c.compose("市级照护服务补贴包括哪几种？", (RetrievedChunk(grants, 1.0, 1),), Intent.FIGURE)
     assert draft is not None and "就餐补贴、送餐补贴、运营补贴" in draft.text, draft and draft.text
+
+
+def test_a_list_on_the_lines_after_its_opener_is_counted_on_into_the_next_chunk() -> None:
+    first = Chunk(id="s0", source="rules.md", title=TITLE, section_path=("第二章 房源", "第十条"), ordinal=4,
+                  text="保障性住房来源包括：\n（一）政府投资兴建的住房；\n（二）政府购买和租赁的住房；")
+    second = Chunk(id="s1", source="rules.md", title=TITLE, section_path=("第二章 房源", "第十条"), ordinal=5,
+                   text="（三）企业建设的人才公寓；\n（四）其他途径筹集的住房。")
+    broken = Chunk(id="s2", source="rules.md", title=TITLE, section_path=("第三章 分配", "第十二条"), ordinal=6,
+                   text="申请材料包括：\n（一）申请表；\n（三）身份证明。")
+    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区医疗保障局"})])
+    vocab = Vocabulary.from_chunks([first, second, broken])
+    c = Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    draft = c.compose("保障性住房来源一共有几种？", (RetrievedChunk(first, 1.0, 1),), Intent.FIGURE)
+    assert draft is not None and "共4条" in draft.text and "其他途径筹集的住房[2]" in draft.text, draft and draft.text
+    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert counted_items(c, "申请材料一共有几种？", (RetrievedChunk(broken, 1.0, 1),)) is None  # (二) is missing: not counted

@@ -11,6 +11,7 @@ from .compose import Composer, Draft
 from .complete import completed
 from .coverage import is_english
 from .enumerations import enumerated
+from .leads import counted_items
 from .leads import listed as with_items
 from .lists import list_answer
 from .scoring import clauses, end, sentences
@@ -37,7 +38,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     unit = unit_of(question)
     wanted = c.figure_pattern(unit)
     if unit == "count":
-        listed = numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True) or counted_parts(c, question, passages)
+        listed = (numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True) or counted_items(c, question, passages)
+                  or counted_parts(c, question, passages))
         if listed:
             return listed
         if _names_listed_kind(c, question, passages[0]):

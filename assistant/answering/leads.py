@@ -9,12 +9,15 @@ from collections.abc import Sequence
 
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .enumerations import starts_item
+from .enumerations import marker_of, starts_item
 from .scoring import clauses, end, sentences
 from .understanding import Intent
 
 #: a sentence that opens a list: it ends with a colon, or its first item follows the colon
 OPENS_LIST = re.compile(r"[：:]\s*(?:$|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳]|一是)")
+#: a sentence that only opens a list (保障性住房来源包括：), and the words that open it
+_BARE_OPENER = re.compile(r"[：:]\s*$")
+_OPENING_WORDS = re.compile(r"(?:应当|须|需)?(?:包括|包含|主要有|有|分为|分成|如下|为|是)?(?:以下|下列)?(?:[几\d一二两三四五六七八九十]+[类种项条个])?(?:内容|情形|情况)?[：:]\s*$")
 #: a later item of a list opened by 一是 (the markers of the others are :func:`.enumerations.starts_item`)
 LATER_SHI = re.compile(r"^\s*[二三四五六七八九十]是")
 #: a list quoted after its opening sentence stops before this many characters
@@ -124,4 +127,32 @@ def _joined(text: str, pos: int, added: Sequence[str]) -> str:
     return opener + ("" if opener.endswith(("：", ":")) else "；") + "；".join(end(a) for a in added) + marker
 
 
-__all__ = ["LIST_BUDGET", "OPENS_LIST", "listed"]
+def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+    """“…一共有几种？” over a sentence of the first passage that opens a list on the lines
+    after it (保障性住房来源包括：), whose words the question shares: its items counted, on into
+    the chunks that continue its section, when they are numbered 1, 2, 3 … in one family
+    without a gap; each item's first words with its marker, as the verification checks
+    (共12条：政府投资兴建的住房[1]、…[2]). None otherwise."""
+    rc = passages[0]
+    q = c.scorer.qtokens(question)
+    opener = next((s for s in sentences(rc.chunk.text) if _BARE_OPENER.search(s) and c.scorer.overlap(q, s) > 0), None)
+    if opener is None:
+        return None
+    found, to_end = items_after(rc.chunk.text, opener)
+    taken, chunk = [(rc.chunk, x) for x in found], rc.chunk
+    while to_end and (chunk := c.vocab.following.get(chunk.id)) is not None:  # type: ignore[assignment]
+        more, to_end = items_after(chunk.text)
+        taken += [(chunk, x) for x in more]
+    marks = [marker_of(x) for _, x in taken]
+    if len(taken) < 2 or any(m is None or m[0] != marks[0][0] or m[1] != k + 1 for k, m in enumerate(marks)):  # type: ignore[index]
+        return None
+    heads = [re.split(r"[，,、：:；;。]", m[2], maxsplit=1)[0].strip() for m in marks]  # type: ignore[index]
+    name = _OPENING_WORDS.sub("", opener).strip()
+    if not name or not all(heads) or re.search(r"\d", name):
+        return None
+    allp, number = with_chunks(passages, list(dict.fromkeys(where for where, _ in taken)))
+    items = "、".join(f"{h}[{number[where.id]}]" for h, (where, _) in zip(heads, taken))
+    return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", allp, Intent.FIGURE)
+
+
+__all__ = ["LIST_BUDGET", "OPENS_LIST", "counted_items", "items_after", "listed"]
