@@ -230,6 +230,10 @@ def test_a_bracketed_note_after_a_full_stop_belongs_to_its_sentence() -> None:
         "20.推进老旧厂房改造。（牵头单位：九亭镇）", "21.建设公园。",
     ]
     assert sentences("第一句。第二句（括号在句中）。") == ["第一句。", "第二句（括号在句中）。"]
+    # a line that opens with a bracket is a list item of its own, not a note to the line before
+    assert sentences("（五）残疾军人可享受两项补贴。\n（六）离休老干部不享受生活补贴。") == [
+        "（五）残疾军人可享受两项补贴。", "（六）离休老干部不享受生活补贴。",
+    ]
 
 
 def test_a_table_row_is_one_sentence_and_its_cells_are_embedded_with_what_it_is_about(tokenizer: ChineseTokenizer, identity) -> None:

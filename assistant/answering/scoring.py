@@ -19,19 +19,22 @@ _CLAUSE = re.compile(r"[^，。！？；\n]+[，。！？；]?")
 
 def sentences(text: str) -> list[str]:
     """The sentences of a text; a bracketed note after a full stop (“…改造。（牵头单位：九亭镇）”)
-    belongs to the sentence before it, and a table row is one sentence."""
+    belongs to the sentence before it on its line (a line that opens with “（六）” is an item of
+    its own), and a table row is one sentence."""
     out: list[str] = []
     for line in text.split("\n"):
         if is_row(line):
             out.append(line.strip())
             continue
+        first = True
         for s in (s.strip() for s in _SENT.findall(line)):
             if not s:
                 continue
-            if out and s[0] in "（(" and out[-1].endswith("。") and not is_row(out[-1]):
-                out[-1] += s
+            if not first and s[0] in "（(" and out[-1].endswith("。") and not is_row(out[-1]):
+                out[-1] += s  # on its line: a note to the sentence before, not a list item of its own
             else:
                 out.append(s)
+            first = False
     return out
 
 
