@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
+from assistant.answering import Composer
 from assistant.answering.complete import completion
 from assistant.answering.leads import counted_items, items_after
 from assistant.answering.understanding import Intent
-from assistant.citations import verify
-from assistant.identity import derive_identity
-from assistant.text import ChineseTokenizer
-from assistant.types import Chunk, Document, RetrievedChunk
-from assistant.wording import Wording
+from assistant.types import Chunk, RetrievedChunk
+
+from .handmade import composer_of, verified
 
 TITLE = "《青山区长期照护试行办法》"
+ISSUER = "青山区医疗保障局"
 KINDS = Chunk(
     id="k0", source="rules.md", title=TITLE, section_path=("第三章 待遇", "第十一条"), ordinal=0,
     text="照护待遇类型分为以下三类：\n（一）生活照料服务，包括基础照料和专项照护；\n（二）医疗护理服务；\n（三）设备使用服务。\n"
@@ -36,9 +35,7 @@ ROOMS = Chunk(
 
 @pytest.fixture(scope="module")
 def composer() -> Composer:
-    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区医疗保障局"})])
-    vocab = Vocabulary.from_chunks([KINDS, TERMS, ROOMS])
-    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    return composer_of([KINDS, TERMS, ROOMS], TITLE, ISSUER)
 
 
 def test_the_items_of_a_list_go_by_lines_past_an_item_s_second_sentence() -> None:
@@ -55,7 +52,7 @@ def test_a_figure_question_answered_by_a_list_opener_gets_its_items(composer: Co
     draft = composer.compose(question, ranked, Intent.FIGURE)
     assert draft is not None
     assert all(k in draft.text for k in ("生活照料服务", "医疗护理服务", "设备使用服务")), draft.text
-    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert verified(draft)
 
 
 def test_an_answer_is_not_completed_with_a_bare_list_opener(composer: Composer) -> None:
@@ -72,9 +69,7 @@ def test_which_ones_with_the_kind_as_subject_is_answered_by_the_list() -> None:
     is no reason to refuse when a sentence lists them."""
     grants = Chunk(id="g0", source="rules.md", title=TITLE, section_path=("第五章 补贴", "第二十五条"), ordinal=3,
                    text="市级照护服务补贴包括就餐补贴、送餐补贴、运营补贴。补贴资金由市财政安排。")
-    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区医疗保障局"})])
-    vocab = Vocabulary.from_chunks([grants])
-    c = Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    c = composer_of([grants], TITLE, ISSUER)
     draft = c.compose("市级照护服务补贴包括哪几种？", (RetrievedChunk(grants, 1.0, 1),), Intent.FIGURE)
     assert draft is not None and "就餐补贴、送餐补贴、运营补贴" in draft.text, draft and draft.text
 
@@ -86,10 +81,8 @@ def test_a_list_on_the_lines_after_its_opener_is_counted_on_into_the_next_chunk(
                    text="（三）企业建设的人才公寓；\n（四）其他途径筹集的住房。")
     broken = Chunk(id="s2", source="rules.md", title=TITLE, section_path=("第三章 分配", "第十二条"), ordinal=6,
                    text="申请材料包括：\n（一）申请表；\n（三）身份证明。")
-    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区医疗保障局"})])
-    vocab = Vocabulary.from_chunks([first, second, broken])
-    c = Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    c = composer_of([first, second, broken], TITLE, ISSUER)
     draft = c.compose("保障性住房来源一共有几种？", (RetrievedChunk(first, 1.0, 1),), Intent.FIGURE)
     assert draft is not None and "共4条" in draft.text and "其他途径筹集的住房[2]" in draft.text, draft and draft.text
-    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert verified(draft)
     assert counted_items(c, "申请材料一共有几种？", (RetrievedChunk(broken, 1.0, 1),)) is None  # (二) is missing: not counted

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
+from assistant.answering import Composer
 from assistant.answering.understanding import Intent
 from assistant.answering.validity import end_year, validity_end
-from assistant.citations import verify
-from assistant.identity import derive_identity
-from assistant.text import ChineseTokenizer
-from assistant.types import Chunk, Document, RetrievedChunk
-from assistant.wording import Wording
+from assistant.types import Chunk, RetrievedChunk
+
+from .handmade import composer_of, verified
 
 TITLE = "《青山区临时救助实施细则》"
 
@@ -31,13 +29,7 @@ WORDS = chunk("v4", ("第九条",), "本办法自印发之日起施行，有效�
 
 
 def composer_over(chunks: list[Chunk]) -> Composer:
-    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区民政局"})])
-    vocab = Vocabulary.from_chunks(chunks)
-    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
-
-
-def checked(draft) -> bool:  # type: ignore[no-untyped-def]
-    return verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    return composer_of(chunks, TITLE, "青山区民政局")
 
 
 def test_the_term_ends_on_its_anniversary_or_the_year_before_from_1_january() -> None:
@@ -53,7 +45,7 @@ def test_the_end_year_is_written_out_and_verified(question: str, first: Chunk, e
     c = composer_over([NAMED, ISSUED, SIGNED])
     draft = validity_end(c, question, (RetrievedChunk(first, 1.0, 1),))
     assert draft is not None and draft.intent is Intent.FIGURE
-    assert expected in draft.text and checked(draft), draft.text
+    assert expected in draft.text and verified(draft), draft.text
     if first is ISSUED:
         assert any(p.chunk is SIGNED for p in draft.passages)
 
@@ -61,7 +53,7 @@ def test_the_end_year_is_written_out_and_verified(question: str, first: Chunk, e
 def test_from_1_january_the_term_ends_the_year_before() -> None:
     c = composer_over([NEW_YEAR, WORDS])
     draft = validity_end(c, "这个办法什么时候失效？", (RetrievedChunk(NEW_YEAR, 1.0, 1),))
-    assert draft is not None and "2024+5-1=2028" in draft.text and checked(draft)
+    assert draft is not None and "2024+5-1=2028" in draft.text and verified(draft)
 
 
 def test_no_answer_for_other_questions_a_term_in_words_or_an_unknown_start() -> None:

@@ -1,0 +1,25 @@
+"""A composer over a few hand-made chunks, without the embedding model: what the rule tests
+of ``assistant/answering`` build their answers with."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
+from assistant.citations import verify
+from assistant.identity import derive_identity
+from assistant.text import ChineseTokenizer
+from assistant.types import Chunk, Document
+from assistant.wording import Wording
+
+
+def composer_of(chunks: Sequence[Chunk], title: str, issuer: str) -> Composer:
+    """A composer whose vocabulary is ``chunks`` alone, speaking for a document ``title`` by ``issuer``."""
+    identity = derive_identity([Document(chunks[0].source, title, "第一条 …", {"issuer": issuer})])
+    vocab = Vocabulary.from_chunks(list(chunks))
+    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+
+
+def verified(draft) -> bool:  # type: ignore[no-untyped-def]
+    """Does every figure of a draft stand in a passage its sentence cites (or follow from them)?"""
+    return verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
