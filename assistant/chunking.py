@@ -56,7 +56,7 @@ class ChunkingConfig:
     chunk_overlap: int = 0
 
     def to_json(self) -> dict[str, object]:
-        return {"strategy": "sections+sentences", "chunk_size": self.chunk_size, "chunk_overlap": self.chunk_overlap}
+        return {"strategy": "sections+whole-lines", "chunk_size": self.chunk_size, "chunk_overlap": self.chunk_overlap}
 
 
 @dataclass
