@@ -86,3 +86,12 @@ def test_a_list_on_the_lines_after_its_opener_is_counted_on_into_the_next_chunk(
     assert draft is not None and "共4条" in draft.text and "其他途径筹集的住房[2]" in draft.text, draft and draft.text
     assert verified(draft)
     assert counted_items(c, "申请材料一共有几种？", (RetrievedChunk(broken, 1.0, 1),)) is None  # (二) is missing: not counted
+
+
+def test_which_ones_over_a_list_opener_gets_the_items_not_a_count() -> None:
+    rules = Chunk(id="w0", source="rules.md", title=TITLE, section_path=("第二章 受理", "第六条"), ordinal=7,
+                  text="受理时间按以下方法确定：\n（一）无需现场审查的，以网上审查通过时间为受理时间；\n（二）需要现场审查的，以现场审查通过时间为受理时间。")
+    c = composer_of([rules], TITLE, ISSUER)
+    draft = c.compose("受理时间按哪几种方法确定？", (RetrievedChunk(rules, 1.0, 1),), Intent.FIGURE)
+    assert draft is not None and "网上审查通过时间" in draft.text and "现场审查通过时间" in draft.text, draft and draft.text
+    assert "共2条" not in draft.text

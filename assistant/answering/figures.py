@@ -11,7 +11,7 @@ from .compose import Composer, Draft
 from .complete import completed
 from .coverage import is_english
 from .enumerations import enumerated
-from .leads import counted_items
+from .leads import bare_opener, counted_items
 from .leads import listed as with_items
 from .lists import list_answer
 from .scoring import clauses, end, sentences
@@ -38,10 +38,14 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     unit = unit_of(question)
     wanted = c.figure_pattern(unit)
     if unit == "count":
-        listed = (numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True) or counted_items(c, question, passages)
-                  or counted_parts(c, question, passages))
+        which = _WHICH.search(question) is not None  # 哪几种方法: which ones, not how many
+        listed = (numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True)
+                  or (None if which else counted_items(c, question, passages)) or counted_parts(c, question, passages))
         if listed:
             return listed
+        opener = bare_opener(c, question, passages[0]) if which else None
+        if opener is not None and (items := with_items(c, passages, 0, opener, f"{c.lead(passages[0].chunk, opener)}[1]。")):
+            return Draft(items.text, items.passages, Intent.LIST)  # …按以下方法确定： and its items
         if _names_listed_kind(c, question, passages[0]):
             return list_answer(c, question, passages)
         asked = _ASKED_MEASURE.search(question)

@@ -127,6 +127,13 @@ def _joined(text: str, pos: int, added: Sequence[str]) -> str:
     return opener + ("" if opener.endswith(("：", ":")) else "；") + "；".join(end(a) for a in added) + marker
 
 
+def bare_opener(c: Composer, question: str, rc: RetrievedChunk) -> str | None:
+    """The first sentence of ``rc`` that only opens a list (…按以下方法确定：) and shares a word
+    with the question, or None."""
+    q = c.scorer.qtokens(question)
+    return next((s for s in sentences(rc.chunk.text) if _BARE_OPENER.search(s) and c.scorer.overlap(q, s) > 0), None)
+
+
 def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
     """“…一共有几种？” over a sentence of the first passage that opens a list on the lines
     after it (保障性住房来源包括：), whose words the question shares: its items counted, on into
@@ -134,8 +141,7 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     without a gap; each item's first words with its marker, as the verification checks
     (共12条：政府投资兴建的住房[1]、…[2]). None otherwise."""
     rc = passages[0]
-    q = c.scorer.qtokens(question)
-    opener = next((s for s in sentences(rc.chunk.text) if _BARE_OPENER.search(s) and c.scorer.overlap(q, s) > 0), None)
+    opener = bare_opener(c, question, rc)
     if opener is None:
         return None
     found, to_end = items_after(rc.chunk.text, opener)
@@ -155,4 +161,4 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", allp, Intent.FIGURE)
 
 
-__all__ = ["LIST_BUDGET", "OPENS_LIST", "counted_items", "items_after", "listed"]
+__all__ = ["LIST_BUDGET", "OPENS_LIST", "bare_opener", "counted_items", "items_after", "listed"]
