@@ -95,3 +95,18 @@ def test_which_ones_over_a_list_opener_gets_the_items_not_a_count() -> None:
     draft = c.compose("受理时间按哪几种方法确定？", (RetrievedChunk(rules, 1.0, 1),), Intent.FIGURE)
     assert draft is not None and "网上审查通过时间" in draft.text and "现场审查通过时间" in draft.text, draft and draft.text
     assert "共2条" not in draft.text
+
+
+def test_items_on_one_line_after_the_first_are_each_an_item() -> None:
+    assert items_after("（二）拖欠租金；（三）擅自转租；（四）损坏房屋。\n其他情形由区里认定。") == (
+        ["（二）拖欠租金；", "（三）擅自转租；", "（四）损坏房屋。"], False,
+    )
+
+
+def test_a_count_of_things_is_not_the_count_of_a_list_s_items() -> None:
+    kinds = Chunk(id="n0", source="rules.md", title=TITLE, section_path=("第三章 支持", "第八条"), ordinal=8,
+                  text="对符合条件的企业给予支持，具体如下：\n（一）落户补贴；\n（二）租金补贴。")
+    c = composer_of([kinds], TITLE, ISSUER)
+    assert counted_items(c, "支持企业有几种补贴？", (RetrievedChunk(kinds, 1.0, 1),)) is not None
+    draft = c.compose("每年最多支持几家企业？", (RetrievedChunk(kinds, 1.0, 1),), Intent.FIGURE)
+    assert draft is None or "共2条" not in draft.text  # 几家 counts firms, not the list's items

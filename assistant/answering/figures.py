@@ -30,6 +30,9 @@ _SAME_MEASURE = {"条": "条|项", "项": "项|条"}
 _SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
 #: 哪几种 asks which ones, not how many
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
+#: a count of kinds (几种, 多少类, 几项): what the items of a list are; not 几家 or 多少人, which
+#: count things a list of measures does not
+_COUNTS_KINDS = re.compile(r"(?:几|多少)(?:个|种|类|项|条|批|方面|部分)")
 #: …哪几种？ with nothing after: the kind asked is the question's subject (补贴包括哪几种)
 _WHICH_LAST = re.compile(_WHICH.pattern + r"(?:呢|啊|呀)?[？?]?$")
 
@@ -40,7 +43,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     if unit == "count":
         which = _WHICH.search(question) is not None  # 哪几种方法: which ones, not how many
         listed = (numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True)
-                  or (None if which else counted_items(c, question, passages)) or counted_parts(c, question, passages))
+                  or (None if which or not _COUNTS_KINDS.search(question) else counted_items(c, question, passages))
+                  or counted_parts(c, question, passages))
         if listed:
             return listed
         opener = bare_opener(c, question, passages[0]) if which else None

@@ -67,10 +67,10 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
 def items_after(text: str, opener: str | None = None) -> tuple[list[str], bool]:
     """The items of the list that ``opener`` (a sentence of ``text``) opens, or with no
     opener those ``text`` starts with: the item sentences that follow it on its own line,
-    then the first sentence of each following line that starts with a list marker, until a
-    line that does not. A sentence after an item's first one on its line (（二）具有…人员。
-    其中，…) goes on with that item and is passed over. Also returns whether the list ran
-    on to the end of ``text``."""
+    then those each following line starts with, until a line that starts with no list
+    marker. A sentence after an item on its line that is no item (（二）具有…人员。其中，…)
+    goes on with that item and is passed over. Also returns whether the list ran on to the
+    end of ``text``."""
     lines = [line for line in text.split("\n") if line.strip()]
     start = 0
     items: list[str] = []
@@ -85,10 +85,10 @@ def items_after(text: str, opener: str | None = None) -> tuple[list[str], bool]:
             return items, False
         start = at + 1
     for line in lines[start:]:
-        first = sentences(line)[:1]
-        if not first or not _is_item(first[0]):
+        run = list(itertools.takewhile(_is_item, sentences(line)))  # ②…；③…；④… on one line: each
+        if not run:
             return items, False
-        items.append(first[0])
+        items += run
     return items, True
 
 
