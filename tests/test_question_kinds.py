@@ -184,7 +184,7 @@ def test_a_number_with_a_measure_word_asks_for_a_count(q: str) -> None:
     assert unit_of("我家门口有几棵树长不好，文件里说咋办？") is None  # 几棵 here is "a few", no count asked
 
 
-@pytest.mark.parametrize("q", ["这项待遇分为几类？", "补贴一年最多能领几次", "服务机构有几家呢？"])
+@pytest.mark.parametrize("q", ["这项待遇分为几类？", "补贴一年最多能领几次", "申请材料有几种呢？"])
 def test_a_question_ending_in_a_measure_after_ji_asks_for_a_count(q: str) -> None:
     from assistant.answering.understanding import unit_of
 
