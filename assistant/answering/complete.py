@@ -10,10 +10,10 @@ one; the answer stays within one passage (one citation) and a length budget."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from ..types import RetrievedChunk
+from .leads import BARE_OPENER
 from .scoring import SentenceScorer, end, sentences
 
 #: at most this many sentences are added
@@ -22,8 +22,6 @@ MAX_ADDED = 2
 GAP = 1.0
 #: the answer is not completed beyond this many characters
 BUDGET = 240
-#: a sentence that only opens a list (应当具备以下条件：) adds nothing without its items
-_OPENER = re.compile(r"[：:]\s*$")
 
 
 def missing_words(scorer: SentenceScorer, question: str, answer: str) -> set[str]:
@@ -50,7 +48,7 @@ def completion(
     for s in sorted(own, key=lambda s: -score_of.get(s, -9.0)):
         if len(added) >= MAX_ADDED or not lacking:
             break
-        if end(s) in answer or score_of.get(s, -9.0) < top - GAP or _OPENER.search(s):
+        if end(s) in answer or score_of.get(s, -9.0) < top - GAP or BARE_OPENER.search(s):
             continue
         gained = {w for w in lacking if w in s}
         if not gained or length + len(s) > BUDGET:

@@ -16,7 +16,7 @@ from .understanding import Intent
 #: a sentence that opens a list: it ends with a colon, or its first item follows the colon
 OPENS_LIST = re.compile(r"[：:]\s*(?:$|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳]|一是)")
 #: a sentence that only opens a list (保障性住房来源包括：), and the words that open it
-_BARE_OPENER = re.compile(r"[：:]\s*$")
+BARE_OPENER = re.compile(r"[：:]\s*$")
 _OPENING_WORDS = re.compile(r"(?:应当|须|需)?(?:包括|包含|主要有|有|分为|分成|如下|为|是)?(?:以下|下列)?(?:[几\d一二两三四五六七八九十]+[类种项条个])?(?:内容|情形|情况)?[：:]\s*$")
 #: a later item of a list opened by 一是 (the markers of the others are :func:`.enumerations.starts_item`)
 LATER_SHI = re.compile(r"^\s*[二三四五六七八九十]是")
@@ -131,7 +131,7 @@ def bare_opener(c: Composer, question: str, rc: RetrievedChunk) -> str | None:
     """The first sentence of ``rc`` that only opens a list (…按以下方法确定：) and shares a word
     with the question, or None."""
     q = c.scorer.qtokens(question)
-    return next((s for s in sentences(rc.chunk.text) if _BARE_OPENER.search(s) and c.scorer.overlap(q, s) > 0), None)
+    return next((s for s in sentences(rc.chunk.text) if BARE_OPENER.search(s) and c.scorer.overlap(q, s) > 0), None)
 
 
 def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
@@ -161,4 +161,4 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", allp, Intent.FIGURE)
 
 
-__all__ = ["LIST_BUDGET", "OPENS_LIST", "bare_opener", "counted_items", "items_after", "listed"]
+__all__ = ["BARE_OPENER", "LIST_BUDGET", "OPENS_LIST", "bare_opener", "counted_items", "items_after", "listed"]

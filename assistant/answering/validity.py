@@ -20,13 +20,19 @@ from .understanding import Intent
 _ASKS = pattern("ask_expiry")
 #: a term of validity in years (有效期5年, 有效期为3年); not an end date (有效期至2026年10月31日)
 _VALID = re.compile(r"有效期(?:为|是)?(\d{1,2})年")
+_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 #: the start a sentence names (自2024年4月1日起)
-_FROM = re.compile(r"自((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+_FROM = re.compile("自" + _DATE.pattern)
 #: a term from the day the document was issued
 _ISSUED = re.compile(r"自(?:印发|发布|公布|下发|签发|发文)之日")
-_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 #: passages searched
 TOP = 3
+
+
+def _ymd(m: re.Match[str]) -> tuple[int, int, int]:
+    """(year, month, day) of a matched date."""
+    year, month, day = (int(x) for x in m.groups())
+    return year, month, day
 
 
 def end_year(start: tuple[int, int, int], years: int) -> tuple[int, str]:
@@ -42,18 +48,18 @@ def end_year(start: tuple[int, int, int], years: int) -> tuple[int, str]:
 def issued_on(c: Composer, chunk: Chunk) -> tuple[tuple[int, int, int], Chunk] | None:
     """The date a document was issued: the one date its passage ``chunk`` states, else the
     date line that closes the document (the last line that is a date alone)."""
-    dates = {tuple(int(x) for x in m.groups()) for m in _DATE.finditer(chunk.text)}
+    dates = {_ymd(m) for m in _DATE.finditer(chunk.text)}
     if len(dates) == 1:
-        return next(iter(dates)), chunk  # type: ignore[return-value]
+        return next(iter(dates)), chunk
     lines = [
-        (other.ordinal, tuple(int(x) for x in m.groups()), other)
+        (other.ordinal, _ymd(m), other)
         for run in c.vocab.sequence.values() for other in run if other.source == chunk.source
         for line in other.text.split("\n") if (m := _DATE.fullmatch(line.strip()))
     ]
     if not lines:
         return None
     _, date, where = max(lines, key=lambda x: x[0])
-    return date, where  # type: ignore[return-value]
+    return date, where
 
 
 def validity_end(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -66,12 +72,12 @@ def validity_end(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
                 continue
             start = _FROM.search(s)
             if start is not None:
-                date, where = tuple(int(x) for x in start.groups()), rc.chunk
+                date, where = _ymd(start), rc.chunk
             elif _ISSUED.search(s) and (found := issued_on(c, rc.chunk)) is not None:
                 date, where = found
             else:
                 return None
-            year, expression = end_year(date, int(term.group(1)))  # type: ignore[arg-type]
+            year, expression = end_year(date, int(term.group(1)))
             allp, number = with_chunks(passages, [where])
             marks = "".join(dict.fromkeys(f"[{n}]" for n in (pos + 1, number[where.id])))
             said = c.say("validity_end", year=year, expression=expression, marks=marks)
