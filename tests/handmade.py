@@ -13,9 +13,10 @@ from assistant.types import Chunk, Document
 from assistant.wording import Wording
 
 
-def composer_of(chunks: Sequence[Chunk], title: str, issuer: str) -> Composer:
-    """A composer whose vocabulary is ``chunks`` alone, speaking for a document ``title`` by ``issuer``."""
-    identity = derive_identity([Document(chunks[0].source, title, "第一条 …", {"issuer": issuer})])
+def composer_of(chunks: Sequence[Chunk], title: str, issuer: str, body: str = "第一条 …") -> Composer:
+    """A composer whose vocabulary is ``chunks`` alone, speaking for a document ``title`` by
+    ``issuer`` whose text begins with ``body``."""
+    identity = derive_identity([Document(chunks[0].source, title, body, {"issuer": issuer})])
     vocab = Vocabulary.from_chunks(list(chunks))
     return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
 

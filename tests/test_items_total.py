@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
+from assistant.answering import Composer
 from assistant.answering.items import compared_items, items_total, listed_items
-from assistant.citations import verify
-from assistant.identity import derive_identity
-from assistant.text import ChineseTokenizer
-from assistant.types import Chunk, Document, RetrievedChunk
-from assistant.wording import Wording
+from assistant.types import Chunk, RetrievedChunk
+
+from .handmade import composer_of, verified
 
 TITLE = "《青山区城市更新年度实施计划》"
 TASKS = Chunk(
@@ -28,9 +26,7 @@ PARKS = Chunk(
 
 @pytest.fixture(scope="module")
 def composer() -> Composer:
-    identity = derive_identity([Document("plan.md", TITLE, "## 一、行动任务\n…", {"issuer": "青山区人民政府"})])
-    vocab = Vocabulary.from_chunks([TASKS, PARKS])
-    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    return composer_of([TASKS, PARKS], TITLE, "青山区人民政府", "## 一、行动任务\n…")
 
 
 RANKED = (RetrievedChunk(TASKS, 0.9, 1), RetrievedChunk(PARKS, 0.8, 2))
@@ -46,7 +42,7 @@ def test_the_items_are_what_the_question_lists_before_its_total_word() -> None:
 def test_the_figures_of_the_listed_items_are_added_and_verified(composer: Composer) -> None:
     draft = items_total(composer, "燃气老化管道和老旧供水管道改造加起来一共多少公里？", RANKED)
     assert draft is not None and "7+24=31公里" in draft.text
-    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert verified(draft)
     across = items_total(composer, "供水管道改造和绿道加起来一共多少公里？", RANKED)
     assert across is not None and "24+3.5=27.5公里" in across.text  # items of two passages, each cited
 
@@ -82,9 +78,7 @@ OTHER = Chunk(
 
 @pytest.fixture(scope="module")
 def rules() -> tuple[Composer, tuple[RetrievedChunk, ...]]:
-    identity = derive_identity([Document("rules.md", TITLE, "## 四、补贴标准\n…", {"issuer": "青山区人民政府"})])
-    vocab = Vocabulary.from_chunks([RATES, TARGETS, OTHER])
-    composer = Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    composer = composer_of([RATES, TARGETS, OTHER], TITLE, "青山区人民政府", "## 四、补贴标准\n…")
     return composer, (RetrievedChunk(RATES, 0.9, 1), RetrievedChunk(TARGETS, 0.8, 2), RetrievedChunk(OTHER, 0.7, 3))
 
 
@@ -109,4 +103,4 @@ def test_the_figures_the_question_names_are_combined_and_verified(rules, questio
     composer, ranked = rules
     draft = items_total(composer, question, ranked)
     assert draft is not None and written in draft.text
-    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert verified(draft)

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
+from assistant.answering import Composer
 from assistant.answering.bands import banded
 from assistant.answering.rates import per_unit
 from assistant.citations import verify
-from assistant.identity import derive_identity
-from assistant.text import ChineseTokenizer
-from assistant.types import Chunk, Document, RetrievedChunk
-from assistant.wording import Wording
+from assistant.types import Chunk, RetrievedChunk
+
+from .handmade import composer_of
 
 TITLE = "《青山区需求响应实施细则》"
 PRICES = Chunk(
@@ -29,9 +28,7 @@ BANDS = Chunk(
 
 @pytest.fixture(scope="module")
 def composer() -> Composer:
-    identity = derive_identity([Document("rules.md", TITLE, "## 四、补贴价格\n…", {"issuer": "青山区人民政府"})])
-    vocab = Vocabulary.from_chunks([PRICES, BANDS])
-    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    return composer_of([PRICES, BANDS], TITLE, "青山区人民政府", "## 四、补贴价格\n…")
 
 
 def ranked(*chunks: Chunk) -> tuple[RetrievedChunk, ...]:

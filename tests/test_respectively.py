@@ -9,13 +9,11 @@ import re
 
 import pytest
 
-from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
+from assistant.answering import Composer
 from assistant.answering.respectively import paired, respective
-from assistant.citations import verify
-from assistant.identity import derive_identity
-from assistant.text import ChineseTokenizer
-from assistant.types import Chunk, Document, RetrievedChunk
-from assistant.wording import Wording
+from assistant.types import Chunk, RetrievedChunk
+
+from .handmade import composer_of, verified
 
 TITLE = "《青山区支持青年创业实施办法》"
 AWARDS = Chunk(
@@ -31,9 +29,7 @@ FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:万元|元|%)")
 
 @pytest.fixture(scope="module")
 def composer() -> Composer:
-    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区人民政府"})])
-    vocab = Vocabulary.from_chunks([AWARDS, LEVELS])
-    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    return composer_of([AWARDS, LEVELS], TITLE, "青山区人民政府")
 
 
 RANKED = (RetrievedChunk(AWARDS, 0.9, 1), RetrievedChunk(LEVELS, 0.8, 2))
@@ -67,7 +63,7 @@ def test_nothing_is_paired_when_the_list_and_the_figures_do_not_match(sentence: 
 def test_the_things_a_question_names_are_added_or_subtracted(composer: Composer, question: str, expected: str) -> None:
     draft = respective(composer, question, RANKED)
     assert draft is not None and expected in draft.text
-    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert verified(draft)
 
 
 @pytest.mark.parametrize("question", [

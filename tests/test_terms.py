@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering import FIRST, HANDLERS, Composer, SentenceScorer, Vocabulary
+from assistant.answering import Composer
 from assistant.answering.terms import Term, over_term, term_total
 from assistant.citations import verify
-from assistant.identity import derive_identity
-from assistant.text import ChineseTokenizer
-from assistant.types import Chunk, Document, RetrievedChunk
-from assistant.wording import Wording
+from assistant.types import Chunk, RetrievedChunk
+
+from .handmade import composer_of, verified
 
 TITLE = "《青山区支持青年就业实施办法》"
 TRAFFIC = Chunk(
@@ -27,9 +26,7 @@ RENT = Chunk(
 
 @pytest.fixture(scope="module")
 def composer() -> Composer:
-    identity = derive_identity([Document("rules.md", TITLE, "第一条 …", {"issuer": "青山区人民政府"})])
-    vocab = Vocabulary.from_chunks([TRAFFIC, RENT])
-    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    return composer_of([TRAFFIC, RENT], TITLE, "青山区人民政府")
 
 
 @pytest.mark.parametrize(("sentence", "term"), [
@@ -51,7 +48,7 @@ def test_the_amount_over_the_term_is_written_out_and_verified(composer: Composer
     ranked = tuple(RetrievedChunk(c, 0.9 - k / 10, k + 1) for k, c in enumerate([first, *(c for c in (TRAFFIC, RENT) if c is not first)]))
     draft = term_total(composer, question, ranked)
     assert draft is not None and expected in draft.text
-    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert verified(draft)
 
 
 def test_no_total_asked_no_product(composer: Composer) -> None:
