@@ -123,8 +123,8 @@ def strip_injection(question: str) -> tuple[str, bool]:
 
 def _tidy(rest: str) -> str:
     """What is left of a message around an instruction, without the words that lead back to
-    the question (好了，正经问一句： / 问题： / 告诉我)."""
-    rest = re.sub(r"^(?:然后|好了|好吧|ok|okay|and)[，,。.\s]*|^(?:正经问一句|说正事|(?:用户)?问题)[：:，,\s]*", "", rest.strip(), flags=re.I).strip()
+    the question (好了，正经问一句： / 告诉我)."""
+    rest = re.sub(r"^(?:然后|好了|好吧|ok|okay|and)[，,。.\s]*|^(?:正经问一句|说正事)[：:，,\s]*", "", rest.strip(), flags=re.I).strip()
     return re.sub(r"^(?:告诉我|请告诉我)", "", rest).strip()
 
 
