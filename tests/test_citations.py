@@ -50,6 +50,9 @@ CASES = [
     ("after-the-last-marker", "生态安全领域共投资12.74亿元[1]，生态经济领域2.64亿元。", False),
     ("grouped-with-the-next-marker", "生态经济领域共投资2.64亿元。其项目有3个[2]。", True),
     ("grouped-but-not-cited", "生态经济领域共投资2.64亿元。生态安全领域有14个项目[1]。", False),
+    # a closing quote after the full stop ends the sentence with it: its marker cites that sentence
+    ("quoted-then-quoted", "原文：“生态安全领域共投资12.74亿元。”[1]原文：“生态经济领域共投资2.64亿元。”[2]", True),
+    ("quoted-then-quoted-swapped", "原文：“生态安全领域共投资12.74亿元。”[2]原文：“生态经济领域共投资2.64亿元。”[1]", False),
     # sums and differences: written out, operands verified, exactly right
     ("sum", "合计2.64+12.74+6.37=21.75亿元[1][2][3]。", True),
     ("wrong-sum", "合计2.64+12.74+6.37=21.76亿元[1][2][3]。", False),
