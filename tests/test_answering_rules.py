@@ -11,6 +11,7 @@ import pytest
 from assistant.answering import FIRST, HANDLERS, Composer, Decision, Intent, SentenceScorer, Vocabulary, refusal_text
 from assistant.answering.coverage import decide, Thresholds
 from assistant.chunking import heading_forms, short_forms
+from assistant.citations import verify
 from assistant.errors import CorpusError
 from assistant.identity import DEFAULT_REFERRAL, derive_identity, load_identity, short_name
 from assistant.lexicon import pattern, words
@@ -636,3 +637,19 @@ def test_membership_of_an_item_that_runs_across_a_line_break_does_not_fail(token
     composer, passages = composer_over(chunks, tokenizer, identity)
     draft = composer.compose("甲号工程属于哪个领域", passages, Intent.MEMBERSHIP)  # raised StopIteration before
     assert draft is None or "[1]" in draft.text
+
+
+@pytest.mark.parametrize("question, share", [
+    ("厕所改造项目投资占比多少？", True),
+    ("在重点项目总投资中，厕所改造项目占多少比例？", True),
+    ("厕所改造项目中，中央财政出资的比例占多少？", False),  # the section is the whole; the part is written nowhere
+])
+def test_a_share_is_computed_only_of_the_named_section(composer: Composer, question: str, share: bool) -> None:
+    from assistant.answering import classify
+
+    draft = composer.compose(question, passages(1, 2, 3), classify(question))
+    assert draft is not None
+    if share:
+        assert "450÷2030.5≈22.2%" in draft.text and verify(draft.text, {k + 1: CHUNKS[i].text for k, i in enumerate((1, 2, 3))}).ok
+    else:
+        assert draft.intent is Intent.NOT_STATED and "中央财政出资" in draft.text and "%" not in draft.text

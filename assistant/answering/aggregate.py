@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ..citations import decimals, rounded
 from ..lexicon import pattern, words
+from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
@@ -287,6 +288,9 @@ def ratio(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
             expression=f"{a}÷{b}", value=value, unit=unit, mark=f"[{pos}]",
         )
         return Draft(text, passages, Intent.AGGREGATE)
+    other = share_of_another(c, question, rc.chunk)
+    if other is not None:  # 生态安全领域中，中央财政出资的比例: a share within the section, of a thing not written
+        return Draft(c.say("not_stated", subject=other, what=c.say("what_value")), passages, Intent.NOT_STATED)
     heading = c.vocab.parent(rc.chunk)
     if heading is None:
         return None
@@ -300,4 +304,20 @@ def ratio(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
     return Draft(text, allp, Intent.AGGREGATE)
 
 
-__all__ = ["aggregate", "number", "over_clauses", "over_sections", "ratio", "said_difference", "written_sum"]
+def share_of_another(c: Composer, question: str, chunk: Chunk) -> str | None:
+    """What a share question asks the share of, when it is not the named section: the clause
+    that asks the share names no section, and what stands before 的比例/占 there is nowhere in
+    the documents (the section is the whole: 某领域的项目中，X的比例占多少)."""
+    m = pattern("share").search(question)
+    if m is None:
+        return None
+    clause = re.split(r"[，,；;]", question[: m.start()])[-1]
+    if any(n in clause for n in section_names(chunk, c.vocab.forms)):
+        return None
+    subject = re.sub(r"(?:的|所|占)+$", "", clause).strip()
+    if len(subject) < 2 or subject in c.vocab.text:
+        return None
+    return subject
+
+
+__all__ = ["aggregate", "number", "over_clauses", "over_sections", "ratio", "said_difference", "share_of_another", "written_sum"]
