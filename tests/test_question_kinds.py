@@ -418,3 +418,19 @@ def test_a_question_asking_which_day_asks_a_date_whatever_span_it_names(question
     from assistant.answering.understanding import unit_of
 
     assert unit_of(question) == unit
+
+
+def test_an_article_the_documents_do_not_have_is_not_covered(tokenizer, identity) -> None:  # noqa: F811
+    from assistant.answering import Vocabulary
+    from assistant.answering.coverage import unstated_article
+
+    articles = [chunk(("第一章 总则", f"第{n}条"), f"第{n}条 厕所改造项目由县农业农村局牵头，共投资450万元。", k)
+                for k, n in enumerate(("一", "二", "三"))]
+    vocab = Vocabulary.from_chunks(articles, places=identity.place_names)
+    assert unstated_article("办法第五十条对牵头单位是怎么规定的？", vocab) == "第五十条"
+    assert unstated_article("第八章讲了什么？", vocab) == "第八章"
+    assert unstated_article("第三条对牵头单位是怎么规定的？", vocab) is None  # it has 第三条
+    d = decide("办法第五十条对牵头单位是怎么规定的？", 0.9, vocab, Thresholds(), tokenizer.posseg)
+    assert not d.covered and d.kind == "not_covered" and d.missing == ("第五十条",)
+    # documents not numbered in articles: 第三条 is a position in a list, not an article
+    assert unstated_article("保障措施的第三条是什么？", Vocabulary.from_chunks(CHUNKS, places=identity.place_names)) is None

@@ -225,6 +225,21 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+#: an article or chapter by its number (第五十条, 第八章, 第12条)
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇两\d]{1,5}[条章]")
+
+
+def unstated_article(question: str, vocab: Vocabulary) -> str | None:
+    """An article or chapter the question names that documents numbered in articles or
+    chapters do not have (第五十条 of a document of 23): nothing in them is its text. Not in
+    documents without such numbering, where 第三条 is the third item of a list."""
+    for m in _ARTICLE.finditer(question):
+        numbered = "第一" + m.group(0)[-1]  # the documents number their articles or chapters at all
+        if numbered in vocab.text and m.group(0) not in vocab.text:
+            return m.group(0)
+    return None
+
+
 def is_english(question: str) -> bool:
     return cjk_ratio(question) < 0.3
 
@@ -244,6 +259,8 @@ def decide(  # type: ignore[no-untyped-def]
         return _english(question, score, vocab, thresholds, bank, clause)
     if (claimed := unstated_claim(question, vocab)) is not None:
         return Decision(False, "not_covered", f"claims a figure the documents never state: {claimed}", (claimed,))
+    if (article := unstated_article(question, vocab)) is not None:
+        return Decision(False, "not_covered", f"an article the documents do not have: {article}", (article,))
     every = [(w, f) for w, f in posseg.cut(asking_part(question))]
     elsewhere = other_place_or_document(question, every, vocab)
     if elsewhere is not None:
@@ -293,4 +310,4 @@ def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) ->
     return wording("not_covered", topic=topic, nearest=near)
 
 
-__all__ = ["Decision", "Thresholds", "aside_words", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text"]
+__all__ = ["Decision", "Thresholds", "aside_words", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text", "unstated_article"]
