@@ -653,3 +653,22 @@ def test_a_share_is_computed_only_of_the_named_section(composer: Composer, quest
         assert "450÷2030.5≈22.2%" in draft.text and verify(draft.text, {k + 1: CHUNKS[i].text for k, i in enumerate((1, 2, 3))}).ok
     else:
         assert draft.intent is Intent.NOT_STATED and "中央财政出资" in draft.text and "%" not in draft.text
+
+
+def test_the_document_s_own_term_of_validity_answers_only_about_the_document(tokenizer: ChineseTokenizer, identity) -> None:
+    from assistant.answering import classify
+    from assistant.answering.quantity import term_of_another
+
+    chunks = [
+        chunk(("第二章 办理",), "第十一条 经公示无异议的，核发入户信息卡。", 0),
+        chunk(("第五章 附则",), "第二十三条 本办法自印发之日起施行，有效期5年。", 1),
+    ]
+    composer, ranked = composer_over(chunks, tokenizer, identity)
+    for question in ("这个办法有效期几年？", "有效期是几年？"):
+        draft = composer.compose(question, ranked[::-1], classify(question))
+        assert draft is not None and draft.intent is not Intent.NOT_STATED and "5年" in draft.text, question
+    question = "入户信息卡的有效期是多久？"
+    draft = composer.compose(question, ranked[::-1], classify(question))
+    assert draft is not None and draft.intent is Intent.NOT_STATED and "入户信息卡" in draft.text and "5年" not in draft.text
+    assert term_of_another("资格有效期是几年？", "本办法自印发之日起施行，有效期5年[1]。") == "资格"
+    assert term_of_another("资格有效期是几年？", "资格有效期为3年[1]。") is None  # the thing's own term

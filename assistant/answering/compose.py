@@ -12,7 +12,7 @@ from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
-from .quantity import other_quantity, unnamed_quote
+from .quantity import other_quantity, term_of_another, unnamed_quote
 from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of
 from .vocabulary import YEAR, Vocabulary, leaf
@@ -75,6 +75,7 @@ class Composer:
             other = other_quantity(question, draft.text, posseg, self.vocab)
             if other is None and draft.intent is Intent.FIGURE:  # “四长治河”…投入多少 answered with another project's
                 other = unnamed_quote(question, draft.text, self.vocab)
+            other = other or term_of_another(question, draft.text)  # 某卡的有效期 answered with the document's own
             if other is not None:  # the figure of something else (保管费 for 年利率, 2035 for 2022)
                 subject = f"{other}年" if other[:1].isdigit() else other
                 return Draft(self.say("not_stated", subject=subject, what=self.say("what_value")), passages, Intent.NOT_STATED)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..identity import DOCUMENT_KINDS
 from ..text import cjk_ratio
 from .coverage import ABSTRACT_NOUNS
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
@@ -67,4 +68,24 @@ def unnamed_quote(question: str, text: str, vocab: Vocabulary) -> str | None:
     return quoted[0]
 
 
-__all__ = ["asked_quantity", "other_quantity", "unnamed_quote"]
+#: a document's own term of validity (本细则自印发之日起施行，有效期5年)
+_OWN_TERM = re.compile("本(?:" + "|".join(DOCUMENT_KINDS) + ")[^。；]{0,24}有效期")
+#: what may name the document itself before 有效期 (这个办法, 它, 文件)
+_ITSELF = re.compile("|".join((*DOCUMENT_KINDS, "文件", "本", "这", "该", "它", "其")))
+
+
+def term_of_another(question: str, answer: str) -> str | None:
+    """The thing a question asks the term of validity of (电子卡的有效期是多久), when it is not
+    the document and the answer quotes only the document's own term (本办法…有效期5年): that
+    term is no answer about the thing."""
+    at = question.find("有效期")
+    if at < 0 or not _OWN_TERM.search(answer):
+        return None
+    clause = re.split(r"[，,；;。？?！!]", question[:at])[-1]
+    subject = re.sub(r"的$", "", clause).strip()
+    if len(subject) < 2 or _ITSELF.search(subject) or subject in answer:
+        return None
+    return subject
+
+
+__all__ = ["asked_quantity", "other_quantity", "term_of_another", "unnamed_quote"]
