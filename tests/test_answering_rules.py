@@ -186,7 +186,7 @@ def test_every_template_is_filled_for_a_derived_identity(identity) -> None:
              "subject": "s", "what": "投资额", "top": "t", "leaf": "l", "term": "t", "explanation": "e", "label": "",
              "sentence": "s", "basis": "b", "expression": "1+2", "total": "3", "unit": "万元", "marks": "[1]", "names": "n",
              "a": "1", "b": "2", "result": "1", "figure": "1万元", "mark": "[1]", "money": "1万元", "value": "1", "share": "1",
-             "text": "t", "which": "第三", "body": "b", "days": 180, "amount": "400万元", "rate": "3%", "price": "1.2元/千瓦时", "range": "4月1日至6月20日", "year": 2029}
+             "text": "t", "which": "第三", "body": "b", "days": 180, "said": "s", "amount": "400万元", "rate": "3%", "price": "1.2元/千瓦时", "range": "4月1日至6月20日", "year": 2029}
     for key in load_templates():
         text = wording(key, **given)
         assert "{" not in text, key
@@ -672,3 +672,27 @@ def test_the_document_s_own_term_of_validity_answers_only_about_the_document(tok
     assert draft is not None and draft.intent is Intent.NOT_STATED and "入户信息卡" in draft.text and "5年" not in draft.text
     assert term_of_another("资格有效期是几年？", "本办法自印发之日起施行，有效期5年[1]。") == "资格"
     assert term_of_another("资格有效期是几年？", "资格有效期为3年[1]。") is None  # the thing's own term
+
+
+@pytest.mark.parametrize("question, most, least", [
+    ("哪个项目投资最多？", True, False),
+    ("哪个项目投资最少？", False, True),
+    ("哪个项目投资最多、哪个最少？", True, True),
+])
+def test_the_part_with_the_most_the_least_or_both(composer: Composer, question: str, most: bool, least: bool) -> None:
+    from assistant.answering import classify
+
+    draft = composer.compose(question, passages(1, 2, 3), classify(question))
+    assert draft is not None and draft.intent is Intent.AGGREGATE
+    assert ("污水治理项目最多，为1200.5万元" in draft.text) is most
+    assert ("垃圾处理项目最少，为380万元" in draft.text) is least
+    assert "合计" not in draft.text  # no sum for a which-has-the-most question
+    assert verify(draft.text, {k + 1: CHUNKS[i].text for k, i in enumerate((1, 2, 3))}).ok
+
+
+def test_an_english_share_question_is_no_share_of_another_thing(composer: Composer) -> None:
+    from assistant.answering import classify
+
+    question = "What share of the investment goes to 厕所改造项目?"
+    draft = composer.compose(question, passages(1, 2, 3), classify(question))
+    assert draft is not None and draft.intent is not Intent.NOT_STATED, draft
