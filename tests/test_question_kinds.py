@@ -275,21 +275,6 @@ def test_a_figure_question_about_a_thing_the_corpus_never_names_is_not_covered(t
     assert decide("厕所改造投资多少？", 0.85, vocab, Thresholds(), tokenizer.posseg).covered
 
 
-@pytest.mark.parametrize("question, covered", [
-    ("家里老人腿脚不便的，厕所改造共投资多少？", True),  # the unknown words only set the scene of a figure question
-    ("家里老人交了450万元，厕所改造共投资多少？", True),  # a figure the documents write is no claim of the asker's
-    ("家里老人腿脚不便的，厕所改造怎么安排？", False),  # no figure asked: the unknown things may be the point
-    ("老人的厕所改造补贴多少？", False),  # the unknown word is in the clause that asks
-    ("听说家里老人腿脚不便的，厕所改造投资多少？", False),  # resting on a claim
-    ("家里老人交了999元，厕所改造共投资多少？", False),  # a figure the documents never write
-])
-def test_unknown_words_that_only_set_the_scene_of_a_figure_question(tokenizer, identity, question: str, covered: bool) -> None:  # noqa: F811
-    from assistant.answering import Vocabulary
-
-    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
-    assert decide(question, 0.85, vocab, Thresholds(), tokenizer.posseg).covered is covered
-
-
 def test_a_figure_asked_of_two_named_sections_is_answered_for_each(tokenizer, identity) -> None:  # noqa: F811
     from .test_answering_rules import chunk, composer_over
 

@@ -150,23 +150,6 @@ def modifiers(tagged: Sequence[tuple[str, str]], vocab: Vocabulary) -> set[str]:
     return out
 
 
-def aside_words(question: str, missing: Sequence[str], vocab: Vocabulary) -> set[str]:
-    """The unknown words of a question for a figure that stand only in a clause that asks
-    nothing, beside the clause that asks (家里老人腿脚不便的，上门服务每次收多少钱: 腿脚
-    sets the scene; the figure is still looked for in the asked unit, and not stated when
-    no passage has one). Not in a question that rests on a claim (听说…, a figure the
-    documents never write): there the asking clause may point back at the unknown thing."""
-    if unit_of(question) not in DATUM_UNITS or PREMISE.search(question):
-        return set()
-    if any(not re.search(rf"(?<![\d.]){re.escape(m.group(1))}(?!\d)", vocab.text) for m in CLAIMED.finditer(question)):
-        return set()
-    parts = [p for p in re.split(r"[，,；;。！!]", question) if p.strip()]
-    asking = [p for p in parts if ASKS.search(p)]
-    if not asking or len(asking) == len(parts):
-        return set()
-    return {w for w in missing if not any(w in p for p in asking)}
-
-
 def asking_part(question: str) -> str:
     """The question without the clauses in which the asker only introduces themselves."""
     parts = re.split(r"(?<=[，,。；;！!])", question)
@@ -272,8 +255,6 @@ def decide(  # type: ignore[no-untyped-def]
     # question asks for a datum of it: 核电站投资多少 asks for a figure the corpus cannot hold
     qualifiers = modifiers(every, vocab) if missing and unit_of(question) not in DATUM_UNITS else set()
     missing = tuple(w for w in missing if w not in qualifiers)
-    # a thing that only sets the scene is no thing asked about: the rest decides
-    missing = tuple(w for w in missing if w not in aside_words(question, missing, vocab))
     # a place of the deployment is no document word (…明天下雨吗 is about the place, not
     # about its plan); it also lifts the similarity to every passage, so it asks for a closer one
     bare = vocab.without_places(question)
@@ -310,4 +291,4 @@ def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) ->
     return wording("not_covered", topic=topic, nearest=near)
 
 
-__all__ = ["Decision", "Thresholds", "aside_words", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text", "unstated_article"]
+__all__ = ["Decision", "Thresholds", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text", "unstated_article"]
