@@ -31,8 +31,7 @@ _BOOK = re.compile(r"《([^《》]+)》")
 _CITING = re.compile(r"《([^《》]+)》[（(][^（）()]*$")
 _CALLED = re.compile(r"以下简称[“\"「]?(《[^《》]{1,8}》|[\u4e00-\u9fff]{2,8})")
 #: the kind of document a title ends with, which its short name is (…建设规划 → 《规划》)
-_KINDS = ("规划", "纲要", "方案", "意见", "措施", "办法", "通知", "规定", "细则", "条例", "计划", "决定", "政策", "公告", "指南")
-DOCUMENT_KINDS = _KINDS
+DOCUMENT_KINDS = ("规划", "纲要", "方案", "意见", "措施", "办法", "通知", "规定", "细则", "条例", "计划", "决定", "政策", "公告", "指南")
 #: a place name at the start of a title or issuer (长春市…, 吉林省生态环境厅…)
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)")
 _PLACE_SUFFIX = re.compile(r"(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)$")
@@ -157,11 +156,11 @@ def short_name(doc: Document) -> str:
         if name.startswith("《"):
             return name
         name = re.sub(r"^[本该此]", "", name)
-        if name.endswith(_KINDS):
+        if name.endswith(DOCUMENT_KINDS):
             return f"《{name}》"
     name = book_title(doc.title)[1:-1]
     name = re.sub(r"[（(][^（）()]*[）)]$", "", name)  # （2024—2035年）
-    kind = next((k for k in _KINDS if name.endswith(k)), None)
+    kind = next((k for k in DOCUMENT_KINDS if name.endswith(k)), None)
     return f"《{kind}》" if kind else "《文件》"
 
 

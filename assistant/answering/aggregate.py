@@ -11,9 +11,9 @@ from decimal import Decimal
 from ..citations import decimals, rounded
 from ..lexicon import pattern, words
 from ..retrieval import section_names
-from ..text import cjk_ratio
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
+from .coverage import is_english
 from .figures import figure
 from .scoring import clauses, end, sentences
 from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asks, unit_of
@@ -235,13 +235,13 @@ def over_sections(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
         (na, a, fa), (nb, b, fb) = sorted(found, key=lambda x: -float(number(x[2])))
         text = said_difference(c, f"{na}{fa}[{pos[a.id]}]", f"{nb}{fb}[{pos[b.id]}]", fa, fb, suffix, f"[{pos[a.id]}][{pos[b.id]}]")
         return Draft(text, allp, Intent.AGGREGATE)
-    most = re.search(r"最多|最大|最高|the most|the largest|the highest", question, re.I)
-    least = re.search(r"最少|最小|最低|the least|the smallest|the lowest", question, re.I)
+    most, least = pattern("most").search(question), pattern("least").search(question)
     if most or least:  # which part has the most, the least, or both
-        top = max(found, key=lambda x: float(number(x[2])))
-        low = min(found, key=lambda x: float(number(x[2])))
-        said = [c.say(key, name=n, figure=f, mark=f"[{pos[ch.id]}]") for key, (n, ch, f) in
-                (("maximum", top), ("minimum", low)) if (most if key == "maximum" else least)]
+        said = []
+        for wanted, key, pick in ((most, "maximum", max), (least, "minimum", min)):
+            if wanted:
+                name, chunk, fig = pick(found, key=lambda x: float(number(x[2])))
+                said.append(c.say(key, name=name, figure=fig, mark=f"[{pos[chunk.id]}]"))
         text = c.say("extremes", said="；".join(said), parts=listed)
     else:
         text = c.say("sum", parts=listed, expression=expression, total=total, unit=suffix, marks=marks)
@@ -315,7 +315,7 @@ def share_of_another(c: Composer, question: str, chunk: Chunk) -> str | None:
     that asks the share names no section, and what stands before 的比例/占 there is nowhere in
     the documents (the section is the whole: 某领域的项目中，X的比例占多少)."""
     m = pattern("share").search(question)
-    if m is None or cjk_ratio(question) < 0.3:  # an English question names its part in other words
+    if m is None or is_english(question):  # an English question names its part in other words
         return None
     clause = re.split(r"[，,；;]", question[: m.start()])[-1]
     if any(n in clause for n in section_names(chunk, c.vocab.forms)):
