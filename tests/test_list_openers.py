@@ -110,3 +110,42 @@ def test_a_count_of_things_is_not_the_count_of_a_list_s_items() -> None:
     assert counted_items(c, "支持企业有几种补贴？", (RetrievedChunk(kinds, 1.0, 1),)) is not None
     draft = c.compose("每年最多支持几家企业？", (RetrievedChunk(kinds, 1.0, 1),), Intent.FIGURE)
     assert draft is None or "共2条" not in draft.text  # 几家 counts firms, not the list's items
+
+
+DUTIES = Chunk(
+    id="k3", source="rules.md", title=TITLE, section_path=("第五章 责任", "第四十条"), ordinal=3,
+    text="有下列情形之一的，由区人民政府责令改正，给予通报批评：\n（一）未按规定公布照护机构名单的；\n（二）挪用、截留照护资金的；\n"
+    "（三）其他违反本办法规定的。",
+)
+
+
+def test_an_answering_item_of_a_list_comes_after_what_it_is_a_case_of() -> None:
+    composer = composer_of([DUTIES], TITLE, ISSUER)
+    draft = composer.compose("照护资金被挪用了怎么处理？", (RetrievedChunk(DUTIES, 1.0, 1),), Intent.GENERAL)
+    assert draft is not None
+    assert "挪用、截留照护资金" in draft.text
+    assert "通报批评" in draft.text, draft.text  # the consequence stands in the opener, not the item
+    assert draft.text.index("有下列情形之一的") < draft.text.index("（二）")
+    assert "未按规定公布" not in draft.text  # the other items are not quoted
+    assert verified(draft)
+
+
+def test_an_item_whose_list_opens_in_the_chunk_before_gets_that_opener_cited() -> None:
+    head = Chunk(id="k4", source="rules.md", title=TITLE, section_path=("第五章 责任", "第四十一条"), ordinal=4,
+                 text="有下列情形之一的，不予发放照护补贴：\n（一）申请人已享受同类补贴的；\n（二）申请人提供虚假材料的；")
+    tail = Chunk(id="k5", source="rules.md", title=TITLE, section_path=("第五章 责任", "第四十一条"), ordinal=5,
+                 text="（三）申请人主动撤回申请的；\n（四）其他不予发放的情形。")
+    composer = composer_of([head, tail], TITLE, ISSUER)
+    draft = composer.compose("我把申请撤回了还能拿补贴吗？", (RetrievedChunk(tail, 1.0, 1),), Intent.GENERAL)
+    assert draft is not None
+    assert "不予发放照护补贴" in draft.text and "主动撤回申请" in draft.text, draft.text
+    assert "[2]" in draft.text and len(draft.passages) == 2  # the chunk the opener stands in is cited
+    assert verified(draft)
+
+
+def test_an_opener_of_two_sentences_on_its_line_is_quoted_whole() -> None:
+    duties = Chunk(id="k6", source="rules.md", title=TITLE, section_path=("第五章 责任", "第四十二条"), ordinal=6,
+                   text="有下列情形之一的，对责任人给予通报批评；构成犯罪的，依法追究刑事责任：\n（一）挪用照护资金的；\n（二）虚报照护人数的。")
+    composer = composer_of([duties], TITLE, ISSUER)
+    draft = composer.compose("挪用照护资金会怎么处理？", (RetrievedChunk(duties, 1.0, 1),), Intent.GENERAL)
+    assert draft is not None and "通报批评" in draft.text and "刑事责任" in draft.text, draft.text

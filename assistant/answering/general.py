@@ -12,7 +12,7 @@ from .compose import Composer, Draft, with_chunks
 from .complete import completed
 from .cut import rejoined
 from .figures import figure
-from .leads import listed
+from .leads import listed, opener_of
 from .lists import ordinal
 from .scoring import end, sentences
 from .understanding import AGENT, CLAIMED, WHO, Intent, unit_of
@@ -53,6 +53,11 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     if cut is not None:
         return cut
     text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
+    if (opened := opener_of(c, passages[pos].chunk, s)) is not None:  # an item of a list: what it is a case of first
+        opener, where = opened
+        passages, number = with_chunks(passages, [where])
+        marker = "" if where is passages[pos].chunk else f"[{number[where.id]}]"
+        text = f"{c.lead(where, opener)}{marker}{end(s)}[{pos + 1}]。"
     items = listed(c, passages, pos, s, text)
     if items is not None:
         return items

@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from ..text import is_row
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .enumerations import marker_of, starts_item
@@ -22,6 +23,10 @@ _OPENING_WORDS = re.compile(r"(?:应当|须|需)?(?:包括|包含|主要有|有|
 LATER_SHI = re.compile(r"^\s*[二三四五六七八九十]是")
 #: a list quoted after its opening sentence stops before this many characters
 LIST_BUDGET = 320
+#: the opening sentence of a list longer than this is not quoted before one of its items
+OPENER_BUDGET = 160
+#: … or shorter than this (答：, 条件：): it says nothing the item's section does not
+OPENER_WORDS = 8
 #: the chunks a list opened by 一是 is looked for in: its own and those that continue its section
 SHI_CHUNKS = 8
 #: an item of such a list longer than this is quoted by its first clause
@@ -62,6 +67,32 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     for where in later:  # the items each later chunk gives, with its marker
         draft += "；".join(end(x) for w, x in taken if w is where) + f"[{number[where.id]}]。"
     return Draft(draft, allp, Intent.GENERAL)
+
+
+def opener_of(c: Composer, chunk: Chunk, s: str) -> tuple[str, Chunk] | None:
+    """The sentence that opens the list ``s`` is an item of, when ``s`` is one
+    (有下列情形之一的，…追究行政责任： before （七）挪用…资金的), up to its colon, and the chunk
+    it stands in (``chunk``, or one before it in its section when a long list was cut): what
+    the item is a case of, which the item alone does not say. None when ``s`` is no item or
+    opens a list itself, no sentence before it in its section opens a list, or the opener is
+    shorter than :data:`OPENER_WORDS` or longer than :data:`OPENER_BUDGET`; a table row opens
+    nothing."""
+    own = sentences(chunk.text)
+    if s not in own or not _is_item(s) or is_row(s) or OPENS_LIST.search(s):
+        return None  # an item that opens a list of its own says what its items are cases of
+    section = c.vocab.section_chunks(chunk)
+    at = next((k for k, x in enumerate(section) if x.id == chunk.id), 0)
+    earlier = [(chunk, own[: own.index(s)])] + [(x, sentences(x.text)) for x in reversed(section[:at])]
+    for where, before_s in earlier:
+        for before in reversed(before_s):
+            if (m := OPENS_LIST.search(before)) and not is_row(before):
+                # its line up to its colon: the whole opening (…行政责任；构成犯罪的，…：), not the first item after it
+                line = next((x.strip() for x in where.text.split("\n") if before in x), before)
+                opener = line[: line.index(before) + m.start() + 1] if before in line else before[: m.start() + 1]
+                return (opener, where) if OPENER_WORDS <= len(opener) <= OPENER_BUDGET else None
+            if not _is_item(before) and where is not chunk:
+                return None  # a chunk before this one ends in something that is no item of a list
+    return None
 
 
 def items_after(text: str, opener: str | None = None) -> tuple[list[str], bool]:
@@ -161,4 +192,4 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", allp, Intent.FIGURE)
 
 
-__all__ = ["BARE_OPENER", "LIST_BUDGET", "OPENS_LIST", "bare_opener", "counted_items", "items_after", "listed"]
+__all__ = ["BARE_OPENER", "LIST_BUDGET", "OPENS_LIST", "bare_opener", "counted_items", "items_after", "listed", "opener_of"]
