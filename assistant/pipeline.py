@@ -217,7 +217,8 @@ class Assistant:
             yield from (answer.text, answer)
             return
         if len(several := split_questions(cleaned)) > 1:  # each answered, a follow-up with the earlier ones as its conversation
-            answer = join_answers(question, [self.ask(q, [*history, *several[:i]] if leans_on_earlier(q) else history, mode) for i, q in enumerate(several)])
+            answer = join_answers(question, [self.ask(q, [*history, *several[:i]] if leans_on_earlier(q) else history, mode) for i, q in enumerate(several)],
+                                  wording("part_unanswered"))
             yield from (answer.text, answer)
             return
         query = left_to_answer(cleaned, self.banks, self.thresholds)

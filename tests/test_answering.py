@@ -564,3 +564,11 @@ def test_an_ordinary_question_of_several_parts_keeps_them_all(plan_assistant: As
     question = "文件出台前，有没有征求各方面意见？"
     t = plan_assistant.thresholds
     assert strip_instructions(question, plan_assistant.banks.instruction_scores, t.instruction, t.instruction_margin).question == question
+
+
+def test_a_message_answered_in_part_says_the_rest_is_not_covered(plan_assistant: Assistant):
+    answer = check(plan_assistant.ask("生态安全领域投资多少？核电站投资多少？"))
+    assert "12.74亿元" in answer.text and not answer.refused
+    assert answer.text.endswith("您问的其余内容，《规划》政策解读中没有涉及。"), answer.text  # not a whole answer in appearance
+    whole = check(plan_assistant.ask("生态安全领域投资多少？生态文化领域投资多少？"))
+    assert "没有涉及" not in whole.text

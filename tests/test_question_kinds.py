@@ -260,6 +260,10 @@ def test_answers_are_joined_with_their_markers_renumbered() -> None:
     assert same.text == "甲[1]。乙[1]，丙[2]。" and [c.chunk_id for c in same.citations] == ["x", "z"]  # one passage, one number
     one = join_answers("a？b？", [_answer("不知道", [], refused=True), _answer("丙[1]。", ["z"])])
     assert one.text == "丙[1]。" and not one.refused
+    told = join_answers("a？b？", [_answer("丙[1]。", ["z"]), _answer("不知道", [], refused=True)], "其余内容没有涉及。")
+    assert told.text == "丙[1]。其余内容没有涉及。" and not told.refused  # half an answer says so
+    whole = join_answers("a？b？", [_answer("甲[1]。", ["x"]), _answer("丙[1]。", ["z"])], "其余内容没有涉及。")
+    assert "没有涉及" not in whole.text
     none = join_answers("a？b？", [_answer("不知道", [], refused=True), _answer("也不知道", [], refused=True)])
     assert none.refused and none.text == "不知道" and none.question == "a？b？"
 

@@ -50,10 +50,12 @@ def said(text: str) -> set[str]:
     return {re.sub(r"^[^：，。]{1,24}：", "", p).strip() for p in re.split(r"(?<=[。！？])", plain) if p.strip()}
 
 
-def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
+def join_answers(question: str, answers: Sequence[Answer], unanswered: str = "") -> Answer:
     """One answer for the message: the answered parts in order (a refused one only when all
-    are refused: then the first refusal). A part that says only what an earlier one said is
-    left out; a passage cited by several parts keeps one number."""
+    are refused: then the first refusal), then ``unanswered`` when some part was refused, so
+    that half an answer does not read as a whole one (it names no part: a part may hold
+    figures or personal data, and this sentence cites nothing). A part that says only what
+    an earlier one said is left out; a passage cited by several parts keeps one number."""
     answered: list[Answer] = []
     earlier: set[str] = set()  # what the answered parts said
     for a in answers:
@@ -73,6 +75,8 @@ def join_answers(question: str, answers: Sequence[Answer]) -> Answer:
                 same = len(citations)
             number[c.n] = same
         texts.append(MARKER.sub(lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", answer.text))
+    if unanswered and any(a.refused for a in answers):
+        texts.append(unanswered)
     total = {k: sum(a.timings_ms.get(k, 0.0) for a in answers) for k in answers[0].timings_ms}
     return replace(
         answered[0], question=question, text="".join(texts), citations=tuple(citations),
