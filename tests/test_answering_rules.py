@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answering import FIRST, HANDLERS, Composer, Decision, Intent, SentenceScorer, Vocabulary, refusal_text
 from assistant.answering.coverage import decide, Thresholds
+from assistant.answering.general import WHOLE_PASSAGE
 from assistant.chunking import heading_forms, short_forms
 from assistant.citations import verify
 from assistant.errors import CorpusError
@@ -257,12 +258,26 @@ def test_a_table_row_is_one_sentence_and_its_cells_are_embedded_with_what_it_is_
 
 def test_two_sentences_the_scorer_cannot_tell_apart_are_both_quoted_in_order(tokenizer: ChineseTokenizer, identity) -> None:
     rules = [chunk(("三、补贴标准",), "其他事项由区发展改革委另行通知。项目补贴按照经区发展改革委审核确认的项目实际投资额的20%计算，分两年拨付到项目单位。"
-                   "单个项目补贴最高不超过150万元，同一项目不重复享受区级其他同类补贴政策。", 42)]
+                   "单个项目补贴最高不超过150万元，同一项目不重复享受区级其他同类补贴政策。"
+                   "申报单位应当对申报材料的真实性、准确性和完整性负责，并配合区发展改革委开展项目核查、绩效评价和资金监督检查等相关工作，逾期未提交整改材料的不予拨付。", 42)]
+    assert len(rules[0].text) > WHOLE_PASSAGE  # a passage this short would be quoted whole
     vocab = Vocabulary.from_chunks(rules, places=identity.place_names)
     c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
     draft = c.compose("项目补贴怎么算？", (RetrievedChunk(rules[0], 1.0, 1),), Intent.GENERAL)
     assert draft is not None and "另行通知" not in draft.text
     assert draft.text.index("20%") < draft.text.index("150万元")  # both, in the document's order
+
+
+def test_a_short_answering_passage_is_quoted_whole(tokenizer: ChineseTokenizer, identity) -> None:
+    rules = [chunk(("三、补贴标准",), "项目补贴按照项目实际投资额的20%计算，分两年拨付。\n申报时间另行通知。\n"
+                   "单个项目补贴最高不超过150万元。", 43)]
+    assert len(rules[0].text) <= WHOLE_PASSAGE
+    vocab = Vocabulary.from_chunks(rules, places=identity.place_names)
+    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    draft = c.compose("项目补贴怎么算？", (RetrievedChunk(rules[0], 1.0, 1),), Intent.GENERAL)
+    assert draft is not None and all(x in draft.text for x in ("20%", "另行通知", "150万元")), draft.text
+    assert draft.text.index("20%") < draft.text.index("150万元") and draft.text.count("[1]") == 1
+    assert verify(draft.text, {1: rules[0].text}).ok
 
 
 def test_sections_with_several_amounts_are_not_added_up(tokenizer: ChineseTokenizer, identity) -> None:

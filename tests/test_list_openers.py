@@ -9,6 +9,7 @@ import pytest
 
 from assistant.answering import Composer
 from assistant.answering.complete import completion
+from assistant.answering.general import WHOLE_PASSAGE
 from assistant.answering.leads import counted_items, items_after
 from assistant.answering.understanding import Intent
 from assistant.types import Chunk, RetrievedChunk
@@ -114,12 +115,13 @@ def test_a_count_of_things_is_not_the_count_of_a_list_s_items() -> None:
 
 DUTIES = Chunk(
     id="k3", source="rules.md", title=TITLE, section_path=("第五章 责任", "第四十条"), ordinal=3,
-    text="有下列情形之一的，由区人民政府责令改正，给予通报批评：\n（一）未按规定公布照护机构名单的；\n（二）挪用、截留照护资金的；\n"
-    "（三）其他违反本办法规定的。",
+    text="有下列情形之一的，由区人民政府责令改正，给予通报批评：\n（一）未按规定公布照护机构名单、服务项目、收费标准和投诉电话，或者公布的信息与实际情况不符的；\n"
+    "（二）挪用、截留照护资金的；\n（三）未按规定对照护机构开展年度考核评估，或者考核评估结果弄虚作假的；\n（四）未按规定受理、转办和答复群众投诉举报的；\n（五）其他违反本办法规定的。",
 )
 
 
 def test_an_answering_item_of_a_list_comes_after_what_it_is_a_case_of() -> None:
+    assert len(DUTIES.text) > WHOLE_PASSAGE  # a passage this short would be quoted whole
     composer = composer_of([DUTIES], TITLE, ISSUER)
     draft = composer.compose("照护资金被挪用了怎么处理？", (RetrievedChunk(DUTIES, 1.0, 1),), Intent.GENERAL)
     assert draft is not None

@@ -7,11 +7,12 @@ import re
 from collections.abc import Sequence
 
 from ..citations import MARKER
-from ..types import RetrievedChunk
+from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .complete import completed
 from .cut import rejoined
 from .figures import figure
+from .enumerations import starts_item
 from .leads import listed, opener_of
 from .lists import ordinal
 from .scoring import end, sentences
@@ -23,6 +24,8 @@ from .vocabulary import untitled
 CONTINUATION_GAP = 0.4
 #: a named section this short is given whole
 WHOLE_SECTION = 160
+#: an answering passage this short is quoted whole (passages are at most the chunk size, 150 by default)
+WHOLE_PASSAGE = 160
 #: a sentence of the answering passage that scores this close to the best one is a tie the
 #: scorer cannot break (set, not fitted: 0.015 of cosine at DENSE_WEIGHT; on the development
 #: sets it changes one answer): both are quoted, in the document's order, within
@@ -37,10 +40,7 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     named = c.named(question, passages, by_synonym=True)
     if len(named) == 1 and len(named[0].chunk.text) <= WHOLE_SECTION:
         # the named section is short enough to give whole
-        chunk = named[0].chunk
-        parts = sentences(chunk.text.replace("\n", "；"))
-        body = "。".join([end(c.lead(chunk, parts[0]))] + [end(p) for p in parts[1:]])
-        return Draft(f"{end(body)}[{passages.index(named[0]) + 1}]。", passages, Intent.GENERAL)
+        return Draft(f"{whole(c, named[0].chunk)}[{passages.index(named[0]) + 1}]。", passages, Intent.GENERAL)
     nth = ordinal(c, question, passages)
     if nth is not None:
         return nth
@@ -61,6 +61,17 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     items = listed(c, passages, pos, s, text)
     if items is not None:
         return items
+    chunk = passages[pos].chunk
+    if len(chunk.text) <= WHOLE_PASSAGE and len(sentences(chunk.text)) > 1:
+        # a short passage is quoted whole: the sentence the scorer ranks first is often not
+        # the one that answers, and the rest of a passage this short costs the reader little
+        text = text[: text.index(end(s))] if opened is not None and opened[1] is not chunk else ""
+        text += f"{whole(c, chunk)}[{pos + 1}]。"
+        if WHO.search(question) and not AGENT.search(chunk.text):  # a who-question: a sentence naming a body follows
+            body = next((b for b in best[1:] if b[1] != pos and AGENT.search(b[2])), None)
+            if body is not None:
+                text += f"{c.lead(passages[body[1]].chunk, body[2])}[{body[1] + 1}]。"
+        return Draft(text, passages, Intent.GENERAL)
     second, wanted = _second(best, passages), False
     if WHO.search(question) and not AGENT.search(s):  # a who-question: the sentence that names a body follows
         bodies = [b for b in best[1:] if AGENT.search(b[2])]
@@ -81,6 +92,15 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
             text += f"{c.lead(passages[pos2].chunk, s2)}[{pos2 + 1}]。"
             return Draft(text, passages, Intent.GENERAL)
     return Draft(completed(c.scorer, question, passages, pos, text, scored), passages, Intent.GENERAL)
+
+
+def whole(c: Composer, chunk: Chunk) -> str:
+    """A passage's text as one quotation with its subject, its lines joined by ；, without its closing mark."""
+    parts = sentences(chunk.text.replace("\n", "；"))
+    out = end(c.lead(chunk, parts[0]))
+    for part in parts[1:]:  # 有下列情形之一的：（一）…；（二）…。其他…
+        out += ("" if out.endswith(("：", ":")) else "；" if starts_item(part) else "。") + end(part)
+    return out
 
 
 def _second(best: Sequence[tuple[float, int, str]], passages: Sequence[RetrievedChunk]) -> tuple[float, int, str] | None:
