@@ -568,6 +568,22 @@ FRAMEWORK = [
 ]
 
 
+AGES = [
+    chunk(("第二章 申请条件",), "申请人应当年满18周岁，具有本市户籍。", 0),
+    chunk(("第五章 租赁管理",), "承租人应当按时缴纳租金，不得擅自转租。", 1),
+]
+
+
+def test_a_claimed_figure_no_passage_has_a_measure_for_is_not_stated(tokenizer: ChineseTokenizer, identity) -> None:
+    composer, passages = composer_over(AGES, tokenizer, identity)
+    denied = composer.compose("听说申请人不能超过35周岁，是这样吗？", passages, Intent.YESNO)
+    assert denied is not None and "18周岁" in denied.text  # a figure in 岁 (周岁) denies it
+    year = composer.compose("听说这个办法2030年才开始申请，是这样吗？", passages, Intent.YESNO)
+    assert year is not None and year.intent is not Intent.NOT_STATED  # a year is no measure the passages lack
+    unstated = composer.compose("听说承租人每月要交500元押金，是这样吗？", passages[1:], Intent.YESNO)
+    assert unstated is not None and unstated.intent is Intent.NOT_STATED and unstated.text == "500元", unstated.text
+
+
 def test_a_list_opened_by_yi_shi_gives_each_paragraphs_first_sentence(tokenizer: ChineseTokenizer, identity) -> None:
     composer, passages = composer_over(FRAMEWORK, tokenizer, identity)
     draft = composer.compose("全文概括起来的几个大的方面分别是什么？", passages[:1], Intent.LIST)

@@ -17,7 +17,7 @@ from .leads import listed, opener_of
 from .lists import ordinal
 from .scoring import end, sentences
 from .understanding import AGENT, CLAIMED, WHO, Intent, unit_of
-from .vocabulary import untitled
+from .vocabulary import YEAR, untitled
 
 #: how much lower than a short answering sentence the next one of its passage may score and
 #: still follow it (not after an item of a list)
@@ -130,7 +130,8 @@ def _writes(text: str, number: str, measure: str = "") -> bool:
 
 def _measured(measure: str) -> re.Pattern[str]:
     """A number in ``measure``; a year (2012年) or a date's month (10月1日) is no number of years or months."""
-    return re.compile(rf"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?{re.escape(measure)}(?![度\d])")
+    # a magnitude or 周 may stand between (2万元 is in 元, 45周岁 in 岁)
+    return re.compile(rf"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?[万千百亿周]?{re.escape(measure)}(?![度\d])")
 
 
 def _in_measure(
@@ -146,7 +147,9 @@ def _in_measure(
 
 
 def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
-    claimed = [(n, after[:1] if after[:1] in _MEASURES else "") for n, after in CLAIMED.findall(question)]
+    # (figure, measure): 签10年 → (10, 年); 35周岁 is in 岁, not in weeks
+    claimed = [(m.group(1), "岁" if question[m.end(1):].startswith("周岁") else m.group(2)[:1] if m.group(2)[:1] in _MEASURES else "")
+               for m in CLAIMED.finditer(question)]
     if claimed:
         wrong = [f for f, m in claimed if not _writes(c.vocab.text, f, m)]
         fact = figure(c, question, passages) or general(c, question, passages)
@@ -157,7 +160,11 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
         said = MARKER.sub("", fact.text)
         measures = [m for f, m in claimed if f in wrong and m]
         if measures and not any(_measured(m).search(said) for m in measures):
-            fact = _in_measure(c, question, passages, measures[0], query_vector) or fact  # 签10年: 最长不得超过5年
+            corrected = _in_measure(c, question, passages, measures[0], query_vector)  # 签10年: 最长不得超过5年
+            unstated = [f + m for f, m in claimed if f in wrong and m and not (m == "年" and YEAR.fullmatch(f))]
+            if corrected is None and unstated:  # no passage states a figure of the claimed measure: none to deny it with
+                return Draft(unstated[0], passages, Intent.NOT_STATED)  # (a year claimed, 2030年, is denied by the years stated)
+            fact = corrected or fact
             said = MARKER.sub("", fact.text)
         held = all(_writes(said, f, m) for f, m in claimed)
         opener = c.say("no_such_figure") if wrong else c.say("confirm") if held else c.say("related")
