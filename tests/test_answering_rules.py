@@ -280,6 +280,15 @@ def test_a_short_answering_passage_is_quoted_whole(tokenizer: ChineseTokenizer, 
     assert verify(draft.text, {1: rules[0].text}).ok
 
 
+def test_a_whole_short_passage_keeps_the_best_sentence_of_another_passage(tokenizer: ChineseTokenizer, identity) -> None:
+    water = [chunk(("四、考核部门", "（一）县环保局"), "考核内容：加快备用水源建设。\n分值：60。", 44),
+             chunk(("四、考核部门", "（二）县水务局"), "与县水利局、县水文站共同推进备用水源建设（15分）。", 45)]
+    vocab = Vocabulary.from_chunks(water, places=identity.place_names)
+    c = Composer(vocab, SentenceScorer(vocab, tokenizer), Wording(identity), HANDLERS, FIRST)
+    draft = c.compose("备用水源建设要跟哪些单位一起推进？", tuple(RetrievedChunk(ch, 1.0, k + 1) for k, ch in enumerate(water)), Intent.GENERAL)
+    assert draft is not None and "分值：60" in draft.text and "县水文站" in draft.text and "[2]" in draft.text, draft.text
+
+
 def test_sections_with_several_amounts_are_not_added_up(tokenizer: ChineseTokenizer, identity) -> None:
     rewards = [
         chunk(("二、支持范围", "（一）投资奖励"), "投资1000万元以上的，奖励10万元；投资3000万元以上的，奖励30万元。", 10),

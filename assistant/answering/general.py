@@ -68,9 +68,12 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
         text = text[: text.index(end(s))] if opened is not None and opened[1] is not chunk else ""
         text += f"{whole(c, chunk)}[{pos + 1}]。"
         if WHO.search(question) and not AGENT.search(chunk.text):  # a who-question: a sentence naming a body follows
-            body = next((b for b in best[1:] if b[1] != pos and AGENT.search(b[2])), None)
-            if body is not None:
-                text += f"{c.lead(passages[body[1]].chunk, body[2])}[{body[1] + 1}]。"
+            other = next((b for b in best[1:] if b[1] != pos and AGENT.search(b[2])), None)
+        else:  # a short answering sentence: the best one of another passage follows, as below
+            other = _second(best, passages) if len(s) < 40 else None
+            other = other if other is not None and other[1] != pos and other[0] > 0.5 * score else None
+        if other is not None:
+            text += f"{c.lead(passages[other[1]].chunk, other[2])}[{other[1] + 1}]。"
         return Draft(text, passages, Intent.GENERAL)
     second, wanted = _second(best, passages), False
     if WHO.search(question) and not AGENT.search(s):  # a who-question: the sentence that names a body follows
