@@ -43,8 +43,8 @@ from .answering.coverage import is_english
 from .answering.notes import with_glossary_note
 from .answering.banks import Banks
 from .answering.instructions import strip_instructions
-from .answering.several import join_answers, split_questions
-from .answering.understanding import ASKS, leans_on_earlier
+from .answering.several import ask_each, split_questions
+from .answering.understanding import ASKS
 from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
@@ -217,8 +217,7 @@ class Assistant:
             yield from (answer.text, answer)
             return
         if len(several := split_questions(cleaned)) > 1:  # each answered, a follow-up with the earlier ones as its conversation
-            answer = join_answers(question, [self.ask(q, [*history, *several[:i]] if leans_on_earlier(q) else history, mode) for i, q in enumerate(several)],
-                                  wording("part_unanswered"))
+            answer = ask_each(self.ask, question, several, history, mode, wording("part_unanswered"))
             yield from (answer.text, answer)
             return
         query = left_to_answer(cleaned, self.banks, self.thresholds)

@@ -5,11 +5,12 @@ with their citations renumbered. Nothing here knows a document."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..citations import MARKER
 from ..types import Answer, Citation
+from .understanding import leans_on_earlier
 
 #: most questions answered from one message; the rest stays with the last one
 MAX_QUESTIONS = 3
@@ -50,6 +51,13 @@ def said(text: str) -> set[str]:
     return {re.sub(r"^[^：，。]{1,24}：", "", p).strip() for p in re.split(r"(?<=[。！？])", plain) if p.strip()}
 
 
+def ask_each(ask: Callable[..., Answer], question: str, parts: Sequence[str], history: Sequence[str], mode: str | None, unanswered: str) -> Answer:
+    """Each question of a message answered by ``ask`` (a follow-up with the earlier ones as its
+    conversation), the answers joined by :func:`join_answers`."""
+    answers = [ask(q, [*history, *parts[:i]] if leans_on_earlier(q) else list(history), mode) for i, q in enumerate(parts)]
+    return join_answers(question, answers, unanswered)
+
+
 def join_answers(question: str, answers: Sequence[Answer], unanswered: str = "") -> Answer:
     """One answer for the message: the answered parts in order (a refused one only when all
     are refused: then the first refusal), then ``unanswered`` when some part was refused, so
@@ -84,4 +92,4 @@ def join_answers(question: str, answers: Sequence[Answer], unanswered: str = "")
     )
 
 
-__all__ = ["MAX_QUESTIONS", "join_answers", "split_questions"]
+__all__ = ["MAX_QUESTIONS", "ask_each", "join_answers", "split_questions"]
