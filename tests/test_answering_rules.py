@@ -569,28 +569,31 @@ def test_a_claimed_figure_is_denied_with_a_figure_of_its_measure(tokenizer: Chin
     assert "2012年" not in draft.text
 
 
-FRAMEWORK = [
-    chunk(("三、总体框架",), "《方案》共分五章。全文概括起来有三个大的方面：\n一是加快构建产业体系。巩固提升粮食生产能力，推进集聚发展。", 0),
-    chunk(("三、总体框架",), "二是推进绿色发展，推进种植业绿色发展，推进畜牧业绿色循环发展，推进渔业绿色发展，提高农产品质量安全水平。\n"
-          "做好农田环境整治。", 1),
-    chunk(("三、总体框架",), "三是强化支持保护。完善基层农技推广体系。", 2),
-]
-
-
 AGES = [
     chunk(("第二章 申请条件",), "申请人应当年满18周岁，具有本市户籍。", 0),
     chunk(("第五章 租赁管理",), "承租人应当按时缴纳租金，不得擅自转租。", 1),
 ]
 
 
-def test_a_claimed_figure_no_passage_has_a_measure_for_is_not_stated(tokenizer: ChineseTokenizer, identity) -> None:
+@pytest.mark.parametrize("question, first, unstated, holds", [
+    ("听说申请人不能超过35周岁，是这样吗？", 0, False, "18周岁"),  # a figure in 岁 (周岁) denies it
+    ("听说这个办法2030年才开始申请，是这样吗？", 0, False, ""),  # a year is no measure the passages lack
+    ("听说承租人每月要交500元押金，是这样吗？", 1, True, "500元"),  # no figure in 元 retrieved: nothing to deny it with
+])
+def test_a_claimed_figure_no_passage_has_a_measure_for_is_not_stated(
+    tokenizer: ChineseTokenizer, identity, question: str, first: int, unstated: bool, holds: str,
+) -> None:
     composer, passages = composer_over(AGES, tokenizer, identity)
-    denied = composer.compose("听说申请人不能超过35周岁，是这样吗？", passages, Intent.YESNO)
-    assert denied is not None and "18周岁" in denied.text  # a figure in 岁 (周岁) denies it
-    year = composer.compose("听说这个办法2030年才开始申请，是这样吗？", passages, Intent.YESNO)
-    assert year is not None and year.intent is not Intent.NOT_STATED  # a year is no measure the passages lack
-    unstated = composer.compose("听说承租人每月要交500元押金，是这样吗？", passages[1:], Intent.YESNO)
-    assert unstated is not None and unstated.intent is Intent.NOT_STATED and unstated.text == "500元", unstated.text
+    draft = composer.compose(question, passages[first:], Intent.YESNO)
+    assert draft is not None and (draft.intent is Intent.NOT_STATED) is unstated and holds in draft.text, draft.text
+
+
+FRAMEWORK = [
+    chunk(("三、总体框架",), "《方案》共分五章。全文概括起来有三个大的方面：\n一是加快构建产业体系。巩固提升粮食生产能力，推进集聚发展。", 0),
+    chunk(("三、总体框架",), "二是推进绿色发展，推进种植业绿色发展，推进畜牧业绿色循环发展，推进渔业绿色发展，提高农产品质量安全水平。\n"
+          "做好农田环境整治。", 1),
+    chunk(("三、总体框架",), "三是强化支持保护。完善基层农技推广体系。", 2),
+]
 
 
 def test_a_list_opened_by_yi_shi_gives_each_paragraphs_first_sentence(tokenizer: ChineseTokenizer, identity) -> None:
