@@ -65,16 +65,8 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     if len(chunk.text) <= WHOLE_PASSAGE and len(sentences(chunk.text)) > 1:
         # a short passage is quoted whole: the sentence the scorer ranks first is often not
         # the one that answers, and the rest of a passage this short costs the reader little
-        text = text[: text.index(end(s))] if opened is not None and opened[1] is not chunk else ""
-        text += f"{whole(c, chunk)}[{pos + 1}]。"
-        if WHO.search(question) and not AGENT.search(chunk.text):  # a who-question: a sentence naming a body follows
-            other = next((b for b in best[1:] if b[1] != pos and AGENT.search(b[2])), None)
-        else:  # a short answering sentence: the best one of another passage follows, as below
-            other = _second(best, passages) if len(s) < 40 else None
-            other = other if other is not None and other[1] != pos and other[0] > 0.5 * score else None
-        if other is not None:
-            text += f"{c.lead(passages[other[1]].chunk, other[2])}[{other[1] + 1}]。"
-        return Draft(text, passages, Intent.GENERAL)
+        before = text[: text.index(end(s))] if opened is not None and opened[1] is not chunk else ""  # an opener cited apart
+        return _quoted_whole(c, question, passages, best, before)
     second, wanted = _second(best, passages), False
     if WHO.search(question) and not AGENT.search(s):  # a who-question: the sentence that names a body follows
         bodies = [b for b in best[1:] if AGENT.search(b[2])]
@@ -95,6 +87,25 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
             text += f"{c.lead(passages[pos2].chunk, s2)}[{pos2 + 1}]。"
             return Draft(text, passages, Intent.GENERAL)
     return Draft(completed(c.scorer, question, passages, pos, text, scored), passages, Intent.GENERAL)
+
+
+def _quoted_whole(
+    c: Composer, question: str, passages: tuple[RetrievedChunk, ...], best: Sequence[tuple[float, int, str]], before: str,
+) -> Draft:
+    """The answering passage of ``best[0]`` whole, after ``before``; then, as the sentence rules
+    do, a sentence naming a body of another passage for a who-question, else the best sentence
+    of another passage when the answering sentence is short and the other scores over half as much."""
+    score, pos, s = best[0]
+    chunk = passages[pos].chunk
+    text = f"{before}{whole(c, chunk)}[{pos + 1}]。"
+    if WHO.search(question) and not AGENT.search(chunk.text):
+        other = next((b for b in best[1:] if b[1] != pos and AGENT.search(b[2])), None)
+    else:
+        other = _second(best, passages) if len(s) < 40 else None
+        other = other if other is not None and other[1] != pos and other[0] > 0.5 * score else None
+    if other is not None:
+        text += f"{c.lead(passages[other[1]].chunk, other[2])}[{other[1] + 1}]。"
+    return Draft(text, passages, Intent.GENERAL)
 
 
 def whole(c: Composer, chunk: Chunk) -> str:
