@@ -22,9 +22,8 @@ from .vocabulary import YEAR, untitled
 #: how much lower than a short answering sentence the next one of its passage may score and
 #: still follow it (not after an item of a list)
 CONTINUATION_GAP = 0.4
-#: a named section this short is given whole
-WHOLE_SECTION = 160
-#: an answering passage this short is quoted whole (passages are at most the chunk size, 150 by default)
+#: a passage this short is quoted whole: a section the question names, or the answering passage
+#: (passages are at most the chunk size, 150 by default)
 WHOLE_PASSAGE = 160
 #: a sentence of the answering passage that scores this close to the best one is a tie the
 #: scorer cannot break (set, not fitted: 0.015 of cosine at DENSE_WEIGHT; on the development
@@ -38,7 +37,7 @@ _MEASURES = frozenset("年月日天周岁个万亿元%‰人户项条次倍吨�
 
 def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     named = c.named(question, passages, by_synonym=True)
-    if len(named) == 1 and len(named[0].chunk.text) <= WHOLE_SECTION:
+    if len(named) == 1 and len(named[0].chunk.text) <= WHOLE_PASSAGE:
         # the named section is short enough to give whole
         return Draft(f"{whole(c, named[0].chunk)}[{passages.index(named[0]) + 1}]。", passages, Intent.GENERAL)
     nth = ordinal(c, question, passages)

@@ -87,8 +87,8 @@ def opener_of(c: Composer, chunk: Chunk, s: str) -> tuple[str, Chunk] | None:
         for before in reversed(before_s):
             if (m := OPENS_LIST.search(before)) and not is_row(before):
                 # its line up to its colon: the whole opening (…行政责任；构成犯罪的，…：), not the first item after it
-                line = next((x.strip() for x in where.text.split("\n") if before in x), before)
-                opener = line[: line.index(before) + m.start() + 1] if before in line else before[: m.start() + 1]
+                line = next((x for x in where.text.split("\n") if before in x), before)
+                opener = line[: line.index(before) + m.start() + 1].strip()
                 return (opener, where) if OPENER_WORDS <= len(opener) <= OPENER_BUDGET else None
             if not _is_item(before) and where is not chunk:
                 return None  # a chunk before this one ends in something that is no item of a list
