@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering import Intent
-from assistant.answering.headed import headed_list, heads, sub_items
+from assistant.answering.headed import headed_list, heads, paragraph_items, paragraph_list, sub_items
 from assistant.answering.coverage import missing_nouns
 from assistant.answering.lists import list_answer, numbered_lines, ordinal
 from assistant.chunking import strip_numbering
@@ -122,3 +122,30 @@ def test_a_question_about_what_one_item_says_is_no_list_question(tokenizer, iden
     ranked = (RetrievedChunk(SECOND_PART, 1.0, 1),)
     assert headed_list(c, "第三方机构审核以后资金怎么滚动兑付，有哪些方式？", ranked) is None
     assert headed_list(c, "企业参与流程有哪些环节？", ranked) is not None
+
+
+MEASURES = ("第三章 回收管理", "第十条 保障措施")
+FIRST_MEASURES = chunk(MEASURES, "1．落实回收应急措施，确保回收量满足指标要求。回收量不足时，县商务局报县政府研究。", 7)
+NEXT_MEASURES = chunk(MEASURES, "2．县商务局应提升回收预测准确性，协同各乡镇开展工作。\n3．回收企业建立诚信评价体系，评价结果影响后续补贴。", 8)
+RULES = ("一、基本原则",)
+RUN_IN_RULES = chunk(RULES, "坚持市场运作。企业自主回收，政府适当引导。\n坚持便民利民。回收网点就近设置，方便群众交投。", 9)
+
+
+def test_a_section_of_numbered_paragraphs_is_listed_by_first_clauses(tokenizer, identity) -> None:  # noqa: F811
+    c, _ = composer_over([FIRST_MEASURES, NEXT_MEASURES, PLATFORM], tokenizer, identity)
+    draft = list_answer(c, "细则的保障措施有哪些？", (RetrievedChunk(FIRST_MEASURES, 1.0, 1),))
+    assert draft is not None and draft.intent is Intent.LIST
+    assert draft.text == "保障措施包括：落实回收应急措施[1]；县商务局应提升回收预测准确性；回收企业建立诚信评价体系[2]。"
+    # a question about one of the items is answered from its text, not with the list
+    assert paragraph_list(c, "保障措施里回收量不足时县商务局报谁研究？", (RetrievedChunk(FIRST_MEASURES, 1.0, 1),)) is None
+    assert paragraph_list(c, "保障措施里落实回收应急措施是什么意思？", (RetrievedChunk(FIRST_MEASURES, 1.0, 1),)) is None
+    # a question that does not name the section gets no list
+    assert paragraph_list(c, "回收量不足时怎么办？", (RetrievedChunk(FIRST_MEASURES, 1.0, 1),)) is None
+
+
+def test_paragraphs_opening_with_a_short_sentence_are_listed_by_it(tokenizer, identity) -> None:  # noqa: F811
+    c, _ = composer_over([RUN_IN_RULES, PLATFORM], tokenizer, identity)
+    draft = paragraph_list(c, "细则确定了哪几项基本原则？", (RetrievedChunk(RUN_IN_RULES, 1.0, 1),))
+    assert draft is not None and draft.text == "基本原则包括：坚持市场运作；坚持便民利民[1]。"
+    lines = [(RUN_IN_RULES, "坚持市场运作。企业自主回收。"), (RUN_IN_RULES, "回收网点应当就近设置，方便群众交投。")]
+    assert paragraph_items(lines) == []  # one paragraph opens with a long sentence: no list

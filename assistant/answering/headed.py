@@ -18,6 +18,12 @@ from .vocabulary import leaf
 HEAD_LINE = 20
 #: a sub-item is named by the words before its first colon or comma, when they are this short
 SUB_HEAD = 16
+#: a paragraph opening with a sentence at most this long has a run-in head (坚持深化改革。…)
+RUN_IN = 12
+#: a section of more paragraphs than this is not read as one list
+MOST_ITEMS = 12
+#: an item's first clause shorter than this does not name it: its first sentence does
+SHORT_CLAUSE = 4
 _STOP = re.compile(r"[。；;！？!?，,]$")
 _NAME_END = re.compile(r"[：:，,。；;]")
 
@@ -83,6 +89,46 @@ def headed_list(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     return _draft(c, passages, leaf(top) or top.section, [(lines[i][0], n) for i, n in zip(at, names)])
 
 
+def _head_of(text: str) -> str:
+    """An item's head: its first clause (落实需求响应应急措施，保障… → 落实需求响应应急措施), or its
+    first sentence when that clause is too short to name anything."""
+    clause = re.split(r"[，,。；;：:]", text, maxsplit=1)[0].strip()
+    return clause if len(clause) >= SHORT_CLAUSE else re.split(r"[。；;]", text, maxsplit=1)[0].strip()
+
+
+def paragraph_items(lines: Sequence[Line]) -> list[tuple[Chunk, str]]:
+    """The heads of a section written one paragraph per item: every paragraph (but perhaps an
+    opening one) numbered 1, 2, 3 … (1．落实需求响应应急措施，… / 2．…), or every paragraph
+    opening with a short sentence (坚持深化改革。… / 坚持分类施策。…); empty otherwise."""
+    if not 2 <= len(lines) <= MOST_ITEMS + 1:
+        return []
+    texts = [line for _, line in lines]
+    run = numbered_run(texts)
+    if len(run) >= 2 and run == list(range(len(lines) - len(run), len(lines))) and len(lines) - len(run) <= 1:
+        return [(lines[i][0], _head_of(marker_of(texts[i])[2])) for i in run]  # type: ignore[index]
+    leads = [re.match(rf"([^。：:；;，,]{{2,{RUN_IN}}})[。：:]", t) for t in texts]
+    if len(lines) <= MOST_ITEMS and all(leads):
+        return [(chunk, m.group(1)) for (chunk, _), m in zip(lines, leads)]  # type: ignore[union-attr]
+    return []
+
+
+def paragraph_list(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+    """The heads of the paragraph list that makes up the best passage's section, each chunk
+    cited, when the question names that section (保障措施都有哪些) and none of its items."""
+    top = passages[0].chunk
+    name = leaf(top)
+    if len(name) < 2 or name not in question:
+        return None
+    items = paragraph_items(section_lines(c.vocab.section_chunks(top)))
+    if not items or any(len(item) >= 2 and item in question for _, item in items):
+        return None
+    q = c.scorer.qtokens(question)  # as for headed lists: a question about what one item says
+    best = c.scorer.best_sentences(question, passages, 1)
+    if best and c.scorer.overlap(q, best[0][2]) > c.scorer.overlap(q, " ".join([top.section, *(i for _, i in items)])):
+        return None
+    return _draft(c, passages, name, items)
+
+
 def _draft(c: Composer, passages: tuple[RetrievedChunk, ...], name: str, items: Sequence[tuple[Chunk, str]]) -> Draft:
     allp, number = with_chunks(passages, list({chunk.id: chunk for chunk, _ in items}.values()))
     parts = []
@@ -92,4 +138,4 @@ def _draft(c: Composer, passages: tuple[RetrievedChunk, ...], name: str, items: 
     return Draft(f"{c.say('items_list', name=name, items='；'.join(parts))}。", allp, Intent.LIST)
 
 
-__all__ = ["headed_list", "heads", "section_lines", "sub_items"]
+__all__ = ["headed_list", "heads", "paragraph_items", "paragraph_list", "section_lines", "sub_items"]

@@ -12,7 +12,7 @@ from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .enumerations import enumerated, marker_of, numbered_run
 from .cut import rejoined
-from .headed import headed_list, section_lines
+from .headed import headed_list, paragraph_list, section_lines
 from .leads import OPENS_LIST, listed
 from .ordinals import position
 from .scoring import clauses, end, sentences
@@ -36,6 +36,9 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     headed = headed_list(c, question, passages)  # 1. 自愿报名 / its text / 2. 平台运作 …
     if headed is not None:
         return headed
+    paragraphs = paragraph_list(c, question, passages)  # 1．落实需求响应应急措施，… / 2．…
+    if paragraphs is not None:
+        return paragraphs
     best = c.scorer.best_sentences(question, passages, 1, query_vector)
     if best and OPENS_LIST.search(best[0][2]):  # the answering sentence opens a list (有下列情形之一的：)
         _, pos, s = best[0]
