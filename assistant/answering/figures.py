@@ -20,10 +20,12 @@ from .vocabulary import leaf
 
 #: what a question asked for that the passages do not state, by unit (wording keys)
 STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_year", "when": "what_year", "duration": "what_year",
-             "date": "what_date", "place": "what_place", "contact": "what_contact", "count": "what_count"}
+             "date": "what_date", "clock": "what_clock", "place": "what_place", "contact": "what_contact", "count": "what_count"}
 _LIST_ITEM = re.compile(r"(\d+)[.．、]")
 #: the measure word a count question asks in (几条河, 多少棵树): the figure must carry it
 _ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位|份|篇|张|本|只|头|片|块)")
+#: what may follow 几个 without being what is counted (几个的, 几个呢)
+_NOT_COUNTED = "的是呢吗啊呀吧了和或"
 #: measure words that count the same things (多少条标准 is answered by “25项指标”)
 _SAME_MEASURE = {"条": "条|项", "项": "项|条"}
 #: a figure that sums up (共投资, 合计, 总投资): not any one item's own
@@ -40,6 +42,7 @@ _WHICH_LAST = re.compile(_WHICH.pattern + r"(?:呢|啊|呀)?[？?]?$")
 def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     unit = unit_of(question)
     wanted = c.figure_pattern(unit)
+    looser: list[re.Pattern[str]] = []  # patterns to try when none of ``wanted`` is stated
     if unit == "count":
         which = _WHICH.search(question) is not None  # 哪几种方法: which ones, not how many
         listed = (numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True)
@@ -52,10 +55,9 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             return Draft(items.text, items.passages, Intent.LIST)  # …按以下方法确定： and its items
         if _names_listed_kind(c, question, passages[0]):
             return list_answer(c, question, passages)
-        asked = _ASKED_MEASURE.search(question)
-        if asked:  # 几条河 is answered by “N条…”, not by “14个项目”
-            measure = _SAME_MEASURE.get(asked.group(1), asked.group(1))
-            wanted = re.compile(rf"[\d一二两三四五六七八九十]+(?:{measure})[\u4e00-\u9fff]{{0,4}}")
+        measures = counted_measures(question)
+        if measures:  # 几条河 is answered by “N条…”, not by “14个项目”
+            wanted, *looser = [re.compile(rf"[\d一二两三四五六七八九十]+(?:{m})[\u4e00-\u9fff]{{0,4}}") for m in measures]
     q = c.scorer.qtokens(question)
     # an English question shares no word with a Chinese sentence: how close each one is instead
     near = c.scorer.sentence_similarity(query_vector, passages) if is_english(question) else {}
@@ -67,8 +69,11 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             return Draft("".join(_stated(c, passages, b) for b in each if b), passages, Intent.FIGURE)
     best: tuple[float, int, str, str] | None = None
     # the first passages first; the rest only when none of them states such a figure
-    for candidates in ([named] if named else [passages[:3], passages[3:]]):
-        best = _best(c, q, wanted, candidates, passages, bool(named), near) if wanted is not None else None
+    for pattern in [wanted, *looser]:  # a figure of what is counted first, then of its measure word alone
+        for candidates in ([named] if named else [passages[:3], passages[3:]]):
+            best = _best(c, q, pattern, candidates, passages, bool(named), near) if pattern is not None else None
+            if best is not None:
+                break
         if best is not None:
             break
     if best is None:
@@ -89,6 +94,20 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         return Draft(items.text, items.passages, Intent.FIGURE)
     text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best), query_vector=query_vector)
     return Draft(text, passages, Intent.FIGURE)
+
+
+def counted_measures(question: str) -> tuple[str, ...]:
+    """The measures a count question asks in, as patterns the figure must carry, the closest
+    first: 几条河 → 条|项; 几个人 → 个?人, then 个, since what 个 counts is what the figure is of
+    (不少于2人 answers 几个人, 3个工作日 does not), when a passage states it so (多少个才够 or
+    几个“城中村” leave 个 alone). Empty without a measure word."""
+    asked = _ASKED_MEASURE.search(question)
+    if asked is None:
+        return ()
+    counted = question[asked.end() : asked.end() + 1]
+    if asked.group(1) == "个" and re.match(r"[\u4e00-\u9fff]", counted) and counted not in _NOT_COUNTED:
+        return (f"个?{counted}", "个")
+    return (_SAME_MEASURE.get(asked.group(1), asked.group(1)),)
 
 
 def _what(c: Composer, unit: str) -> str:
@@ -197,4 +216,4 @@ def counted_parts(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     return Draft(text, draft.passages, Intent.FIGURE)
 
 
-__all__ = ["counted_parts", "figure", "numbered_list"]
+__all__ = ["counted_measures", "counted_parts", "figure", "numbered_list"]
