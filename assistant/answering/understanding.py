@@ -25,7 +25,7 @@ class Intent(str, Enum):
 
 
 #: what a figure question may ask for, in the order they are tried (哪天 before 有效期: 有效期到哪天为止 asks a date)
-UNIT_KINDS = ("money", "projects", "indicators", "year", "when", "date", "duration", "place", "contact", "count")
+UNIT_KINDS = ("money", "projects", "indicators", "clock", "year", "when", "date", "duration", "place", "contact", "count")
 #: what a question may ask for that a passage about its subject could still lack
 DATUM_UNITS = frozenset(UNIT_KINDS)
 
@@ -57,7 +57,7 @@ def asks(kind: str) -> re.Pattern[str]:
 
 #: kinds a question word asks for (几个项目, 什么时候, 在哪里, 电话, 几个): they outrank money named
 #: only as the subject (补贴资金什么时候发放 asks when)
-_ASKED_BY_QUESTION_WORD = ("projects", "indicators", "when", "date", "place", "contact", "count")
+_ASKED_BY_QUESTION_WORD = ("projects", "indicators", "clock", "when", "date", "place", "contact", "count")
 
 
 def unit_of(question: str) -> str | None:
@@ -70,7 +70,7 @@ def unit_of(question: str) -> str | None:
 
 def classify(question: str) -> Intent:
     q = question
-    if unit_of(q) in ("place", "date", "duration", "contact") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
+    if unit_of(q) in ("place", "date", "clock", "duration", "contact") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
         return Intent.FIGURE
     if DEFINE_Q.search(q):
         return Intent.DEFINITION
