@@ -39,6 +39,7 @@ from .answering import (
     rewrite_followup,
     strip_injection,
 )
+from .answering.abbreviations import lengthened
 from .answering.coverage import is_english
 from .answering.notes import with_glossary_note
 from .answering.banks import Banks
@@ -236,9 +237,7 @@ class Assistant:
         if curated := curated_answer(question, result, serving.index, self.embedder.embed_queries, wording("notice"), started, serving.vocabulary.entities):
             yield from (curated.text, curated)  # an answer staff wrote (corpus/curated.yaml)
             return
-        bank = self.banks.offtopic.similarity(result.query_vector) if result.query_vector else None
-        clause = serving.composer.scorer.best_clause(result.query_vector, result.chunks) if is_english(result.query) else None
-        decision = decide(result.query, result.dense_top, serving.vocabulary, self.thresholds, serving.index.tokenizer.posseg, bank, clause)
+        result, decision = _in_full(self, serving, result, _decided(self, serving, result))
         if not decision.covered or not result.chunks:
             yield from refuse(decision, result.chunks)
             return
@@ -275,6 +274,27 @@ class Assistant:
         for sentence in re.findall(r"[^。！？]+[。！？]?", answer.text):
             yield sentence
         yield answer
+
+def _decided(assistant: Assistant, serving: Serving, result: RetrievalResult) -> Decision:
+    """Does the corpus cover what ``result`` searched for (answer, not covered, off topic)?"""
+    bank = assistant.banks.offtopic.similarity(result.query_vector) if result.query_vector else None
+    clause = serving.composer.scorer.best_clause(result.query_vector, result.chunks) if is_english(result.query) else None
+    return decide(result.query, result.dense_top, serving.vocabulary, assistant.thresholds, serving.index.tokenizer.posseg, bank, clause)
+
+
+def _in_full(assistant: Assistant, serving: Serving, result: RetrievalResult, decision: Decision) -> tuple[RetrievalResult, Decision]:
+    """A question not covered over words the documents never use, asked again with the
+    documents' words those shorten (优待证 → 优待凭证, :mod:`.answering.abbreviations`) when
+    that is covered; else as it was."""
+    if decision.kind != "not_covered" or not decision.missing:
+        return result, decision
+    words = serving.vocabulary.words(serving.index.tokenizer.words)
+    fuller = lengthened(result.query, decision.missing, words, assistant.embedder.embed_queries)
+    if fuller == result.query or not (again := serving.retriever.search(fuller, with_dense_score=True)).chunks:
+        return result, decision
+    redecided = _decided(assistant, serving, again)
+    return (again, redecided) if redecided.covered else (result, decision)
+
 
 def left_to_answer(question: str, banks: Banks, thresholds: Thresholds) -> str:
     """The question without its instructions: those the patterns know, then the parts the

@@ -262,6 +262,11 @@ class ChineseTokenizer:
         """Part-of-speech segmentation with the same dictionary (``.cut(text)`` → (word, flag))."""
         return self._dictionary.posseg()
 
+    def words(self, text: str) -> list[str]:
+        """``text`` cut into words as written (jieba's accurate mode, the same dictionary):
+        every character in one word, in order."""
+        return self._tokenizer().lcut(text)
+
     def __call__(self, text: str) -> list[str]:
         text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
         words = self._tokenizer().lcut_for_search(text)

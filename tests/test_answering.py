@@ -152,6 +152,12 @@ def test_a_question_in_its_own_words_is_answered_from_the_closest_passage(plan_a
     assert answer.citations[0].section == "三、主要目标 › 1. 总体目标"
 
 
+def test_a_shortened_word_is_read_as_the_plans_longer_one(plan_assistant: Assistant):
+    # 专业队伍 is nowhere in the plan; 专业人才队伍 is, and the model finds the two close
+    answer = check(plan_assistant.ask("在技术支撑和专业队伍这块，打算怎么做？"))
+    assert not answer.refused and "专业人才队伍" in answer.text
+
+
 def test_an_unknown_thing_with_a_figure_asked_is_still_refused(plan_assistant: Assistant):
     # close to the 生态经济领域 passage, but a ticket price is a datum that passage cannot hold
     answer = check(plan_assistant.ask("风景区门票多少钱？"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from ..glossary import Term
 from ..lexicon import document_parts, everyday_words, unit_table, words
 from ..retrieval import expansions
 from ..types import Chunk, Document
+from .abbreviations import document_words
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 #: a name in book-title marks (《…》)
@@ -86,6 +87,7 @@ class Vocabulary:
     #: words looked up in :meth:`known`; bounded, so visitors' words cannot grow it without end
     _known: dict[str, bool] = field(default_factory=dict, repr=False)
     _parts: dict[str, list[tuple[str, tuple[Chunk, ...]]]] = field(default_factory=dict, repr=False)
+    _words: list[frozenset[str]] = field(default_factory=list, repr=False)
     KNOWN_CACHE = 4096
 
     @classmethod
@@ -201,6 +203,13 @@ class Vocabulary:
     def asked_parts(self, question: str) -> tuple[re.Pattern[str], ...]:
         """How the parts of a document that the question asks for by name are stated, when the corpus states them."""
         return tuple(dict.fromkeys(stated for name, stated in self.stated_parts.items() if name in question))
+
+    def words(self, cut: Callable[[str], Iterable[str]]) -> frozenset[str]:
+        """The corpus's whole words and short runs of them (cut once, by ``cut``): what a
+        shortened word may stand for (:func:`~assistant.answering.abbreviations.document_words`)."""
+        if not self._words:
+            self._words.append(document_words(w for line in self.text.split("\n") for w in (*cut(line), "\n")))
+        return self._words[0]
 
     def known(self, word: str) -> bool:
         """Does the corpus (or the glossary, the synonyms, the deployment's places, the
