@@ -104,3 +104,30 @@ def test_the_figures_the_question_names_are_combined_and_verified(rules, questio
     draft = items_total(composer, question, ranked)
     assert draft is not None and written in draft.text
     assert verified(draft)
+
+
+PRICES = Chunk(
+    id="c5", source="rules.md", title="《青山县需求响应实施细则》", section_path=("四、补贴价格",), ordinal=5,
+    text="固定补贴模式的补贴价格为1.2元/千瓦时，竞价模式的补贴价格上限为2.0元/千瓦时。",
+)
+SCALE = Chunk(
+    id="c6", source="rules.md", title="《青山县需求响应实施细则》", section_path=("二、实施时间",), ordinal=6,
+    text="预计响应总规模为50万千瓦，其中竞价模式的规模为20万千瓦，固定补贴模式的规模为30万千瓦。",
+)
+
+
+def test_figures_of_another_quantity_than_the_one_asked_are_not_added_up() -> None:
+    from assistant.answering.aggregate import unsaid_quantity
+    from assistant.answering.respectively import respective
+
+    c = composer_of([PRICES, SCALE], "《青山县需求响应实施细则》", "青山县工业和信息化局", "## 四、补贴价格\n…")
+    ranked = (RetrievedChunk(PRICES, 0.9, 1), RetrievedChunk(SCALE, 0.8, 2))
+    asked = "竞价模式和固定补贴模式的规模加起来是多少？"
+    assert unsaid_quantity(c, asked, [f"补贴价格 {PRICES.text}"], ["1.2元/千瓦时", "2.0元/千瓦时"]) == "规模"
+    assert unsaid_quantity(c, asked, [f"实施时间 {SCALE.text}"], ["20万千瓦", "30万千瓦"]) is None
+    # a quantity the documents state no figure of (上限 here) is no reason to hold a total back
+    assert unsaid_quantity(c, "价格的上限相差多少？", ["补贴价格 …"], ["1.2元/千瓦时"]) is None
+    assert items_total(c, asked, ranked[:1]) is None  # the prices are no 规模
+    assert respective(c, asked, ranked[:1]) is None
+    prices = items_total(c, "竞价模式和固定补贴模式的补贴价格加起来是多少？", ranked[:1])
+    assert prices is not None and "3.2" in prices.text and verified(prices)  # what is asked is added up

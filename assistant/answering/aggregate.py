@@ -150,6 +150,8 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     units = {unit_of_figure(fig) for _, _, fig, _ in picked}
     if not 2 <= len(picked) <= 4 or len(units) != 1 or (len(picked) != 2 and DIFFERENCE.search(question)):
         return None
+    if unsaid_quantity(c, question, [f"{context[f]} {f[3]}" for f in picked], [f[2] for f in picked]) is not None:
+        return None  # figures of something else than the quantity asked
     unit = units.pop()
     marks = "".join(dict.fromkeys(f"[{pos + 1}]" for _, pos, _, _ in picked))
     if DIFFERENCE.search(question):
@@ -164,6 +166,29 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     shared = len({cl for cl, _, _, _ in picked}) < len(picked)
     listed = "、".join(f"{fig if shared else cl}[{pos + 1}]" for cl, pos, fig, _ in picked)
     return Draft(c.say("sum", parts=listed, expression="+".join(values), total=sum_of(values), unit=unit, marks=marks), passages, Intent.AGGREGATE)
+
+
+#: a figure and the unit it is written in, whatever the unit (20万千瓦 → 万千瓦)
+_FIGURE_UNIT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?([^\d\s，,。；;、：:（）()“”]{1,5})")
+#: what may stand between a quantity and its figure (规模为20万千瓦, 上限不超过60平方米)
+_STATED_AS = "(?:为|是|达到|达|约|共|合计|总计|不超过|不低于|不少于|以上|以内)?"
+
+
+def unsaid_quantity(c: Composer, question: str, said: Sequence[str], figures: Sequence[str]) -> str | None:
+    """The quantity a total or difference is asked of (填谷规模加起来 → 规模) when the documents
+    state figures of it, none in the unit of the ``figures`` picked, and none of the texts
+    ``said`` of those names it: they are figures of something else (the two modes' prices,
+    not their 规模), and adding them answers nothing."""
+    m = TOTAL.search(question) or DIFFERENCE.search(question)
+    if m is None:
+        return None
+    words = [t for t in c.scorer.tokenize(question[: m.start()]) if len(t) >= 2]
+    if not words or words[-1] in GENERIC_WORDS | FIGURE_WORDS or any(words[-1] in s for s in said):
+        return None
+    quantity = words[-1]
+    stated = {f.group(1)[:2] for q in re.finditer(re.escape(quantity) + _STATED_AS, c.vocab.text)
+              if (f := _FIGURE_UNIT.match(c.vocab.text, q.end()))}
+    return quantity if stated and not stated & {unit_of_figure(f)[:2] for f in figures} else None
 
 
 _YEARS = re.compile(YEAR.pattern + "年")  # a year as a figure (2035年)
@@ -326,4 +351,4 @@ def share_of_another(c: Composer, question: str, chunk: Chunk) -> str | None:
     return subject
 
 
-__all__ = ["aggregate", "number", "over_clauses", "over_sections", "ratio", "said_difference", "share_of_another", "written_sum"]
+__all__ = ["aggregate", "number", "over_clauses", "over_sections", "ratio", "said_difference", "share_of_another", "unsaid_quantity", "written_sum"]

@@ -17,10 +17,11 @@ from typing import NamedTuple
 
 from ..lexicon import pattern
 from ..types import Chunk, RetrievedChunk
-from .aggregate import number, said_difference, unit_of_figure, written_sum
+from .aggregate import number, said_difference, unit_of_figure, unsaid_quantity, written_sum
 from .compose import Composer, Draft, with_chunks
 from .scoring import clauses, sentences
 from .understanding import DIFFERENCE, TOTAL, Intent, unit_of
+from .vocabulary import leaf
 
 #: what joins the items of a list in a question
 _JOIN = re.compile(r"和|与|及|以及|跟|、|还有|加上")
@@ -155,8 +156,8 @@ def items_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     if money is not None:  # 投资多少, 多少钱: amounts, not the projects or the tons next to them
         stated = [st for st in stated if money.match(st.figure)]
     found = _pick(c, question, items or compared, stated)
-    if found is None:
-        return None
+    if found is None or unsaid_quantity(c, question, [f"{leaf(st.chunk)} {st.sentence}" for st in found], [st.figure for st in found]) is not None:
+        return None  # nothing to add up, or figures of something else than the quantity asked
     suffixes = {unit_of_figure(st.figure) for st in found}
     asked = re.search(r"(?:多少|几)(\S{1,2}?)[？?]?$", question)
     if len(suffixes) != 1 or (asked and figure.fullmatch("1" + asked.group(1)) and asked.group(1) not in suffixes and "" not in suffixes):

@@ -10,10 +10,11 @@ import re
 from typing import NamedTuple
 
 from ..types import Chunk, RetrievedChunk
-from .aggregate import number, said_difference, unit_of_figure, written_sum
+from .aggregate import number, said_difference, unit_of_figure, unsaid_quantity, written_sum
 from .compose import Composer, Draft, with_chunks
 from .scoring import sentences
 from .understanding import DIFFERENCE, TOTAL, Intent
+from .vocabulary import leaf
 
 RESPECTIVELY = "分别"
 #: quoted names standing side by side (“小升规”“规改股”、“股上市”)
@@ -131,6 +132,8 @@ def respective(c: Composer, question: str, passages: tuple[RetrievedChunk, ...],
             which = chosen(question, pairs)
             if len(which) < 2 or (compare and not total and len(which) != 2):
                 continue
+            if unsaid_quantity(c, question, [f"{leaf(rc.chunk)} {s}"], pairs.figures) is not None:
+                continue  # figures of something else than the quantity asked
             allp, pos = with_chunks(passages, [rc.chunk])
             unit = unit_of_figure(pairs.figures[0])
             marks = f"[{pos[rc.chunk.id]}]"
