@@ -275,6 +275,7 @@ class Assistant:
             yield sentence
         yield answer
 
+
 def _decided(assistant: Assistant, serving: Serving, result: RetrievalResult) -> Decision:
     """Does the corpus cover what ``result`` searched for (answer, not covered, off topic)?"""
     bank = assistant.banks.offtopic.similarity(result.query_vector) if result.query_vector else None

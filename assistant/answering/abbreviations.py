@@ -66,17 +66,18 @@ def lengthened(
     closest, at cosine ``least`` or more); unchanged unless every one of them shortens one:
     a word left unknown still refuses the question, and asking it again would only let the
     others pass (优待证 … 几多个工作日: the days are what the documents do not say)."""
+    forms = {word: longer_forms(word, words) if word in question else [] for word in unknown}
+    if not forms or not all(forms.values()):
+        return question
+    texts = [t for word, longer in forms.items() for t in (word, *longer)]
+    vectors = dict(zip(texts, np.asarray(embed(texts), dtype=np.float32)))  # one call for every word
     fuller = question
-    for word in unknown:
-        forms = longer_forms(word, words) if word in question else []
-        if not forms:
-            return question
-        vectors = np.asarray(embed([word, *forms]), dtype=np.float32)
-        cosines = vectors[1:] @ vectors[0]
+    for word, longer in forms.items():
+        cosines = [float(vectors[form] @ vectors[word]) for form in longer]
         best = int(np.argmax(cosines))
         if cosines[best] < least:
             return question
-        fuller = fuller.replace(word, forms[best])
+        fuller = fuller.replace(word, longer[best])
     return fuller
 
 

@@ -80,13 +80,18 @@ def headed_list(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
         if not items:
             return None  # the question asks about one item: answered from its text
         return _draft(c, passages, names[named], items)
-    # a question about what one item says (…通过哪些渠道公布) shares more words with that sentence
-    # than with the list's name and heads: it is answered from the sentence
-    q = c.scorer.qtokens(question)
-    best = c.scorer.best_sentences(question, passages, 1)
-    if best and c.scorer.overlap(q, best[0][2]) > c.scorer.overlap(q, " ".join([top.section, *names])):
+    if about_one_item(c, question, passages, names):
         return None
     return _draft(c, passages, leaf(top) or top.section, [(lines[i][0], n) for i, n in zip(at, names)])
+
+
+def about_one_item(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], heads: Sequence[str]) -> bool:
+    """Is the question about what one item of the best passage's list says (…通过哪些渠道公布)
+    rather than the list? It then shares more words with its best sentence than with the
+    list's section and ``heads``, and is answered from that sentence."""
+    q = c.scorer.qtokens(question)
+    best = c.scorer.best_sentences(question, passages, 1)
+    return bool(best) and c.scorer.overlap(q, best[0][2]) > c.scorer.overlap(q, " ".join([passages[0].chunk.section, *heads]))
 
 
 def _head_of(text: str) -> str:
@@ -122,9 +127,7 @@ def paragraph_list(c: Composer, question: str, passages: tuple[RetrievedChunk, .
     items = paragraph_items(section_lines(c.vocab.section_chunks(top)))
     if not items or any(len(item) >= 2 and item in question for _, item in items):
         return None
-    q = c.scorer.qtokens(question)  # as for headed lists: a question about what one item says
-    best = c.scorer.best_sentences(question, passages, 1)
-    if best and c.scorer.overlap(q, best[0][2]) > c.scorer.overlap(q, " ".join([top.section, *(i for _, i in items)])):
+    if about_one_item(c, question, passages, [item for _, item in items]):
         return None
     return _draft(c, passages, name, items)
 
@@ -138,4 +141,4 @@ def _draft(c: Composer, passages: tuple[RetrievedChunk, ...], name: str, items: 
     return Draft(f"{c.say('items_list', name=name, items='；'.join(parts))}。", allp, Intent.LIST)
 
 
-__all__ = ["headed_list", "heads", "paragraph_items", "paragraph_list", "section_lines", "sub_items"]
+__all__ = ["about_one_item", "headed_list", "heads", "paragraph_items", "paragraph_list", "section_lines", "sub_items"]
