@@ -279,7 +279,9 @@ class Assistant:
 def _decided(assistant: Assistant, serving: Serving, result: RetrievalResult) -> Decision:
     """Does the corpus cover what ``result`` searched for (answer, not covered, off topic)?"""
     bank = assistant.banks.offtopic.similarity(result.query_vector) if result.query_vector else None
-    clause = serving.composer.scorer.best_clause(result.query_vector, result.chunks) if is_english(result.query) else None
+    # an English question is on topic when passages close in meaning are (not those its words,
+    # looked up in the bilingual dictionary, found by keyword: 申请 for "apply" is in many)
+    clause = serving.composer.scorer.best_clause(result.query_vector, result.nearest or result.chunks) if is_english(result.query) else None
     return decide(result.query, result.dense_top, serving.vocabulary, assistant.thresholds, serving.index.tokenizer.posseg, bank, clause)
 
 

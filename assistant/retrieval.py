@@ -17,7 +17,7 @@ from .config import Settings
 from .embeddings import Embedder
 from .glossary import Term
 from .index import PlanIndex
-from .text import clean_question, to_simplified
+from .text import clean_question, is_english, to_simplified
 from .types import Chunk, RetrievedChunk
 
 RRF_K = 60
@@ -42,6 +42,8 @@ class RetrievalResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     dense_top: float | None = None  # best cosine similarity, used to judge coverage
     query_vector: tuple[float, ...] | None = None  # the embedded query (dense and hybrid modes)
+    #: the passages closest in meaning, before keyword search is fused in (dense and hybrid modes)
+    nearest: tuple[RetrievedChunk, ...] = ()
 
 
 class Retriever:
@@ -97,6 +99,7 @@ class Retriever:
         return RetrievalResult(
             query=query, chunks=chunks, timings_ms=timings, dense_top=dense_top,
             query_vector=tuple(vector) if vector is not None else None,
+            nearest=tuple(RetrievedChunk(c, s, r) for r, (c, s) in enumerate(dense[:k], start=1)),
         )
 
     @cached_property
@@ -117,6 +120,10 @@ class Retriever:
         tokens = self.index.tokenizer(query)
         for extra in expansions(query, self.glossary, self.synonyms):
             tokens.extend(self.index.tokenizer(extra))
+        if is_english(query):  # an English question is searched by the Chinese words its words stand for
+            for word in self.index.english(query):
+                parts = self.index.tokenizer(word)  # the word itself when the index has it as a token
+                tokens.extend([word] if word in parts else parts)
         return tokens
 
 

@@ -121,6 +121,11 @@ def cjk_ratio(text: str) -> float:
     return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") / len(letters)
 
 
+def is_english(text: str) -> bool:
+    """A question written in English (fewer than 30 % of its letters Chinese characters)."""
+    return cjk_ratio(text) < 0.3
+
+
 def _initialize(tok) -> None:  # type: ignore[no-untyped-def]
     """``tok.initialize()``, reading jieba's cache of its default dictionary in one piece.
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.bilingual import EnglishGloss
 from assistant.evaluation import load_qa
 from assistant.pipeline import Assistant
 
@@ -100,3 +101,16 @@ def test_nothing_of_another_deployment_is_said(answers) -> None:
     for _, a in pairs:
         assert not re.search("临江|白山|《规划》", a.text + a.notice), a.text
         assert "《意见》" in a.notice
+
+
+def test_an_english_question_is_searched_by_the_corpus_words_it_stands_for(county: Assistant) -> None:
+    question = "How much is the reward for a company listed on the main board?"
+    assert "主板" in county.index.english(question)  # stored with the build (english.json)
+    found = county.search(question, mode="keyword").chunks
+    assert found and "主板上市企业" in found[0].chunk.text
+    kept = county.index.english
+    county.index.english = EnglishGloss()  # a build without it: keyword search has nothing to go on
+    try:
+        assert not county.search(question, mode="keyword").chunks
+    finally:
+        county.index.english = kept

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..lexicon import pattern, words
 from ..masking import has_personal_data
-from ..text import cjk_ratio
+from ..text import is_english
 from ..types import Chunk
 from ..wording import Wording
 from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, YESNO_Q, asks, unit_of
@@ -221,10 +221,6 @@ def unstated_article(question: str, vocab: Vocabulary) -> str | None:
         if numbered in vocab.text and m.group(0) not in vocab.text:
             return m.group(0)
     return None
-
-
-def is_english(question: str) -> bool:
-    return cjk_ratio(question) < 0.3
 
 
 def decide(  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from ..bilingual import EnglishGloss
 from ..chunking import chunk_documents
 from ..config import Settings
 from ..corpus import CorpusLoad, load_corpus
@@ -172,6 +173,8 @@ def _build_locked(
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n")
+        stage("english")
+        english_count = EnglishGloss.build(c.text for c in chunks).write(tmp)
         clause_count = None
         if clause_texts is not None:
             stage("clauses")
@@ -188,6 +191,7 @@ def _build_locked(
             **({"vector_store": kind} if kind != LOCAL_STORE else {}),
             "chunk_count": len(chunks),
             **({"clause_count": clause_count} if clause_count is not None else {}),
+            "english_count": english_count,
             "keyword": {"tokenizer": "jieba.lcut_for_search", "user_words": words},
             "documents": [
                 {"source": d.source, "title": d.title, "sha256": d.sha256, "metadata": d.metadata}

@@ -20,7 +20,8 @@ from ..embeddings import Embedder, ModelSpec
 from ..errors import REBUILD_HINT, IndexMismatchError
 from ..types import Chunk
 
-FORMAT_VERSION = 1
+#: 2: a build carries english.json, the corpus's Chinese words for English ones (:mod:`..bilingual`)
+FORMAT_VERSION = 2
 
 
 def chunking_config(settings: Settings) -> ChunkingConfig:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..bilingual import EnglishGloss
 from ..config import Settings
 from ..corpus import CorpusLoad, load_corpus
 from ..curated import CuratedAnswers
@@ -58,6 +59,8 @@ class PlanIndex:
         #: the clause vectors stored with the build (None for a build without them)
         self.clauses = ClauseStore.open(path, self.chunks)
         self.curated = CuratedAnswers.open(path)  # the answers staff wrote, checked by the build
+        #: the corpus's Chinese words for English ones (empty for a build made without them)
+        self.english = EnglishGloss.open(path)
 
     def query_vectors(self, name: str, texts: Sequence[str]) -> Any:
         """The stored vectors of the question set ``name`` (:mod:`.queries`), or None when the

@@ -1,0 +1,79 @@
+"""English words looked up among the corpus's Chinese words (assistant/bilingual.py): on a few
+hand-made dictionary entries, without the model, and once on the real CC-CEDICT."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.bilingual import EnglishGloss, english_words, stem
+from assistant.text import is_english
+
+CORPUS = ["申请人应当向公安局申请办理户籍登记。", "老年人享受优待。", "公共场所", "证明有效，逾期无效，情况不同。"]
+ENTRIES = [
+    ("申请", ("to apply for sth", "application form (CL:份[fen4])")),
+    ("申请人", ("applicant",)),
+    ("公安局", ("public security bureau (government office similar in function to a police station)",)),
+    ("公共", ("public; common",)),
+    ("户籍", ("census register; household register",)),
+    ("优待", ("preferential treatment; to give preferential treatment",)),
+    ("老年人", ("old people; the elderly",)),
+    ("不同", ("not the same; different",)),
+    ("有效", ("effective",)),
+    ("无效", ("not valid",)),
+    ("护照", ("passport",)),  # the corpus does not write it
+    ("安", ("peaceful",)),  # one character: stands for too much
+]
+
+
+def gloss() -> EnglishGloss:
+    return EnglishGloss.build(CORPUS, ENTRIES)
+
+
+def test_stems_are_the_same_for_question_and_definition() -> None:
+    assert stem("applications") == stem("application") == "application"
+    assert stem("Registered") == stem("register")
+    assert stem("policies") == "policy"
+    assert english_words("What are the conditions for the applicant?") == ["condition", "applicant"]
+
+
+def test_words_and_phrases_of_a_question_become_the_corpus_words() -> None:
+    g = gloss()
+    assert g("Where do I apply for household registration?") == ("申请", "户籍")
+    assert g("Do old people get preferential treatment?") == ("老年人", "优待")
+    assert g("Is the applicant told?") == ("申请人",)
+
+
+def test_a_whole_phrase_goes_before_its_words() -> None:
+    # "public security bureau" is 公安局, not 公共 for "public" as well
+    assert gloss()("Which public security bureau handles it?") == ("公安局",)
+    assert gloss()("Is it a public place?") == ("公共",)
+
+
+def test_words_the_corpus_does_not_write_and_negated_definitions_give_nothing() -> None:
+    g = gloss()
+    assert g("How do I renew my passport?") == ()  # 护照 is not in the corpus
+    assert g("Is the certificate valid?") == ()  # 无效 is "not valid"
+    assert g("Is the certificate effective?") == ("有效",)
+    assert g("What is different?") == ("不同",)
+    assert "安" not in g.words.get("peaceful", ())
+
+
+def test_stored_with_a_build_and_opened_again(tmp_path: Path) -> None:
+    g = gloss()
+    assert g.write(tmp_path) == len(g.phrases) + len(g.words)
+    assert EnglishGloss.open(tmp_path) == g
+    empty = EnglishGloss.open(tmp_path / "older-build")  # a build made before glosses: none
+    assert not empty and empty("apply for registration") == ()
+
+
+def test_the_real_dictionary() -> None:
+    g = EnglishGloss.build(CORPUS)
+    assert {"申请", "户籍"} <= set(g("Where do I apply for household registration?"))
+    assert "优待" in g("Do old people get preferential treatment?")
+    assert "公安局" in g("Which public security bureau handles it?")
+
+
+def test_what_counts_as_english() -> None:
+    assert is_english("How long is the lease?")
+    assert is_english("How long is the 公租房 lease?")
+    assert not is_english("公租房租期多长？")
