@@ -155,7 +155,7 @@ class Assistant:
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary.from_chunks(self.index.chunks, self.glossary, self.synonyms, self.identity.place_names)
+        return Vocabulary.from_chunks(self.index.chunks, self.glossary, self.synonyms, self.identity.place_names, self.index.english)
 
     @cached_property
     def composer(self) -> Composer:

@@ -77,3 +77,20 @@ def test_what_counts_as_english() -> None:
     assert is_english("How long is the lease?")
     assert is_english("How long is the 公租房 lease?")
     assert not is_english("公租房租期多长？")
+
+
+def test_an_english_question_scores_sentences_by_the_corpus_words_it_stands_for() -> None:
+    from assistant.answering import SentenceScorer, Vocabulary
+    from assistant.text import ChineseTokenizer
+    from assistant.types import Chunk, RetrievedChunk
+
+    text = "申请人应当提交身份证明。老年人享受优待。"
+    chunks = [Chunk(id="c0", source="a.md", title="办法", section_path=("第一条",), text=text, ordinal=0)]
+    question = "Do old people get preferential treatment?"
+    passages = (RetrievedChunk(chunks[0], 1.0, 1),)
+    with_gloss = Vocabulary.from_chunks(chunks, english=EnglishGloss.build([text], ENTRIES))
+    scorer = SentenceScorer(with_gloss, ChineseTokenizer())
+    assert {"老年人", "优待"} <= scorer.qtokens(question)
+    assert scorer.best_sentences(question, passages, n=1)[0][2] == "老年人享受优待。"
+    without = SentenceScorer(Vocabulary.from_chunks(chunks), ChineseTokenizer())
+    assert without.best_sentences(question, passages, n=1)[0][2] == "申请人应当提交身份证明。"  # the first, for want of words

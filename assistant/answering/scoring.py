@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from ..retrieval import expansions
-from ..text import is_row, row_head
+from ..text import is_english, is_row, row_head
 from ..types import Chunk, RetrievedChunk
 from .understanding import AGENT, WHO, asked_subject, content_words
 from .vocabulary import YEAR, Vocabulary, leaf, untitled
@@ -146,6 +146,8 @@ class SentenceScorer:
         tokens = set(content_words(self.tokenize(question))) | {t for t in self.tokenize(question) if len(t) == 1 and "\u4e00" <= t <= "\u9fff"}
         for extra in expansions(question, self.vocab.glossary, self.vocab.synonyms):
             tokens.update(content_words(self.tokenize(extra)) or [extra])
+        if is_english(question):  # the corpus's words for its English ones
+            tokens.update(self.vocab.english(question))
         for term in self.vocab.glossary:
             if any(n in question for n in term.names):
                 tokens.add(term.term)

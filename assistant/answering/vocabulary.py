@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ..bilingual import EnglishGloss
 from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
 from ..lexicon import document_parts, everyday_words, unit_table, words
@@ -80,6 +81,8 @@ class Vocabulary:
     years: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 2035 → ids of the chunks stating it
     places: tuple[str, ...] = ()  # the place names the deployment is about, longest first
     titles: tuple[str, ...] = ()  # the documents' own names (《…》 of their titles), longest first
+    #: the corpus's Chinese words for English ones (stored with the index build)
+    english: EnglishGloss = field(default_factory=EnglishGloss)
     #: chunk id → the chunk that goes on with its section (a long section is cut into several)
     following: dict[str, Chunk] = field(default_factory=dict, repr=False)
     #: (source, section path) → the chunks of that section, in the document's order
@@ -93,7 +96,7 @@ class Vocabulary:
     @classmethod
     def from_chunks(
         cls, chunks: Sequence[Chunk], glossary: Sequence[Term] = (), synonyms: dict[str, tuple[str, ...]] | None = None,
-        places: Sequence[str] = (),
+        places: Sequence[str] = (), english: EnglishGloss | None = None,
     ) -> "Vocabulary":
         text = "\n".join(f"{c.section}\n{c.text}" for c in chunks)
         sections = tuple(dict.fromkeys(c.section_path for c in chunks))
@@ -120,6 +123,7 @@ class Vocabulary:
             # as written and as a question has it after NFKC (（2024—2035年） → (2024—2035年))
             titles=tuple(sorted({form for c in chunks for name in BOOK_TITLE.findall(c.title) for form in (name, unicodedata.normalize("NFKC", name))},
                                 key=len, reverse=True)),
+            english=english or EnglishGloss(),
         )
 
     def section_chunks(self, chunk: Chunk) -> tuple[Chunk, ...]:
