@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .lexicon import words
+from . import lexicon
 
 log = logging.getLogger(__name__)
 
 #: function and question words, left out of questions and definitions (data/lexicon/english_stopwords.txt)
-STOPWORDS = words("english_stopwords")
+STOPWORDS = lexicon.words("english_stopwords")
 #: a definition of at most this many words is a phrase a question may use (``to apply for sth``)
 LONGEST_PHRASE = 3
 #: each word of a definition this short stands for its headword on its own (``application form``)

@@ -40,7 +40,6 @@ from .answering import (
     strip_injection,
 )
 from .answering.abbreviations import lengthened
-from .answering.coverage import is_english
 from .answering.notes import with_glossary_note
 from .answering.banks import Banks
 from .answering.instructions import strip_instructions
@@ -52,7 +51,7 @@ from .wording import Wording
 from .citations import figures, renumber, verify
 from .errors import LLMError
 from .retrieval import RetrievalResult, Retriever
-from .text import clean_question, is_punctuation_only, prepare_query, to_simplified
+from .text import clean_question, is_english, is_punctuation_only, prepare_query, to_simplified
 from .types import Answer, RetrievedChunk
 from .verified import numbered, strip_tags, verified_stream
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 from ..citations import decimals, rounded
 from ..lexicon import pattern, words
 from ..retrieval import section_names
+from ..text import is_english
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .coverage import is_english
 from .figures import figure
 from .scoring import clauses, end, sentences
 from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asks, unit_of

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from ..chunking import strip_numbering
+from ..text import is_english
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
 from .complete import completed
-from .coverage import is_english
 from .enumerations import enumerated
 from .leads import bare_opener, counted_items
 from .leads import listed as with_items
