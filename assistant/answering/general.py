@@ -13,7 +13,7 @@ from .complete import completed
 from .cut import rejoined
 from .figures import figure
 from .enumerations import starts_item
-from .leads import listed, opener_of
+from .leads import continued, listed, opener_of
 from .lists import ordinal
 from .scoring import end, sentences
 from .understanding import AGENT, CLAIMED, WHO, Intent, unit_of
@@ -97,6 +97,9 @@ def _quoted_whole(
     score, pos, s = best[0]
     chunk = passages[pos].chunk
     text = f"{before}{whole(c, chunk)}[{pos + 1}]。"
+    if (more := continued(c, passages, pos)) is not None:  # the passage ends inside a list: its other items
+        passages, items = more
+        return Draft(text + items, passages, Intent.GENERAL)
     if WHO.search(question) and not AGENT.search(chunk.text):
         other = next((b for b in best[1:] if b[1] != pos and AGENT.search(b[2])), None)
     else:

@@ -69,6 +69,34 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     return Draft(draft, allp, Intent.GENERAL)
 
 
+def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tuple[tuple[RetrievedChunk, ...], str] | None:
+    """The items that go on with a list the passage at ``pos`` ends in (…以下情形之一的：
+    （一）…；1. …；2. … cut after its second item): those of the chunk that continues its
+    section numbered on in the same way (3., 4. …, not the （二） after them), within
+    :data:`LIST_BUDGET` characters, with their marker; and the passages that cite them. None
+    when the passage does not end inside a list or nothing continues it."""
+    chunk = passages[pos].chunk
+    opener = next((s for s in sentences(chunk.text) if OPENS_LIST.search(s) and not is_row(s)), None)
+    following = c.vocab.following.get(chunk.id)
+    if opener is None or following is None:
+        return None
+    found, to_end = items_after(chunk.text, opener)
+    last = marker_of(found[-1]) if found and to_end else None
+    if last is None:
+        return None
+    taken, length = [], len(chunk.text)
+    for item in items_after(following.text)[0]:  # 3., 4. … after 2.: the same family, numbered on
+        marker = marker_of(item)
+        if marker is None or marker[:2] != (last[0], last[1] + len(taken) + 1) or length + len(item) > LIST_BUDGET:
+            break
+        taken.append(end(item))
+        length += len(item)
+    if not taken:
+        return None
+    allp, number = with_chunks(passages, [following])
+    return allp, "；".join(taken) + f"[{number[following.id]}]。"
+
+
 def opener_of(c: Composer, chunk: Chunk, s: str) -> tuple[str, Chunk] | None:
     """The sentence that opens the list ``s`` is an item of, when ``s`` is one
     (有下列情形之一的，…追究行政责任： before （七）挪用…资金的), up to its colon, and the chunk
