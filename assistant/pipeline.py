@@ -44,7 +44,7 @@ from .answering.notes import with_glossary_note
 from .answering.banks import Banks
 from .answering.instructions import strip_instructions
 from .answering.several import ask_each, split_questions
-from .answering.understanding import ASKS
+from .answering.understanding import ASKS, unit_of
 from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
@@ -261,8 +261,7 @@ class Assistant:
                 log.warning("LLM answer replaced by the extractive one: %s", err)
                 how = "extractive-fallback"
 
-        draft = extractive(serving.composer, own_words(query, own, result.query), result.chunks, result.query_vector,
-                           serving.glossary, wording)
+        draft = conversed(serving.composer, own_words(query, own, result.query), result, serving.glossary, wording)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         if draft.intent is Intent.NOT_STATED:
             yield from refuse(Decision(False, "not_covered", missing=(draft.text,)), result.chunks, how=how)
@@ -316,6 +315,19 @@ def own_words(query: str, own: str, searched: str) -> str:
     and the sentence is then chosen by what the follow-up itself asks; otherwise the
     question as searched."""
     return to_simplified(clean_question(own)) if query.endswith(" " + own) else searched
+
+
+def conversed(composer: Composer, words: str, result: RetrievalResult, glossary: Sequence[Term], wording: Wording) -> Draft:
+    """The answer chosen by ``words`` (:func:`own_words`); when those are a follow-up's own
+    and state nothing it asks for (那最后一天几点截止 next to 申报时间是…至…17时), the answer
+    chosen by the conversation as searched, if that asks for the same kind of thing."""
+    draft = extractive(composer, words, result.chunks, result.query_vector, glossary, wording)
+    if draft.intent is not Intent.NOT_STATED or words == result.query:
+        return draft
+    if (classify(words), unit_of(words)) != (classify(result.query), unit_of(result.query)):
+        return draft  # 那它什么时候建成 after …投资多少: the conversation asks for something else
+    joined = extractive(composer, result.query, result.chunks, result.query_vector, glossary, wording)
+    return draft if joined.intent is Intent.NOT_STATED else joined
 
 
 def extractive(
