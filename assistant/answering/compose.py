@@ -12,6 +12,7 @@ from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
+from .levels import agrees, asked_level
 from .quantity import other_quantity, term_of_another, unnamed_quote
 from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of
@@ -65,6 +66,7 @@ class Composer:
             intent = Intent.FIGURE  # one section's own figure, nothing to add up
         if named and intent is not Intent.AGGREGATE:
             passages = named  # the question names its section: answer from it alone
+        passages = self.at_level(question, passages)
         draft = self.handler(intent)(self, question, passages, query_vector)
         if draft is None and intent is Intent.AGGREGATE:  # nothing to add up: the figure itself, or not stated
             draft = self.handler(Intent.FIGURE)(self, question, passages, query_vector)
@@ -80,6 +82,19 @@ class Composer:
                 subject = f"{other}年" if other[:1].isdigit() else other
                 return Draft(self.say("not_stated", subject=subject, what=self.say("what_value")), passages, Intent.NOT_STATED)
         return draft
+
+    def at_level(self, question: str, passages: tuple[RetrievedChunk, ...]) -> tuple[RetrievedChunk, ...]:
+        """For a question about one level or class (享受1级待遇的…), the passages whose section
+        names it first and those whose section names only others of its measure (2级) last,
+        each group in its order."""
+        level = asked_level(question)
+        if level is None:
+            return passages
+
+        def said(p: RetrievedChunk) -> int:
+            section = self.vocab.section_chunks(p.chunk)
+            return agrees(level, " ".join(p.chunk.section_path) + "\n" + "\n".join(c.text for c in section))
+        return tuple(sorted(passages, key=lambda p: -said(p)))
 
     def handler(self, intent: Intent) -> Handler:
         """The handler of an intent; a clear error for one without."""
