@@ -36,6 +36,10 @@ DOCUMENT_KINDS = ("规划", "纲要", "方案", "意见", "措施", "办法", "�
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)")
 _PLACE_SUFFIX = re.compile(r"(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)$")
 _ABOUT = re.compile(r"^关于(?:印发|做好|加强|进一步|推进|支持)?")
+#: what may stand between an office and a place its title goes on with (…人民政府关于印发安顺市…, 中共柳河县委)
+_NOT_PLACE = re.compile(r"^(?:中共|关于(?:印发|转发|重新发布|做好|加强|进一步|推进|支持)?)")
+#: what no place name holds: an office's words, a document's verbs (公厅关于印发广州, 关于受理天河区)
+_NOT_IN_PLACE = re.compile(r"关于|印发|转发|发布|受理|[局委厅府部办的和]")
 #: the last character of an office's name, after which another place may follow (…局某某市分局)
 _OFFICE_ENDS = "局委厅府部办"
 
@@ -115,7 +119,10 @@ def derive_identity(documents: Sequence[Document]) -> Identity:
     short = short_name(first) if len(documents) == 1 else "文件"
     title = re.sub(r"[《》]", "", first.title) if len(documents) == 1 else f"{issuer or ''}政策文件"
     referral = next((d.metadata["referral"] for d in documents if d.metadata.get("referral")), DEFAULT_REFERRAL)
+    # the places titles and issuers name, then those the front matter says the documents are of (locality: 广东省广州市天河区)
     places = derive_places([*titles, *issuers])
+    localities = [d.metadata["locality"] for d in documents if isinstance(d.metadata.get("locality"), str)]
+    places |= {k: v for k, v in derive_places(localities).items() if k not in places}
     return Identity(
         document=document,
         short_name=short,
@@ -166,8 +173,9 @@ def short_name(doc: Document) -> str:
 
 def derive_places(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """Place names that open a title or an issuer (长春市), follow another (上海市松江区) or
-    follow an office in it (吉林市生态环境局蛟河市分局 → 蛟河市), with their short forms
-    (长春, 松江, 蛟河)."""
+    follow an office in it (吉林市生态环境局蛟河市分局 → 蛟河市; past 关于印发 or 中共 before
+    it: 中共柳河县委 → 柳河县), with their short forms (长春, 松江, 蛟河). A locality of the
+    front matter (广东省广州市天河区) is such a run of places."""
     places: dict[str, tuple[str, ...]] = {}
     for text in texts:
         text = _ABOUT.sub("", text.lstrip("《"))
@@ -175,10 +183,13 @@ def derive_places(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
         for i in range(len(text)):
             if i not in ends and text[i - 1] not in _OFFICE_ENDS:
                 continue
+            i += len(m0.group(0)) if (m0 := _NOT_PLACE.match(text, i)) else 0
             m = _PLACE.match(text, i)
             if m:
-                ends.add(m.end())
                 name = m.group(0)
+                if _NOT_IN_PLACE.search(name):
+                    continue  # 办公厅关于印发广州: an office's name and what it does, not a place
+                ends.add(m.end())
                 short = _PLACE_SUFFIX.sub("", name)
                 places.setdefault(name, (short,) if len(short) >= 2 else ())
     return places

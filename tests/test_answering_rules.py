@@ -158,6 +158,16 @@ def test_identity_from_front_matter_alone(identity) -> None:
     assert identity.warm_up == identity.examples[0]
 
 
+def test_places_come_from_the_front_matter_locality_and_no_office_words_make_one() -> None:
+    docs = [Document("a.md", "广州市人民政府办公厅关于印发广州市居家社区养老服务管理办法的通知", "第一条 …",
+                     {"issuer": "中共青山县委 青山县人民政府", "locality": "广东省广州市天河区"})]
+    places = derive_identity(docs).places
+    assert places == {"广州市": ("广州",), "青山县": ("青山",), "广东省": ("广东",), "天河区": ("天河",)}, places
+    assert derive_identity(docs).organisation == "广州市"  # the title's place first: the locality only adds
+    titled = derive_identity([Document("b.md", "房屋租赁登记备案攻略", "…", {"issuer": "天河区住建园林局", "locality": "广州市天河区"})])
+    assert set(titled.places) == {"天河区", "广州市"}  # 广州 named by the locality alone is a place of the documents too
+
+
 @pytest.mark.parametrize("text, short", [
     ("为改善农村人居环境（以下简称《方案》）……", "《方案》"),
     ("区住房保障和房屋管理局(以下简称“区房管局”)是主管部门。……本办法", "《办法》"),  # a body: the title's kind
