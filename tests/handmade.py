@@ -24,3 +24,9 @@ def composer_of(chunks: Sequence[Chunk], title: str, issuer: str, body: str = "ç
 def verified(draft) -> bool:  # type: ignore[no-untyped-def]
     """Does every figure of a draft stand in a passage its sentence cites (or follow from them)?"""
     return verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+
+
+def article_chunks(title: str, path: tuple[str, ...], texts: Sequence[str], first: int = 0, source: str = "rules.md") -> list[Chunk]:
+    """Consecutive chunks of one section (an article a chunk boundary cut), ids ``{source}-{n}``."""
+    return [Chunk(id=f"{source}-{first + k}", source=source, title=title, section_path=path, ordinal=first + k, text=t)
+            for k, t in enumerate(texts)]

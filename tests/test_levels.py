@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from assistant.answering import Intent
 from assistant.answering.levels import agrees, asked_level, levels
-from assistant.types import Chunk, RetrievedChunk
+from assistant.types import RetrievedChunk
 
-from .handmade import composer_of, verified
+from .handmade import article_chunks, composer_of, verified
 
 TITLE = "《青山区长期照护试行办法》"
 ISSUER = "青山区医疗保障局"
@@ -26,14 +26,12 @@ def test_levels_are_read_with_their_ranges_and_chinese_numbers() -> None:
 
 
 def test_the_section_of_the_asked_level_answers_before_an_alike_one_of_another() -> None:
-    head2 = Chunk(id="l0", source="rules.md", title=TITLE, section_path=("第三章 待遇", "第十五条"), ordinal=0,
-                  text="享受2级待遇的失能人员，其待遇限额标准如下：")
-    body2 = Chunk(id="l1", source="rules.md", title=TITLE, section_path=("第三章 待遇", "第十五条"), ordinal=1,
-                  text="（二）居家护理发生的生活照料费用，限额为每人每月900元，一个有效期内待遇享受最高时长为24个月。")
-    head1 = Chunk(id="l2", source="rules.md", title=TITLE, section_path=("第三章 待遇", "第十六条"), ordinal=2,
-                  text="享受1级待遇的失能人员，其待遇限额标准如下：")
-    body1 = Chunk(id="l3", source="rules.md", title=TITLE, section_path=("第三章 待遇", "第十六条"), ordinal=3,
-                  text="（二）居家护理发生的生活照料费用，限额为每人每月300元，一个有效期内待遇享受最高时长为12个月。")
+    head2, body2 = article_chunks(TITLE, ("第三章 待遇", "第十五条"), [
+        "享受2级待遇的失能人员，其待遇限额标准如下：", "（二）居家护理发生的生活照料费用，限额为每人每月900元，一个有效期内待遇享受最高时长为24个月。",
+    ])
+    head1, body1 = article_chunks(TITLE, ("第三章 待遇", "第十六条"), [
+        "享受1级待遇的失能人员，其待遇限额标准如下：", "（二）居家护理发生的生活照料费用，限额为每人每月300元，一个有效期内待遇享受最高时长为12个月。",
+    ], first=2)
     c = composer_of([head2, body2, head1, body1], TITLE, ISSUER)
     ranked = (RetrievedChunk(body2, 0.9, 1), RetrievedChunk(body1, 0.8, 2))
     draft = c.compose("享受1级待遇的，居家护理一个有效期内最长能享受多久？", ranked, Intent.FIGURE)

@@ -14,7 +14,7 @@ from assistant.answering.leads import counted_items, items_after
 from assistant.answering.understanding import Intent
 from assistant.types import Chunk, RetrievedChunk
 
-from .handmade import composer_of, verified
+from .handmade import article_chunks, composer_of, verified
 
 TITLE = "《青山区长期照护试行办法》"
 ISSUER = "青山区医疗保障局"
@@ -154,10 +154,10 @@ def test_an_opener_of_two_sentences_on_its_line_is_quoted_whole() -> None:
 
 
 def test_a_short_passage_quoted_whole_goes_on_with_the_items_the_next_chunk_numbers_on() -> None:
-    head = Chunk(id="k7", source="rules.md", title=TITLE, section_path=("第四章 资助", "第二十条"), ordinal=7,
-                 text="符合以下情形之一的老年人可申请照护资助：\n（一）第一类对象。\n1. 分散供养特困人员；\n2. 低保家庭中失能的；")
-    tail = Chunk(id="k8", source="rules.md", title=TITLE, section_path=("第四章 资助", "第二十条"), ordinal=8,
-                 text="3. 100周岁及以上的；\n4. 计划生育特殊家庭老年人。\n（二）第二类对象。\n1. 独居的。")
+    head, tail = article_chunks(TITLE, ("第四章 资助", "第二十条"), [
+        "符合以下情形之一的老年人可申请照护资助：\n（一）第一类对象。\n1. 分散供养特困人员；\n2. 低保家庭中失能的；",
+        "3. 100周岁及以上的；\n4. 计划生育特殊家庭老年人。\n（二）第二类对象。\n1. 独居的。",
+    ], first=7)
     assert len(head.text) <= WHOLE_PASSAGE  # quoted whole
     composer = composer_of([head, tail], TITLE, ISSUER)
     draft = composer.compose("第一类对象都有谁？", (RetrievedChunk(head, 1.0, 1),), Intent.GENERAL)
@@ -166,10 +166,9 @@ def test_a_short_passage_quoted_whole_goes_on_with_the_items_the_next_chunk_numb
     assert "计划生育特殊家庭老年人[2]" in draft.text and len(draft.passages) == 2  # the next chunk is cited
     assert "第二类对象" not in draft.text and "独居" not in draft.text  # （二） starts another list: not numbered on from 2.
     assert verified(draft)
-    ended = Chunk(id="k9", source="rules.md", title=TITLE, section_path=("第四章 资助", "第二十一条"), ordinal=9,
-                  text="资助标准如下：\n1. 第一类对象每月400元；\n2. 第二类对象每月200元。\n资助不得发放现金。")
-    after = Chunk(id="k10", source="rules.md", title=TITLE, section_path=("第四章 资助", "第二十一条"), ordinal=10,
-                  text="3. 其他情形另行规定。")
+    ended, after = article_chunks(TITLE, ("第四章 资助", "第二十一条"), [
+        "资助标准如下：\n1. 第一类对象每月400元；\n2. 第二类对象每月200元。\n资助不得发放现金。", "3. 其他情形另行规定。",
+    ], first=9)
     composer = composer_of([ended, after], TITLE, ISSUER)
     draft = composer.compose("资助标准是多少？", (RetrievedChunk(ended, 1.0, 1),), Intent.GENERAL)
     assert draft is not None and "另行规定" not in draft.text, draft.text  # the list ended in its own chunk
