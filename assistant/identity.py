@@ -35,8 +35,8 @@ DOCUMENT_KINDS = ("规划", "纲要", "方案", "意见", "措施", "办法", "�
 #: a place name at the start of a title or issuer (长春市…, 吉林省生态环境厅…)
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)")
 _PLACE_SUFFIX = re.compile(r"(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)$")
-_ABOUT = re.compile(r"^关于(?:印发|做好|加强|进一步|推进|支持)?")
-#: what may stand between an office and a place its title goes on with (…人民政府关于印发安顺市…, 中共柳河县委)
+#: what may open a title or stand between an office and a place it goes on with (关于印发…,
+#: …人民政府关于印发安顺市…, 中共柳河县委)
 _NOT_PLACE = re.compile(r"^(?:中共|关于(?:印发|转发|重新发布|做好|加强|进一步|推进|支持)?)")
 #: what no place name holds: an office's words, a document's verbs (公厅关于印发广州, 关于受理天河区)
 _NOT_IN_PLACE = re.compile(r"关于|印发|转发|发布|受理|[局委厅府部办的和]")
@@ -178,7 +178,7 @@ def derive_places(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
     front matter (广东省广州市天河区) is such a run of places."""
     places: dict[str, tuple[str, ...]] = {}
     for text in texts:
-        text = _ABOUT.sub("", text.lstrip("《"))
+        text = text.lstrip("《")
         ends = {0}  # a place may open the text, follow an office or follow another place (上海市松江区)
         for i in range(len(text)):
             if i not in ends and text[i - 1] not in _OFFICE_ENDS:

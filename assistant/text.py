@@ -121,6 +121,22 @@ def cjk_ratio(text: str) -> float:
     return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") / len(letters)
 
 
+_CN_DIGITS = "一二三四五六七八九"
+_CN_VALUES = {**{d: i + 1 for i, d in enumerate(_CN_DIGITS)}, "两": 2, "十": 10}
+
+
+def cn_number(text: str) -> int | None:
+    """一 … 九十九 (and Arabic digits) as an int; None for anything else."""
+    if text.isdigit():
+        return int(text)
+    if len(text) == 1:
+        return _CN_VALUES.get(text)
+    if re.fullmatch(f"[{_CN_DIGITS}]?十[{_CN_DIGITS}]?", text):
+        tens, _, ones = text.partition("十")
+        return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
+    return None
+
+
 def is_english(text: str) -> bool:
     """A question written in English (fewer than 30 % of its letters Chinese characters)."""
     return cjk_ratio(text) < 0.3

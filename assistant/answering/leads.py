@@ -51,22 +51,12 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
         items = [(chunk, x) for x in found]
         if to_end and following is not None:  # the list runs on into the next chunk
             items += [(following, x) for x in items_after(following.text)[0]]
-    taken, length = [], len(text)
-    for where, item in items:
-        if length + len(item) > LIST_BUDGET:
-            break
-        taken.append((where, item))
-        length += len(item)
+    taken = _within_budget(items, len(text))
     if not taken:
         return None
     draft = _joined(text, pos, [x for where, x in taken if where is chunk])
-    later = list(dict.fromkeys(where for where, _ in taken if where is not chunk))
-    if not later:
-        return Draft(draft, passages, Intent.GENERAL)
-    allp, number = with_chunks(passages, later)
-    for where in later:  # the items each later chunk gives, with its marker
-        draft += "；".join(end(x) for w, x in taken if w is where) + f"[{number[where.id]}]。"
-    return Draft(draft, allp, Intent.GENERAL)
+    allp, later = _cited(passages, [(where, x) for where, x in taken if where is not chunk])
+    return Draft(draft + later, allp, Intent.GENERAL)
 
 
 def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tuple[tuple[RetrievedChunk, ...], str] | None:
@@ -84,17 +74,34 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     last = marker_of(found[-1]) if found and to_end else None
     if last is None:
         return None
-    taken, length = [], len(chunk.text)
+    numbered_on: list[tuple[Chunk, str]] = []
     for item in items_after(following.text)[0]:  # 3., 4. … after 2.: the same family, numbered on
         marker = marker_of(item)
-        if marker is None or marker[:2] != (last[0], last[1] + len(taken) + 1) or length + len(item) > LIST_BUDGET:
+        if marker is None or marker[:2] != (last[0], last[1] + len(numbered_on) + 1):
             break
-        taken.append(end(item))
+        numbered_on.append((following, item))
+    taken = _within_budget(numbered_on, len(chunk.text))
+    return _cited(passages, taken) if taken else None
+
+
+def _within_budget(items: Sequence[tuple[Chunk, str]], length: int) -> list[tuple[Chunk, str]]:
+    """The first ``items`` (chunk, item) that a quotation already ``length`` characters long
+    can take within :data:`LIST_BUDGET` characters."""
+    taken: list[tuple[Chunk, str]] = []
+    for where, item in items:
+        if length + len(item) > LIST_BUDGET:
+            break
+        taken.append((where, item))
         length += len(item)
-    if not taken:
-        return None
-    allp, number = with_chunks(passages, [following])
-    return allp, "；".join(taken) + f"[{number[following.id]}]。"
+    return taken
+
+
+def _cited(passages: tuple[RetrievedChunk, ...], items: Sequence[tuple[Chunk, str]]) -> tuple[tuple[RetrievedChunk, ...], str]:
+    """Items of chunks after the answering one, each chunk's joined by ；with its marker, and
+    the passages that cite them (those chunks added when they were not retrieved)."""
+    later = list(dict.fromkeys(where for where, _ in items))
+    allp, number = with_chunks(passages, later)
+    return allp, "".join("；".join(end(x) for w, x in items if w is where) + f"[{number[where.id]}]。" for where in later)
 
 
 def opener_of(c: Composer, chunk: Chunk, s: str) -> tuple[str, Chunk] | None:

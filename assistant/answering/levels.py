@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import re
 
-_DIGITS = "一二三四五六七八九十"
-_NUMBER = rf"(?:\d{{1,2}}|[{_DIGITS}])"
+from ..text import cn_number
+
+_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十])"
 #: a run of numbers and what they number: 1级, 一、二级, 1-2级, 一至四级, 第一类, 三档
 _LEVELS = re.compile(rf"({_NUMBER}(?:\s*[-－~～至到、和及]\s*{_NUMBER})*)\s*(级|类|档)")
 _SPAN = re.compile(r"[-－~～至到]")
-
-
-def _value(number: str) -> int:
-    return int(number) if number.isdigit() else _DIGITS.index(number) + 1
 
 
 def levels(text: str) -> dict[str, set[int]]:
@@ -22,7 +19,7 @@ def levels(text: str) -> dict[str, set[int]]:
     标准为…，3-5级…” → {级: {1, 2, 3, 4, 5}}."""
     found: dict[str, set[int]] = {}
     for m in _LEVELS.finditer(text):
-        numbers = [_value(n) for n in re.findall(_NUMBER, m.group(1))]
+        numbers = [cn_number(n) or 0 for n in re.findall(_NUMBER, m.group(1))]
         seps = re.split(_NUMBER, m.group(1))[1:-1]
         values = set(numbers)
         for a, b, sep in zip(numbers, numbers[1:], seps):
@@ -35,8 +32,11 @@ def levels(text: str) -> dict[str, set[int]]:
 def asked_level(question: str) -> tuple[str, int] | None:
     """The one level or class a question names (享受1级待遇的… → (级, 1)); None when it names
     none, several, or a range."""
-    asked = [(k, v) for k, vs in levels(question).items() if len(vs) == 1 for v in vs]
-    return asked[0] if len(asked) == 1 and len(levels(question)) == 1 else None
+    named = levels(question)
+    if len(named) != 1:
+        return None
+    (measure, values), = named.items()
+    return (measure, next(iter(values))) if len(values) == 1 else None
 
 
 def agrees(asked: tuple[str, int], text: str) -> int:

@@ -8,25 +8,20 @@ from __future__ import annotations
 import re
 
 from ..lexicon import pattern
+from ..text import cn_number as text_number
 from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .scoring import sentences
 from .understanding import Intent
 
 _DIGITS = "一二三四五六七八九"
-_CN = {**{d: i + 1 for i, d in enumerate(_DIGITS)}, "两": 2, "十": 10, "首": 1, "头": 1}
+#: ordinal words that count as one (头一条, 首条)
+_FIRST = {"首": 1, "头": 1}
 
 
 def cn_number(text: str) -> int | None:
-    """一 … 九十九 (and Arabic digits) as an int; None for anything else."""
-    if text.isdigit():
-        return int(text)
-    if len(text) == 1:
-        return _CN.get(text)
-    if re.fullmatch(f"[{_DIGITS}]?十[{_DIGITS}]?", text):
-        tens, _, ones = text.partition("十")
-        return (_CN[tens] if tens else 1) * 10 + (_CN[ones] if ones else 0)
-    return None
+    """一 … 九十九 (and Arabic digits) as an int, 首 and 头 as one; None for anything else."""
+    return _FIRST.get(text) or text_number(text)
 
 
 def position(question: str) -> tuple[int, str] | None:
