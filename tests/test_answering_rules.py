@@ -168,6 +168,13 @@ def test_places_come_from_the_front_matter_locality_and_no_office_words_make_one
     assert set(titled.places) == {"天河区", "广州市"}  # 广州 named by the locality alone is a place of the documents too
 
 
+def test_a_place_after_another_is_a_division_with_a_short_name() -> None:
+    docs = [Document("c.md", "《青山市生态文明建设示范区建设规划（2024—2035年）》政策解读", "一、指导思想 …",
+                     {"issuer": "绿水市生态环境局青山市分局", "locality": "湖南省绿水市青山区"})]
+    places = derive_identity(docs).places
+    assert places == {"青山市": ("青山",), "绿水市": ("绿水",), "湖南省": ("湖南",), "青山区": ("青山",)}, places
+
+
 @pytest.mark.parametrize("text, short", [
     ("为改善农村人居环境（以下简称《方案》）……", "《方案》"),
     ("区住房保障和房屋管理局(以下简称“区房管局”)是主管部门。……本办法", "《办法》"),  # a body: the title's kind
