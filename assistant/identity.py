@@ -43,7 +43,7 @@ _NOT_IN_PLACE = re.compile(r"关于|印发|转发|发布|受理|[局委厅府部
 #: the last character of an office's name, after which another place may follow (…局某某市分局)
 _OFFICE_ENDS = "局委厅府部办"
 #: a place that goes on from another (上海市松江区, 广东省广州市) is a division of it, whose name is
-#: short; a longer run there names what the place does (临江市生态文明建设示范区建设规划)
+#: short; a longer run there names what the place does (青山市生态文明建设示范区建设规划)
 _DIVISION_CHARS = 4
 
 
@@ -180,7 +180,7 @@ def derive_places(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
     it: 中共柳河县委 → 柳河县), with their short forms (长春, 松江, 蛟河). A locality of the
     front matter (广东省广州市天河区) is such a run of places. A place right after another
     is a division of it, named in at most :data:`_DIVISION_CHARS` characters before its
-    suffix (松江区; not 生态文明建设示范区 after 临江市)."""
+    suffix (松江区; not 生态文明建设示范区 after 青山市)."""
     places: dict[str, tuple[str, ...]] = {}
     for text in texts:
         text = text.lstrip("《")
@@ -195,7 +195,7 @@ def derive_places(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
                 if _NOT_IN_PLACE.search(name):
                     continue  # 办公厅关于印发广州: an office's name and what it does, not a place
                 if i in ends and i > 0 and len(_PLACE_SUFFIX.sub("", name)) > _DIVISION_CHARS:
-                    continue  # 临江市 + 生态文明建设示范区: a division's name is short
+                    continue  # 青山市 + 生态文明建设示范区: a division's name is short
                 ends.add(m.end())
                 short = _PLACE_SUFFIX.sub("", name)
                 places.setdefault(name, (short,) if len(short) >= 2 else ())
