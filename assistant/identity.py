@@ -192,12 +192,12 @@ def derive_places(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
             m = _PLACE.match(text, i)
             if m:
                 name = m.group(0)
+                short = _PLACE_SUFFIX.sub("", name)
                 if _NOT_IN_PLACE.search(name):
                     continue  # 办公厅关于印发广州: an office's name and what it does, not a place
-                if i in ends and i > 0 and len(_PLACE_SUFFIX.sub("", name)) > _DIVISION_CHARS:
+                if i in ends and i > 0 and len(short) > _DIVISION_CHARS:
                     continue  # 青山市 + 生态文明建设示范区: a division's name is short
                 ends.add(m.end())
-                short = _PLACE_SUFFIX.sub("", name)
                 places.setdefault(name, (short,) if len(short) >= 2 else ())
     return places
 

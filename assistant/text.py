@@ -121,8 +121,9 @@ def cjk_ratio(text: str) -> float:
     return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") / len(letters)
 
 
-_CN_DIGITS = "一二三四五六七八九"
-_CN_VALUES = {**{d: i + 1 for i, d in enumerate(_CN_DIGITS)}, "两": 2, "十": 10}
+#: the Chinese digits one to nine, in order (一 = 1)
+CN_DIGITS = "一二三四五六七八九"
+_CN_VALUES = {**{d: i + 1 for i, d in enumerate(CN_DIGITS)}, "两": 2, "十": 10}
 
 
 def cn_number(text: str) -> int | None:
@@ -131,7 +132,7 @@ def cn_number(text: str) -> int | None:
         return int(text)
     if len(text) == 1:
         return _CN_VALUES.get(text)
-    if re.fullmatch(f"[{_CN_DIGITS}]?十[{_CN_DIGITS}]?", text):
+    if re.fullmatch(f"[{CN_DIGITS}]?十[{CN_DIGITS}]?", text):
         tens, _, ones = text.partition("十")
         return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
     return None

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ..text import cn_number
+from ..text import CN_DIGITS, cn_number
 
-_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十])"
+_NUMBER = rf"(?:\d{{1,2}}|[{CN_DIGITS}十])"
 #: a run of numbers and what they number: 1级, 一、二级, 1-2级, 一至四级, 第一类, 三档
 _LEVELS = re.compile(rf"({_NUMBER}(?:\s*[-－~～至到、和及]\s*{_NUMBER})*)\s*(级|类|档)")
 _SPAN = re.compile(r"[-－~～至到]")

@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 
 from ..lexicon import pattern
+from ..text import CN_DIGITS as _DIGITS
 from ..text import cn_number as text_number
 from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .scoring import sentences
 from .understanding import Intent
 
-_DIGITS = "一二三四五六七八九"
 #: ordinal words that count as one (头一条, 首条)
 _FIRST = {"首": 1, "头": 1}
 
