@@ -229,6 +229,20 @@ def test_a_round_multiple_is_written_without_trailing_zeros_and_still_verifies(t
     assert not verify(draft.text.replace("≈2倍", "≈3倍"), {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
 
 
+def test_a_difference_in_years_is_the_difference_of_the_two_years_stated(tokenizer, identity) -> None:  # noqa: F811
+    from .test_answering_rules import chunk, composer_over
+
+    q = "近期目标和远期目标相差几年？"
+    assert classify(q) is Intent.AGGREGATE  # a difference, not a length of time a passage states
+    chunks = [chunk(("三、目标", "（一）近期目标"), "到2026年，完成试点。", 60), chunk(("三、目标", "（二）远期目标"), "到2030年，全面推广。", 61)]
+    c, ranked = composer_over(chunks, tokenizer, identity)
+    draft = c.compose(q, ranked, classify(q))
+    assert draft is not None and "2030-2026=4年" in draft.text, draft
+    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+    assert classify("近期目标要持续几年？") is Intent.FIGURE  # a length of time itself
+    assert classify("存量项目的执行期限比增量项目多几年？") is Intent.FIGURE  # two lengths of time, not two years
+
+
 # ----------------------------------------------------------------------------- several questions
 @pytest.mark.parametrize("text, parts", [
     ("全称是什么？规划期是哪几年？", ["全称是什么？", "规划期是哪几年？"]),

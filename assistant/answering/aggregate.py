@@ -116,11 +116,11 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     …铜牌的…奖励8万元), all in one unit: their difference when asked, else their sum. A
     difference or total the words cannot single out is taken from the one sentence that states
     two such figures (上限60平方米，以40平方米为主; 分别给予20万元、10万元)."""
-    if c.vocab.any_figure is None or MAXIMA.search(question) or MULTIPLE.search(question):
-        return None
     measure = asked_measure(question)
     # years differ in years (相差几年: 2035年 and 2027年); a year is no figure otherwise
     stated = _YEARS if measure == "年" and DIFFERENCE.search(question) else c.vocab.any_figure
+    if stated is None or MAXIMA.search(question) or MULTIPLE.search(question):
+        return None
     found: list[tuple[str, int, str, str]] = []  # (clause, passage position, figure, sentence)
     for pos, rc in enumerate(passages[:3]):
         for s in sentences(rc.chunk.text):

@@ -70,6 +70,10 @@ def unit_of(question: str) -> str | None:
 
 def classify(question: str) -> Intent:
     q = question
+    if unit_of(q) == "duration" and DIFFERENCE.search(q) and not re.search(r"期限|年限|有效期|多久|多长", q):
+        # 相差几年: the difference of two years stated, not a length of time stated (期限多几年
+        # compares two lengths of time, each a figure of its own)
+        return Intent.AGGREGATE
     if unit_of(q) in ("place", "date", "clock", "duration", "contact") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
         return Intent.FIGURE
     if DEFINE_Q.search(q):
