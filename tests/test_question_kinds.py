@@ -259,6 +259,16 @@ def test_which_section_has_the_most_projects_is_counted_in_projects_not_money(to
     assert not asks("projects").search("每个项目最多补贴多少钱？")  # the most a project gets, in money
 
 
+@pytest.mark.parametrize("question", ["垃圾中转站建在哪个镇？", "垃圾中转站建在青山县什么位置？", "垃圾中转站设在县里哪一块？"])
+def test_where_a_thing_is_built_asks_for_a_place_the_passage_must_state(composer, question: str) -> None:  # noqa: F811
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(question) == "place"
+    draft = composer.compose(question, passages(3), classify(question))  # 新建垃圾中转站3座: no place
+    assert draft is not None and draft.intent is Intent.NOT_STATED, draft
+    assert unit_of("哪个领域投资最多？") != "place" and unit_of("补贴在哪个窗口领？") == "place"
+
+
 # ----------------------------------------------------------------------------- several questions
 @pytest.mark.parametrize("text, parts", [
     ("全称是什么？规划期是哪几年？", ["全称是什么？", "规划期是哪几年？"]),
