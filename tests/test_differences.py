@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering import Intent
-from assistant.answering.aggregate import asked_measure, over_clauses
+from assistant.answering.aggregate import over_clauses
+from assistant.answering.understanding import asked_measure
 
 from .test_answering_rules import chunk, composer_over, identity, tokenizer  # noqa: F401  (fixtures)
 

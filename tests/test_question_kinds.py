@@ -269,6 +269,19 @@ def test_where_a_thing_is_built_asks_for_a_place_the_passage_must_state(composer
     assert unit_of("哪个领域投资最多？") != "place" and unit_of("补贴在哪个窗口领？") == "place"
 
 
+def test_a_figure_in_a_measure_of_length_or_area_the_documents_never_write_is_not_covered() -> None:
+    from assistant.answering import Vocabulary
+    from assistant.answering.coverage import unstated_measure
+
+    from .test_answering_rules import chunk
+
+    vocab = Vocabulary.from_chunks([chunk(("二、任务",), "铺设污水管网二十五公里，补贴标准为每平方米37元。", 80)])
+    assert unstated_measure("污水管网要铺设多少公里？", vocab) is None  # 二十五公里 is written
+    assert unstated_measure("要改造多少平方米？", vocab) == "多少平方米"  # 每平方米37元 is a price, not an area
+    assert unstated_measure("要修复多少亩林地？", vocab) == "多少亩"
+    assert unstated_measure("补贴多少钱？", vocab) is None and unstated_measure("要几个小时？", vocab) is None
+
+
 # ----------------------------------------------------------------------------- several questions
 @pytest.mark.parametrize("text, parts", [
     ("全称是什么？规划期是哪几年？", ["全称是什么？", "规划期是哪几年？"]),

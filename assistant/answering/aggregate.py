@@ -16,7 +16,7 @@ from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
 from .scoring import clauses, end, sentences
-from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asks, unit_of
+from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, leaf
 
 
@@ -192,16 +192,6 @@ def unsaid_quantity(c: Composer, question: str, said: Sequence[str], figures: Se
 
 
 _YEARS = re.compile(YEAR.pattern + "年")  # a year as a figure (2035年)
-#: the measure a figure question asks in (多多少小时, 相差几年, 大多少平方米)
-_ASKED_IN = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff%／/]{1,6}?)(?=[？?，,。]|$|的|呢|啊|吧)")
-
-
-def asked_measure(question: str) -> str | None:
-    """The unit a question asks its figure in, or None (多少 alone)."""
-    m = _ASKED_IN.search(question)
-    return m.group(1) if m else None
-
-
 def _in_measure(figure: str, measure: str | None) -> bool:
     """Is ``figure`` in the asked measure? A year (2027年) is in 年 too: years differ in years."""
     return measure is not None and unit_of_figure(figure).startswith(measure[:2])

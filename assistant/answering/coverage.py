@@ -9,12 +9,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..lexicon import pattern, words
+from ..lexicon import pattern, unit_table, words
 from ..masking import has_personal_data
 from ..text import is_english
 from ..types import Chunk
 from ..wording import Wording
-from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, YESNO_Q, asks, unit_of
+from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, YESNO_Q, asked_measure, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
@@ -208,6 +208,23 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+#: measures of length and area (data/lexicon/units.yaml), longest first: what a figure of
+#: them measures is a thing (河道, 用地), not a time or a sum the documents may put otherwise
+_PHYSICAL = tuple(sorted(unit_table()["length"] + unit_table()["area"], key=len, reverse=True))
+_AMOUNT = "[\\d一二两三四五六七八九十百千万]+(?:\\.\\d+)?[万千百亿]?"
+
+
+def unstated_measure(question: str, vocab: Vocabulary) -> str | None:
+    """The measure of length or area a question asks its figure in (多少公里, 几亩) when no
+    document writes a number in it (每平方米37元 is a price, not an area): no passage can state
+    that figure. None for any other question."""
+    measure = asked_measure(question)
+    unit = next((u for u in _PHYSICAL if measure and measure.startswith(u)), None)
+    if unit is None or re.search(_AMOUNT + re.escape(unit), vocab.text):
+        return None
+    return f"多少{unit}"
+
+
 #: an article or chapter by its number (第五十条, 第八章, 第12条)
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇两\d]{1,5}[条章]")
 
@@ -240,6 +257,8 @@ def decide(  # type: ignore[no-untyped-def]
         return Decision(False, "not_covered", f"claims a figure the documents never state: {claimed}", (claimed,))
     if (article := unstated_article(question, vocab)) is not None:
         return Decision(False, "not_covered", f"an article the documents do not have: {article}", (article,))
+    if (measure := unstated_measure(question, vocab)) is not None:
+        return Decision(False, "not_covered", f"asks a figure in a measure the documents never write: {measure}", (measure,))
     every = [(w, f) for w, f in posseg.cut(asking_part(question))]
     elsewhere = other_place_or_document(question, every, vocab)
     if elsewhere is not None:
@@ -287,4 +306,4 @@ def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) ->
     return wording("not_covered", topic=topic, nearest=near)
 
 
-__all__ = ["Decision", "Thresholds", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text", "unstated_article"]
+__all__ = ["Decision", "Thresholds", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text", "unstated_article", "unstated_measure"]

@@ -60,6 +60,16 @@ def asks(kind: str) -> re.Pattern[str]:
 _ASKED_BY_QUESTION_WORD = ("projects", "indicators", "clock", "when", "date", "place", "contact", "count")
 
 
+#: the measure a figure question asks in (多多少小时, 相差几年, 大多少平方米)
+_ASKED_IN = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff%／/]{1,6}?)(?=[？?，,。]|$|的|呢|啊|吧)")
+
+
+def asked_measure(question: str) -> str | None:
+    """The unit a question asks its figure in, or None (多少 alone)."""
+    m = _ASKED_IN.search(question)
+    return m.group(1) if m else None
+
+
 def unit_of(question: str) -> str | None:
     """The kind of figure a question asks for (money, year, place …), or None."""
     kind = next((k for k in UNIT_KINDS if asks(k).search(question)), None)
@@ -189,6 +199,6 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 
 __all__ = [
-    "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asks", "classify", "content_words", "find_entity",
+    "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asked_measure", "asks", "classify", "content_words", "find_entity",
     "leans_on_earlier", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]
