@@ -63,3 +63,13 @@ def test_a_money_question_adds_amounts_not_the_counts_next_to_them(tokenizer, id
     money = chunk(("六、重点工程", "生态安全领域"), "生态安全领域涉及14个项目，共投资12.74亿元。", 2)
     c, ranked = composer_over([duty, system, money], tokenizer, identity)
     assert over_clauses(c, "目标责任和制度体系这两个领域一共投资多少？", ranked[:2]) is None
+
+
+def test_a_figure_is_of_the_case_the_clauses_before_it_state(tokenizer, identity) -> None:  # noqa: F811
+    """经评估为重度失能的，每人每月增加护理资助200元: the case is in the clause before the figure;
+    the figure before it (第一类…400元) closes what the next one is of."""
+    chunks = [chunk(("五、资助标准",), "第一类对象每人每月400元，第二类对象每人每月200元。经评估为重度失能的，每人每月增加护理资助200元。", 10)]
+    c, ranked = composer_over(chunks, tokenizer, identity)
+    draft = over_clauses(c, "我是第一类对象，又被评估为重度失能，每个月一共能拿多少钱？", ranked)
+    assert draft is not None and "400+200=600元" in draft.text, draft
+    assert over_clauses(c, "第二类对象又被评估为重度失能，每个月一共能拿多少钱？", ranked) is not None

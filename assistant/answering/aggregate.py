@@ -122,14 +122,23 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     if stated is None or MAXIMA.search(question) or MULTIPLE.search(question):
         return None
     found: list[tuple[str, int, str, str]] = []  # (clause, passage position, figure, sentence)
+    #: the clauses since the sentence's last figure, before a figure's own: the case it is of
+    #: (经评估为重度失能的，每人每月增加护理资助200元)
+    leads: dict[tuple[str, int, str, str], str] = {}
     for pos, rc in enumerate(passages[:3]):
         for s in sentences(rc.chunk.text):
+            lead = ""
             for clause in clauses(s):
                 figs = list(dict.fromkeys(m.group(0) for m in stated.finditer(clause)))
+                if not figs:
+                    lead += clause
+                    continue
                 if len(figs) == 1:
                     found.append((end(clause), pos, figs[0], s))
+                    leads[found[-1]] = lead
                 elif len(figs) == 2 and "分别" in s and len({unit_of_figure(f) for f in figs}) == 1:
                     found += [(end(clause), pos, f, s) for f in figs]  # 上下限分别按0.4元、0.2元: a pair
+                lead = ""
     found = [f for f in found if _in_measure(f[2], measure)] or found
     asked = unit_of(question)
     kind = c.figure_pattern(asked) if asked in ("money", "projects", "indicators") else None
@@ -137,16 +146,17 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
         found = [f for f in found if kind.search(f[2])]
     context = {f: leaf(passages[f[1]].chunk) + f[0] for f in found}
     own = sorted((t for t in c.scorer.qtokens(question) if len(t) >= 2 and t in question and t not in GENERIC_WORDS | FIGURE_WORDS), key=question.find)
-    picked: list[tuple[str, int, str, str]] = []
-    for word in own:
-        hits = [f for f in found if word in context[f]]
-        if len(hits) == 1 and hits[0] not in picked:
-            picked.append(hits[0])
+    picked = _single_out(own, found, context)
     if len(picked) < 2 and (DIFFERENCE.search(question) or TOTAL.search(question)):
         # a total only of the two figures one clause gives 分别 (奖励20万元、10万元); a threshold
         # and its reward (投资1000万元以上的，奖励10万元) add up to nothing
         pairs = found if DIFFERENCE.search(question) else [f for f in found if sum(g[0] == f[0] and g[3] == f[3] for g in found) == 2]
         picked = _pair_in_a_sentence(c, question, pairs) or picked
+    if len(picked) < 2 and any(leads.values()):  # then the words of the cases the figures are of
+        cased = _single_out(own, found, {f: context[f] + leads.get(f, "") for f in found})
+        if len(cased) >= 2:  # each quoted with its case
+            picked = [(leads.get(f, "") + f[0], *f[1:]) for f in cased]
+            context = {f: leaf(passages[f[1]].chunk) + f[0] for f in picked}
     units = {unit_of_figure(fig) for _, _, fig, _ in picked}
     if not 2 <= len(picked) <= 4 or len(units) != 1 or (len(picked) != 2 and DIFFERENCE.search(question)):
         return None
@@ -195,6 +205,18 @@ _YEARS = re.compile(YEAR.pattern + "年")  # a year as a figure (2035年)
 def _in_measure(figure: str, measure: str | None) -> bool:
     """Is ``figure`` in the asked measure? A year (2027年) is in 年 too: years differ in years."""
     return measure is not None and unit_of_figure(figure).startswith(measure[:2])
+
+
+def _single_out(
+    words: Sequence[str], found: Sequence[tuple[str, int, str, str]], context: dict[tuple[str, int, str, str], str],
+) -> list[tuple[str, int, str, str]]:
+    """The figures each singled out by a word of the question: the one whose context holds it."""
+    picked: list[tuple[str, int, str, str]] = []
+    for word in words:
+        hits = [f for f in found if word in context[f]]
+        if len(hits) == 1 and hits[0] not in picked:
+            picked.append(hits[0])
+    return picked
 
 
 def _pair_in_a_sentence(c: Composer, question: str, found: Sequence[tuple[str, int, str, str]]) -> list[tuple[str, int, str, str]]:
