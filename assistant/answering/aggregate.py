@@ -202,6 +202,8 @@ def unsaid_quantity(c: Composer, question: str, said: Sequence[str], figures: Se
 
 
 _YEARS = re.compile(YEAR.pattern + "年")  # a year as a figure (2035年)
+
+
 def _in_measure(figure: str, measure: str | None) -> bool:
     """Is ``figure`` in the asked measure? A year (2027年) is in 年 too: years differ in years."""
     return measure is not None and unit_of_figure(figure).startswith(measure[:2])
