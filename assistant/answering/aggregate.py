@@ -144,7 +144,10 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     kind = c.figure_pattern(asked) if asked in ("money", "projects", "indicators") else None
     if kind is not None:  # 投资多少 is summed over amounts, not over the projects counted next to them
         found = [f for f in found if kind.search(f[2])]
-    context = {f: leaf(passages[f[1]].chunk) + f[0] for f in found}
+    def context_of(f: tuple[str, int, str, str]) -> str:  # its section's name and its clause
+        return leaf(passages[f[1]].chunk) + f[0]
+
+    context = {f: context_of(f) for f in found}
     own = sorted((t for t in c.scorer.qtokens(question) if len(t) >= 2 and t in question and t not in GENERIC_WORDS | FIGURE_WORDS), key=question.find)
     picked = _single_out(own, found, context)
     if len(picked) < 2 and (DIFFERENCE.search(question) or TOTAL.search(question)):
@@ -156,7 +159,7 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
         cased = _single_out(own, found, {f: context[f] + leads.get(f, "") for f in found})
         if len(cased) >= 2:  # each quoted with its case
             picked = [(leads.get(f, "") + f[0], *f[1:]) for f in cased]
-            context = {f: leaf(passages[f[1]].chunk) + f[0] for f in picked}
+            context = {f: context_of(f) for f in picked}
     units = {unit_of_figure(fig) for _, _, fig, _ in picked}
     if not 2 <= len(picked) <= 4 or len(units) != 1 or (len(picked) != 2 and DIFFERENCE.search(question)):
         return None

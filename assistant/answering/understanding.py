@@ -37,6 +37,8 @@ INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), patter
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
 SYSTEM_ASIDE = pattern("system_aside")
 COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
+#: a length of time named (期限, 有效期, 多久)
+LENGTH_OF_TIME = pattern("length_of_time")
 #: money asked for itself, not only named as the subject of another question
 MONEY_ASKED = pattern("money_asked")
 #: what a question asks of the subject right before it (是什么, 有哪些)
@@ -80,11 +82,12 @@ def unit_of(question: str) -> str | None:
 
 def classify(question: str) -> Intent:
     q = question
-    if unit_of(q) == "duration" and DIFFERENCE.search(q) and not re.search(r"期限|年限|有效期|多久|多长", q):
+    unit = unit_of(q)
+    if unit == "duration" and DIFFERENCE.search(q) and not LENGTH_OF_TIME.search(q):
         # 相差几年: the difference of two years stated, not a length of time stated (期限多几年
         # compares two lengths of time, each a figure of its own)
         return Intent.AGGREGATE
-    if unit_of(q) in ("place", "date", "clock", "duration", "contact") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
+    if unit in ("place", "date", "clock", "duration", "contact") or re.search(r"(?:几|多少)[条类种批]|哪[两几]年|起止|起讫", q):
         return Intent.FIGURE
     if DEFINE_Q.search(q):
         return Intent.DEFINITION
