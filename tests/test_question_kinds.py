@@ -243,32 +243,6 @@ def test_a_difference_in_years_is_the_difference_of_the_two_years_stated(tokeniz
     assert classify("存量项目的执行期限比增量项目多几年？") is Intent.FIGURE  # two lengths of time, not two years
 
 
-def test_which_section_has_the_most_projects_is_counted_in_projects_not_money(tokenizer, identity) -> None:  # noqa: F811
-    from assistant.answering.understanding import asks
-
-    from .test_answering_rules import chunk, composer_over
-
-    chunks = [chunk(("二、重点工程", "（一）河湖领域"), "涉及6个项目，共投资3.2亿元。", 70),
-              chunk(("二、重点工程", "（二）农村领域"), "涉及2个项目，共投资5.1亿元。", 71),
-              chunk(("二、重点工程", "（三）文化领域"), "涉及4个项目，共投资1.4亿元。", 72)]
-    c, ranked = composer_over(chunks, tokenizer, identity)
-    draft = c.compose("哪个领域的项目最少？", ranked, classify("哪个领域的项目最少？"))
-    assert draft is not None and "农村领域最少，为2个项目" in draft.text, draft
-    draft = c.compose("哪个领域的项目最多，哪个最少？", ranked, classify("哪个领域的项目最多，哪个最少？"))
-    assert draft is not None and "河湖领域最多，为6个项目" in draft.text and "农村领域最少，为2个项目" in draft.text, draft
-    assert not asks("projects").search("每个项目最多补贴多少钱？")  # the most a project gets, in money
-
-
-@pytest.mark.parametrize("question", ["垃圾中转站建在哪个镇？", "垃圾中转站建在青山县什么位置？", "垃圾中转站设在县里哪一块？"])
-def test_where_a_thing_is_built_asks_for_a_place_the_passage_must_state(composer, question: str) -> None:  # noqa: F811
-    from assistant.answering.understanding import unit_of
-
-    assert unit_of(question) == "place"
-    draft = composer.compose(question, passages(3), classify(question))  # 新建垃圾中转站3座: no place
-    assert draft is not None and draft.intent is Intent.NOT_STATED, draft
-    assert unit_of("哪个领域投资最多？") != "place" and unit_of("补贴在哪个窗口领？") == "place"
-
-
 def test_a_figure_in_a_measure_of_length_or_area_the_documents_never_write_is_not_covered() -> None:
     from assistant.answering import Vocabulary
     from assistant.answering.coverage import unstated_measure
