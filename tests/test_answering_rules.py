@@ -285,6 +285,28 @@ def test_two_sentences_the_scorer_cannot_tell_apart_are_both_quoted_in_order(tok
     assert draft.text.index("20%") < draft.text.index("150万元")  # both, in the document's order
 
 
+def test_a_sentence_of_another_passage_the_scorer_cannot_tell_from_the_best_is_quoted_after_it(tokenizer: ChineseTokenizer, identity) -> None:
+    class Vectors:  # the cosine of each clause to the question: the assessment a little closer than the visits
+        stored = None
+
+        def chunk_similarities(self, query_vector, groups):  # type: ignore[no-untyped-def]
+            return [[0.865 if "资格认定" in text else 0.86 if "上门" in text else 0.78 for text in texts] for _, texts in groups]
+
+    care = ("三、服务内容",)
+    short = chunk(care, "护理员每月上门服务不少于4次，每次服务时长不少于1小时，具体服务时间由服务对象与护理服务机构协商确定。服务内容包括生活照料和康复指导。", 50)
+    long = chunk(care, short.text + "护理服务机构应当建立护理员培训和考核制度，定期开展业务培训，并按月向区民政部门报送服务人次、服务时长和服务对象变动情况，区民政部门每半年组织一次服务质量评估，评估结果作为购买服务和奖励补助的重要依据，评估不合格的限期整改。", 51)
+    steps = chunk(("四、申请程序",), "服务对象由街道办事处进行资格认定，认定结果在社区公示5个工作日。公示无异议的，由区民政部门审批。", 52)
+    assert len(short.text) <= WHOLE_PASSAGE < len(long.text)  # quoted whole, and by its sentences
+    for first in (short, long):
+        vocab = Vocabulary.from_chunks([first, steps], places=identity.place_names)
+        ranked = (RetrievedChunk(first, 1.0, 1), RetrievedChunk(steps, 0.9, 2))
+        c = Composer(vocab, SentenceScorer(vocab, tokenizer, Vectors()), Wording(identity), HANDLERS, FIRST)
+        draft = c.compose("上门护理的资格怎么认定？", ranked, Intent.GENERAL, query_vector=[1.0])
+        assert draft is not None and "每月上门服务不少于4次" in draft.text and "由街道办事处进行资格认定" in draft.text, draft.text
+        assert draft.text.index("上门服务") < draft.text.index("资格认定") and "[2]" in draft.text
+        assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
+
+
 def test_a_short_answering_passage_is_quoted_whole(tokenizer: ChineseTokenizer, identity) -> None:
     rules = [chunk(("三、补贴标准",), "项目补贴按照项目实际投资额的20%计算，分两年拨付。\n申报时间另行通知。\n"
                    "单个项目补贴最高不超过150万元。", 43)]
