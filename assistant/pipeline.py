@@ -237,6 +237,7 @@ class Assistant:
             yield from (curated.text, curated)  # an answer staff wrote (corpus/curated.yaml)
             return
         result, decision = _in_full(self, serving, result, _decided(self, serving, result))
+        decision = _borrowed(self, serving, result, decision, own, history)
         if not decision.covered or not result.chunks:
             yield from refuse(decision, result.chunks)
             return
@@ -274,13 +275,14 @@ class Assistant:
         yield answer
 
 
-def _decided(assistant: Assistant, serving: Serving, result: RetrievalResult) -> Decision:
-    """Does the corpus cover what ``result`` searched for (answer, not covered, off topic)?"""
+def _decided(assistant: Assistant, serving: Serving, result: RetrievalResult, known: frozenset[str] = frozenset()) -> Decision:
+    """Does the corpus cover what ``result`` searched for (answer, not covered, off topic)?
+    ``known``: words that are no unknown things (see :func:`_borrowed`)."""
     bank = assistant.banks.offtopic.similarity(result.query_vector) if result.query_vector else None
     # an English question is on topic when passages close in meaning are (not those its words,
     # looked up in the bilingual dictionary, found by keyword: 申请 for "apply" is in many)
     clause = serving.composer.scorer.best_clause(result.query_vector, result.nearest or result.chunks) if is_english(result.query) else None
-    return decide(result.query, result.dense_top, serving.vocabulary, assistant.thresholds, serving.index.tokenizer.posseg, bank, clause)
+    return decide(result.query, result.dense_top, serving.vocabulary, assistant.thresholds, serving.index.tokenizer.posseg, bank, clause, known)
 
 
 def _in_full(assistant: Assistant, serving: Serving, result: RetrievalResult, decision: Decision) -> tuple[RetrievalResult, Decision]:
@@ -295,6 +297,23 @@ def _in_full(assistant: Assistant, serving: Serving, result: RetrievalResult, de
         return result, decision
     redecided = _decided(assistant, serving, again)
     return (again, redecided) if redecided.covered else (result, decision)
+
+
+def _borrowed(
+    assistant: Assistant, serving: Serving, result: RetrievalResult, decision: Decision, own: str, history: Sequence[str],
+) -> Decision:
+    """A follow-up not covered only over words of the earlier questions it was read with
+    (…没参加过的企业…最低要多少？ → 那只参加过一两次的呢？, not covered over 企业) is decided again
+    without them when each earlier question holding them is covered on its own: they were
+    judged when it was asked. A word of the follow-up's own refuses it as before."""
+    if decision.kind != "not_covered" or not decision.missing or not history:
+        return decision
+    if any(w in to_simplified(own) for w in decision.missing):
+        return decision
+    earlier = [h for h in history if any(w in to_simplified(h) for w in decision.missing)]
+    if not earlier or not all(_decided(assistant, serving, serving.retriever.search(prepare_query(h), with_dense_score=True)).covered for h in earlier):
+        return decision
+    return _decided(assistant, serving, result, frozenset(decision.missing))
 
 
 def left_to_answer(question: str, banks: Banks, thresholds: Thresholds) -> str:

@@ -435,6 +435,32 @@ def test_a_list_question_over_a_heading_s_opening_passage_lists_its_parts(compos
     assert draft is not None and all(n in draft.text for n in ("厕所改造项目", "污水治理项目", "垃圾处理项目"))
 
 
+def test_words_of_an_earlier_covered_question_do_not_refuse_its_follow_up(tokenizer, identity, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from assistant import pipeline
+
+    vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
+    t = Thresholds()
+    follow_up = "农户家的厕所改造项目投资多少？ 那污水治理项目呢？"  # as the follow-up is read with its history
+    refused = decide(follow_up, 0.85, vocab, t, tokenizer.posseg)
+    assert not refused.covered and refused.missing == ("农户家",)
+    assert decide(follow_up, 0.85, vocab, t, tokenizer.posseg, known=frozenset({"农户家"})).covered
+
+    # _borrowed: decided again without the words only when each earlier question holding them is covered
+    covered_alone = {"农户家的厕所改造项目投资多少？": True, "农户家有什么补贴？": False}
+    monkeypatch.setattr(pipeline, "_decided", lambda a, sv, result, known=frozenset(): (
+        Decision(covered_alone[result.query]) if result.query in covered_alone
+        else decide(result.query, 0.85, vocab, t, tokenizer.posseg, known=known)))
+    serving = SimpleNamespace(retriever=SimpleNamespace(search=lambda q, with_dense_score: SimpleNamespace(query=q)))
+    result = SimpleNamespace(query=follow_up)
+    borrowed = pipeline._borrowed(None, serving, result, refused, "那污水治理项目呢？", ["农户家的厕所改造项目投资多少？"])
+    assert borrowed.covered
+    # an earlier question refused over the word, or the follow-up's own word: refused as before
+    assert pipeline._borrowed(None, serving, result, refused, "那污水治理项目呢？", ["农户家有什么补贴？"]) is refused
+    assert pipeline._borrowed(None, serving, result, refused, "那农户家的污水治理项目呢？", ["农户家的厕所改造项目投资多少？"]) is refused
+
+
 def test_a_chinese_question_much_closer_to_the_off_topic_bank_is_off_topic(tokenizer, identity) -> None:
     vocab = Vocabulary.from_chunks(CHUNKS, places=identity.place_names)
     t = Thresholds()

@@ -244,12 +244,13 @@ def unstated_article(question: str, vocab: Vocabulary) -> str | None:
 
 def decide(  # type: ignore[no-untyped-def]
     question: str, dense_top: float | None, vocab: Vocabulary, thresholds: Thresholds, posseg, bank: float | None = None,
-    clause: float | None = None,
+    clause: float | None = None, known: frozenset[str] = frozenset(),
 ) -> Decision:
     """Does the corpus cover the question? Chinese: no concrete noun the corpus never
     mentions, and on topic; English: on topic (its best ``clause`` of the first passages not
     much further from it than the off-topic bank, ``bank`` being the best cosine to it; less
-    strictly with a document word) and similar enough to a passage."""
+    strictly with a document word) and similar enough to a passage. ``known`` words are no
+    unknown things (those of an earlier question of the conversation that was covered)."""
     score = dense_top if dense_top is not None else 1.0
     if COMPOSE.search(question):  # a poem about a river of the place is still no question about the documents
         return Decision(False, "off_topic", "a request to write something")
@@ -267,7 +268,7 @@ def decide(  # type: ignore[no-untyped-def]
         return Decision(False, "not_covered", f"about another place or document: {elsewhere}", (elsewhere,))
     tagged = [(w, f) for w, f in every if len(w) >= 2]
     nouns = [w for w, f in tagged if f.startswith(_NOUN_FLAGS)]
-    missing = missing_nouns(question, concrete_nouns(tagged, posseg), vocab)
+    missing = tuple(w for w in missing_nouns(question, concrete_nouns(tagged, posseg), vocab) if w not in known)
     # a word qualifying a noun of the corpus (关键理念) adds no thing of its own, unless the
     # question asks for a datum of it: 核电站投资多少 asks for a figure the corpus cannot hold
     qualifiers = modifiers(every, vocab) if missing and unit_of(question) not in DATUM_UNITS else set()
