@@ -670,6 +670,20 @@ def test_a_list_opened_by_yi_shi_gives_each_paragraphs_first_sentence(tokenizer:
     assert "巩固提升" not in draft.text and "农田环境整治" not in draft.text  # the sentences between items are passed over
 
 
+def test_a_passage_that_ends_where_its_list_opens_goes_on_with_the_next_chunk_s_items(tokenizer: ChineseTokenizer, identity) -> None:
+    opened = [chunk(("三、总体框架",), "《方案》共分五章，第一章为基础条件。全文概括起来有三个大的方面：", 20),
+              chunk(("三、总体框架",), "一是加快构建产业体系。巩固提升粮食生产能力，推进集聚发展。", 21),
+              *(chunk(c.section_path, c.text, 21 + k) for k, c in enumerate(FRAMEWORK[1:], 1))]
+    composer, passages = composer_over(opened, tokenizer, identity)
+    draft = composer.compose("全文概括起来有哪几个大的方面？", passages[:1], Intent.GENERAL)
+    assert draft is not None and "一是加快构建产业体系" in draft.text and "三是强化支持保护" in draft.text, draft.text
+    numbered = [chunk(("四、申请材料",), "申请材料须真实有效。申请人应当提交以下材料：", 3), chunk(("四、申请材料",), "1.申请表；\n2.身份证明；\n3.收入证明。\n材料不全的不予受理。", 4)]
+    composer, passages = composer_over(numbered, tokenizer, identity)
+    for question in ("申请人应当提交什么材料？", "申请材料有什么要求？"):  # the list's opening sentence answering, or the other
+        draft = composer.compose(question, passages[:1], Intent.GENERAL)
+        assert draft is not None and all(x in draft.text for x in ("申请表", "身份证明", "收入证明")) and "不予受理" not in draft.text, draft.text
+
+
 @pytest.mark.parametrize(
     "text, measures",
     [("储存3年", True), ("有效期5年", True), ("两年", True), ("10个工作日", True),

@@ -46,6 +46,8 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     following = c.vocab.following.get(chunk.id)
     if rest and rest[0].lstrip().startswith("一是"):
         items = _shi_run(c, chunk, rest)
+    elif not rest and following is not None and following.text.lstrip().startswith("一是"):  # the list is the next chunk's
+        items = _shi_run(c, following, sentences(following.text))
     else:
         found, to_end = items_after(chunk.text, s)
         items = [(chunk, x) for x in found]
@@ -71,7 +73,15 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     if opener is None or following is None:
         return None
     found, to_end = items_after(chunk.text, opener)
-    last = marker_of(found[-1]) if found and to_end else None
+    if not found and to_end:  # the passage ends with the sentence that opens the list: all its items follow
+        first = marker_of(items_after(following.text)[0][0]) if items_after(following.text)[0] else None
+        shi = _shi_run(c, following, sentences(following.text))
+        last = (first[0], 0, "") if first is not None and first[1] == 1 else None
+        if last is None and shi:
+            taken = _within_budget(shi, len(chunk.text))
+            return _cited(passages, taken) if taken else None
+    else:
+        last = marker_of(found[-1]) if found and to_end else None
     if last is None:
         return None
     numbered_on: list[tuple[Chunk, str]] = []
