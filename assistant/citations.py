@@ -25,7 +25,7 @@ from .types import Citation, RetrievedChunk
 MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
 _ARABIC = re.compile(r"\d+(?:\.\d+)?%?")
 _CN_DIGITS = "一二两三四五六七八九十百千"
-_CN_NUMERAL = re.compile(rf"(?<![唯统同单第逐之某万{_CN_DIGITS}])[{_CN_DIGITS}]+[个项大方类条次种批](?![目])")
+_CN_NUMERAL = re.compile(rf"(?<![唯统同单第逐之某万{_CN_DIGITS}])[{_CN_DIGITS}]+[个项大方类条次种批](?![目性])")
 _SUM = re.compile(r"((?:\d+(?:\.\d+)?\s*[+\-−]\s*)+\d+(?:\.\d+)?)\s*=\s*(\d+(?:\.\d+)?)")
 _QUOTIENT = re.compile(r"(\d+(?:\.\d+)?)\s*÷\s*(\d+(?:\.\d+)?)\s*[≈=]\s*(\d+(?:\.\d+)?)(%?)")
 #: a rate applied to an amount: 400万元×3%=12万元 (the amount's magnitude and unit on both sides)

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 _CN_DIGIT = "一二两三四五六七八九十百千"
-# a counted Chinese numeral (七个, 两大, 十四项); not 唯一项, 第一个, 统一、同一 …
-_CN_COUNT = re.compile(rf"(?<![唯第统同单逐之某万{_CN_DIGIT}])[{_CN_DIGIT}]+(?=[个项大方类条次种批])")
+# a counted Chinese numeral (七个, 两大, 十四项); not 唯一项, 第一个, 统一、同一, 一次性 (one-off) …
+_CN_COUNT = re.compile(rf"(?<![唯第统同单逐之某万{_CN_DIGIT}])[{_CN_DIGIT}]+(?=[个项大方类条次种批](?!性))")
 _CN_UNIT = "个项大方类条次种批"
 _EXPR = re.compile(r"(\d+(?:\.\d+)?(?:\s*[+\-−]\s*\d+(?:\.\d+)?)+)\s*=\s*(\d+(?:\.\d+)?)")
 _DIV = re.compile(r"(\d+(?:\.\d+)?)\s*÷\s*(\d+(?:\.\d+)?)\s*[≈=]\s*(\d+(?:\.\d+)?)(%?)")

@@ -126,6 +126,8 @@ def test_what_counts_as_a_figure() -> None:
     assert found == ["12.74", "58.6%", "七个", "两大", "二十七个", "一项"]
     # an article number is no count, nor any numeral inside it (第二十二条 holds 十二条)
     assert figures("第二十二条 原则上小麦每4年轮换一次；第三十二条、第十二条") == ["4", "一次"]
+    # 一次性 (one-off) counts no times: a section named 一次性扩岗补助 quoted before its passage is verified
+    assert figures("一次性扩岗补助：每招用1人不超过1500元，可享受一次") == ["1", "1500", "一次"]
 
 
 def test_renumber_keeps_markers_that_resolve_in_order_of_use() -> None:
