@@ -308,7 +308,7 @@ def _borrowed(
     judged when it was asked. A word of the follow-up's own refuses it as before."""
     if decision.kind != "not_covered" or not decision.missing or not history:
         return decision
-    if any(w in to_simplified(own) for w in decision.missing):
+    if any(w in own for w in decision.missing):  # own is prepared: simplified
         return decision
     earlier = [h for h in history if any(w in to_simplified(h) for w in decision.missing)]
     if not earlier or not all(_decided(assistant, serving, serving.retriever.search(prepare_query(h), with_dense_score=True)).covered for h in earlier):

@@ -65,27 +65,29 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     """The items that go on with a list the passage at ``pos`` ends in (…以下情形之一的：
     （一）…；1. …；2. … cut after its second item): those of the chunk that continues its
     section numbered on in the same way (3., 4. …, not the （二） after them), within
-    :data:`LIST_BUDGET` characters, with their marker; and the passages that cite them. None
-    when the passage does not end inside a list or nothing continues it."""
+    :data:`LIST_BUDGET` characters, with their marker; and the passages that cite them. A
+    passage that ends with the sentence opening its list goes on with all the items of that
+    chunk, numbered from 1 or a 一是 run. None when the passage does not end inside a list or
+    nothing continues it."""
     chunk = passages[pos].chunk
     opener = next((s for s in sentences(chunk.text) if OPENS_LIST.search(s) and not is_row(s)), None)
     following = c.vocab.following.get(chunk.id)
     if opener is None or following is None:
         return None
     found, to_end = items_after(chunk.text, opener)
-    if not found and to_end:  # the passage ends with the sentence that opens the list: all its items follow
-        first = marker_of(items_after(following.text)[0][0]) if items_after(following.text)[0] else None
-        shi = _shi_run(c, following, sentences(following.text))
-        last = (first[0], 0, "") if first is not None and first[1] == 1 else None
-        if last is None and shi:
-            taken = _within_budget(shi, len(chunk.text))
-            return _cited(passages, taken) if taken else None
-    else:
+    next_items = items_after(following.text)[0]
+    if found or not to_end:
         last = marker_of(found[-1]) if found and to_end else None
+    else:  # the passage ends with the sentence that opens the list: all its items follow, from 1 or 一是
+        first = marker_of(next_items[0]) if next_items else None
+        last = (first[0], 0, "") if first is not None and first[1] == 1 else None
+        if last is None:
+            taken = _within_budget(_shi_run(c, following, sentences(following.text)), len(chunk.text))
+            return _cited(passages, taken) if taken else None
     if last is None:
         return None
     numbered_on: list[tuple[Chunk, str]] = []
-    for item in items_after(following.text)[0]:  # 3., 4. … after 2.: the same family, numbered on
+    for item in next_items:  # 3., 4. … after 2.: the same family, numbered on
         marker = marker_of(item)
         if marker is None or marker[:2] != (last[0], last[1] + len(numbered_on) + 1):
             break
