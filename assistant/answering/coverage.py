@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..lexicon import pattern, unit_table, words
 from ..masking import has_personal_data
-from ..text import CN_DIGITS, is_english
+from ..text import is_english
 from ..types import Chunk
 from ..wording import Wording
 from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, YESNO_Q, asked_measure, asks, unit_of
@@ -210,10 +210,7 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
 
 #: measures of length and area (data/lexicon/units.yaml), longest first: what a figure of
 #: them measures is a thing (河道, 用地), not a time or a sum the documents may put otherwise
-_PHYSICAL_KINDS = ("length", "area")
-_PHYSICAL = tuple(sorted((u for kind in _PHYSICAL_KINDS for u in unit_table()[kind]), key=len, reverse=True))
-#: a number written in words (二十五公里), which :attr:`Vocabulary.units` (digits) does not count
-_IN_WORDS = f"[{CN_DIGITS}两十百千万]+"
+_PHYSICAL = tuple(sorted((u for kind in ("length", "area") for u in unit_table()[kind]), key=len, reverse=True))
 
 
 def unstated_measure(question: str, vocab: Vocabulary) -> str | None:
@@ -222,9 +219,7 @@ def unstated_measure(question: str, vocab: Vocabulary) -> str | None:
     that figure. None for any other question."""
     measure = asked_measure(question)
     unit = next((u for u in _PHYSICAL if measure and measure.startswith(u)), None)
-    if unit is None or any(unit in vocab.units.get(kind, ()) for kind in _PHYSICAL_KINDS):
-        return None
-    return None if re.search(_IN_WORDS + re.escape(unit), vocab.text) else f"多少{unit}"
+    return None if unit is None or unit in vocab.measured_units else f"多少{unit}"
 
 
 #: an article or chapter by its number (第五十条, 第八章, 第12条)

@@ -18,6 +18,7 @@ from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
 from ..lexicon import document_parts, everyday_words, unit_table, words
 from ..retrieval import expansions
+from ..text import CN_DIGITS
 from ..types import Chunk, Document
 from .abbreviations import document_words
 
@@ -25,6 +26,8 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 #: a name in book-title marks (《…》)
 BOOK_TITLE = re.compile(r"《[^《》]+》")
 _NUMBER = r"\d+(?:\.\d+)?"
+#: a number written in words (二十五, 两千)
+_IN_WORDS = f"[{CN_DIGITS}两十百千万]+"
 
 #: words of a question that name nothing the documents could lack (data/lexicon/generic_words.txt)
 GENERIC_WORDS = words("generic_words")
@@ -243,6 +246,15 @@ class Vocabulary:
             if used:
                 found[kind] = used
         return found
+
+    @cached_property
+    def measured_units(self) -> frozenset[str]:
+        """The units of data/lexicon/units.yaml the corpus writes after a number in digits or in
+        words (二十五公里, which :attr:`units` does not count)."""
+        return frozenset(
+            u for units in unit_table().values() for u in units
+            if re.search(rf"(?:{_NUMBER}|{_IN_WORDS}){re.escape(u)}", self.text)
+        )
 
     def figure_pattern(self, kind: str) -> re.Pattern[str] | None:
         """A number with one of the corpus's units of ``kind`` (12.74亿元, 14个项目), or None
