@@ -818,3 +818,17 @@ def test_an_english_share_question_is_no_share_of_another_thing(composer: Compos
     question = "What share of the investment goes to 厕所改造项目?"
     draft = composer.compose(question, passages(1, 2, 3), classify(question))
     assert draft is not None and draft.intent is not Intent.NOT_STATED, draft
+
+
+def test_a_quoted_passage_carries_no_heading_that_states_a_figure(identity) -> None:
+    """The fallback quote is verified against the passage, not its heading: a heading with
+    a figure in words (设置“两个等待期”) or digits is left out, a plain one is kept."""
+    from assistant.answering import quote_fallback
+
+    wording = Wording(identity)
+    worded = chunk(("二、参保待遇", "（一）设置“两个等待期”"), "断保3个月以上的，设置固定等待期。", 7)
+    plain = chunk(("二、参保待遇", "（二）设置等待期"), "断保3个月以上的，设置固定等待期。", 8)
+    for c, kept in ((worded, False), (plain, True)):
+        draft = quote_fallback((RetrievedChunk(c, 0.9, 1),), wording)
+        assert ("等待期”" in draft.text.split("断保")[0] or "设置等待期" in draft.text.split("断保")[0]) is kept
+        assert verify(draft.text, {1: c.text}).ok

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..citations import figures
 from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
@@ -178,10 +179,12 @@ def with_chunks(
 def quote_fallback(passages: Sequence[RetrievedChunk], wording: Wording) -> Draft:
     """When a composed answer fails verification: quote the best passage as it stands."""
     top = passages[0].chunk
-    # its own heading only, and none that states a figure the passage does not (…（2024-2026年）)
+    # its own heading only, and none that states a figure, in digits (…（2024-2026年）) or in
+    # words (设置“两个等待期”): the answer is verified against the passage, not its heading
     section = leaf(top)
     body = top.text.replace("\n", "；")
-    text = wording("quote", section=section, text=body) if section and not re.search(r"\d", section) else wording("quote_plain", text=body)
+    plain = not section or re.search(r"\d", section) or figures(section)
+    text = wording("quote_plain", text=body) if plain else wording("quote", section=section, text=body)
     return Draft(f"{text}[1]", tuple(passages))
 
 
