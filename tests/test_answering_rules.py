@@ -832,3 +832,14 @@ def test_a_quoted_passage_carries_no_heading_that_states_a_figure(identity) -> N
         draft = quote_fallback((RetrievedChunk(c, 0.9, 1),), wording)
         assert ("等待期”" in draft.text.split("断保")[0] or "设置等待期" in draft.text.split("断保")[0]) is kept
         assert verify(draft.text, {1: c.text}).ok
+
+
+def test_a_list_section_keeps_a_marker_a_number_follows(tokenizer: ChineseTokenizer, identity) -> None:
+    """A list section is answered item by item: a marker before a number stays (1.3人户家庭,
+    not 3人户家庭, which the passage does not say, so the answer failed verification), and
+    the line that opens the list takes no ；."""
+    numbered = chunk(("三、分配原则", "（一）户型对应"), "两房一厅房源面向下列家庭分配：\n1.3人户家庭；\n2.单身老人家庭；\n3.低保家庭；", 50)
+    c, _ = composer_over([numbered], tokenizer, identity)
+    draft = c.compose("两房一厅房源面向哪些家庭分配？", (RetrievedChunk(numbered, 1.0, 1),), Intent.LIST)
+    assert draft is not None and "分配：1.3人户家庭；单身老人家庭；低保家庭[1]。" in draft.text, draft.text
+    assert verify(draft.text, {1: numbered.text}).ok

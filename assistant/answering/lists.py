@@ -47,7 +47,8 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
             return Draft(items.text, items.passages, Intent.LIST)
     lines = [ln for ln in top.text.split("\n") if ln.strip()]
     if len(lines) >= 3:  # a list section
-        items = "；".join(strip_numbering(ln) for ln in lines)
+        parts = [end(unnumbered(ln)) for ln in lines]  # no ；after the line that opens the list (…分配：)
+        items = "".join(x + ("" if k == len(parts) - 1 or x.endswith(("：", ":")) else "；") for k, x in enumerate(parts))
         return Draft(f"{c.say('items_list', name=leaf(top) or top.section, items=items)}[1]。", passages, Intent.LIST)
     inline = enumerated(c, question, passages[0], count=False)  # （一）…；（二）…: every item
     if inline is not None:
@@ -68,6 +69,13 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     if whole is not None:
         return whole
     return Draft(f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。", passages, Intent.LIST)
+
+
+def unnumbered(line: str) -> str:
+    """A list line without its marker (1. 资金保障 → 资金保障), unless a number follows the
+    marker (1.3人户家庭): without it, the item would read as the decimal's rest (3人户家庭)."""
+    rest = strip_numbering(line)
+    return line.strip() if rest[:1].isdigit() else rest
 
 
 def membership(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
