@@ -841,5 +841,29 @@ def test_a_list_section_keeps_a_marker_a_number_follows(tokenizer: ChineseTokeni
     numbered = chunk(("三、分配原则", "（一）户型对应"), "两房一厅房源面向下列家庭分配：\n1.3人户家庭；\n2.单身老人家庭；\n3.低保家庭；", 50)
     c, _ = composer_over([numbered], tokenizer, identity)
     draft = c.compose("两房一厅房源面向哪些家庭分配？", (RetrievedChunk(numbered, 1.0, 1),), Intent.LIST)
-    assert draft is not None and "分配：1.3人户家庭；单身老人家庭；低保家庭[1]。" in draft.text, draft.text
+    assert draft is not None and "分配：1.3人户家庭；" in draft.text and "低保家庭[1]。" in draft.text, draft.text
     assert verify(draft.text, {1: numbered.text}).ok
+    # the same lines with no sentence that opens them: the list section's own answer
+    bare = chunk(("三、分配原则", "（二）对象"), "1.3人户家庭；\n2.单身老人家庭；\n3.低保家庭；", 51)
+    c, _ = composer_over([bare], tokenizer, identity)
+    draft = c.compose("分配对象有哪些？", (RetrievedChunk(bare, 1.0, 1),), Intent.LIST)
+    assert draft is not None and "：1.3人户家庭；单身老人家庭；低保家庭[1]。" in draft.text, draft.text
+    assert verify(draft.text, {1: bare.text}).ok
+
+
+def test_a_list_run_reads_a_marker_a_number_follows_as_its_next_item(tokenizer: ChineseTokenizer, identity) -> None:
+    """1.2024年8月底前… read alone is the decimal 1.2024; as the item a run expects next it is
+    item 1, and the list goes on into the chunk that continues its section (3.2025年…)."""
+    from assistant.answering.enumerations import marker_in_run, run_markers
+
+    assert marker_in_run("2.2024年9月底前，制定方案。", 2) == (3, 2, "2024年9月底前，制定方案。")
+    assert marker_in_run("2.5亿元用于补助。", 3) is None  # not the number the run expects: a decimal
+    assert [m[1] for m in run_markers(["1.3人户家庭；", "2.2人户家庭；", "3.单身家庭；"])] == [1, 2, 3]  # type: ignore[index]
+    path = ("三、进度安排",)
+    first = chunk(path, "推广应用分以下步骤实施：\n1.2024年8月底前，完成现状调研。\n2.2024年9月底前，制定推广方案。", 60)
+    second = chunk(path, "3.2025年6月底前，全面推广实施。\n其他事项另行通知。", 61)
+    c, _ = composer_over([first, second], tokenizer, identity)
+    draft = c.compose("推广应用分哪些步骤实施？", (RetrievedChunk(first, 1.0, 1),), Intent.LIST)
+    assert draft is not None and "完成现状调研；2.2024年9月底前，制定推广方案[1]。3.2025年6月底前，全面推广实施[2]。" in draft.text, draft.text
+    assert "另行通知" not in draft.text
+    assert verify(draft.text, {k + 1: rc.chunk.text for k, rc in enumerate(draft.passages)}).ok

@@ -39,6 +39,8 @@ _FAMILIES: tuple[tuple[re.Pattern[str], object], ...] = (
     (re.compile(rf"([{_CIRCLED}])"), lambda c: _CIRCLED.index(c) + 1),
     (re.compile(r"(?:^|(?<=[：:；;。\s]))(\d{1,2})[.．、](?!\d)"), int),
 )
+#: the family of the markers 1. 2. 3.
+_DOTTED = len(_FAMILIES) - 1
 
 
 def starts_item(text: str) -> bool:
@@ -56,6 +58,32 @@ def marker_of(text: str) -> tuple[int, int, str] | None:
         if m:
             return family, value(m.group(1)), head[m.end():].strip()  # type: ignore[operator]
     return None
+
+
+def marker_in_run(text: str, expected: int) -> tuple[int, int, str] | None:
+    """:func:`marker_of`, or the marker a number follows (1.3人户家庭, 2.2024年9月底前) when it
+    is the number a list run expects next: read alone, 1.3 is a decimal."""
+    found = marker_of(text)
+    if found is not None:
+        return found
+    head = text.lstrip()
+    for dot in ".．":
+        marker = f"{expected}{dot}"
+        if head.startswith(marker) and head[len(marker) : len(marker) + 1].isdigit():
+            return _DOTTED, expected, head[len(marker) :].strip()
+    return None
+
+
+def run_markers(items: Sequence[str]) -> list[tuple[int, int, str] | None]:
+    """The marker of each item of a list run, read in order (see :func:`marker_in_run`)."""
+    out: list[tuple[int, int, str] | None] = []
+    expected = 1
+    for item in items:
+        found = marker_in_run(item, expected)
+        out.append(found)
+        if found is not None:
+            expected = found[1] + 1
+    return out
 
 
 def numbered_run(lines: Sequence[str], accept: Callable[[str], bool] = bool) -> list[int]:

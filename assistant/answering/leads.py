@@ -3,14 +3,13 @@ it goes on with the list's items, in its passage and in the chunk that continues
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 
 from ..text import is_row
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .enumerations import marker_of, starts_item
+from .enumerations import marker_in_run, marker_of, run_markers, starts_item
 from .scoring import clauses, end, sentences
 from .understanding import Intent
 
@@ -52,7 +51,7 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
         found, to_end = items_after(chunk.text, s)
         items = [(chunk, x) for x in found]
         if to_end and following is not None:  # the list runs on into the next chunk
-            items += [(following, x) for x in items_after(following.text)[0]]
+            items += [(following, x) for x in items_after(following.text, expected=next_number(found))[0]]
     taken = _within_budget(items, len(text))
     if not taken:
         return None
@@ -75,11 +74,11 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     if opener is None or following is None:
         return None
     found, to_end = items_after(chunk.text, opener)
-    next_items = items_after(following.text)[0]
+    next_items = items_after(following.text, expected=next_number(found) if to_end else 1)[0]
     if found or not to_end:
-        last = marker_of(found[-1]) if found and to_end else None
+        last = run_markers(found)[-1] if found and to_end else None
     else:  # the passage ends with the sentence that opens the list: all its items follow, from 1 or 一是
-        first = marker_of(next_items[0]) if next_items else None
+        first = marker_in_run(next_items[0], 1) if next_items else None
         last = (first[0], 0, "") if first is not None and first[1] == 1 else None
         if last is None:
             taken = _within_budget(_shi_run(c, following, sentences(following.text)), len(chunk.text))
@@ -88,12 +87,18 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
         return None
     numbered_on: list[tuple[Chunk, str]] = []
     for item in next_items:  # 3., 4. … after 2.: the same family, numbered on
-        marker = marker_of(item)
+        marker = marker_in_run(item, last[1] + len(numbered_on) + 1)
         if marker is None or marker[:2] != (last[0], last[1] + len(numbered_on) + 1):
             break
         numbered_on.append((following, item))
     taken = _within_budget(numbered_on, len(chunk.text))
     return _cited(passages, taken) if taken else None
+
+
+def next_number(items: Sequence[str]) -> int:
+    """The number of the item that would go on with a list run (1 after none)."""
+    last = next((m for m in reversed(run_markers(items)) if m is not None), None)
+    return 1 if last is None else last[1] + 1
 
 
 def _within_budget(items: Sequence[tuple[Chunk, str]], length: int) -> list[tuple[Chunk, str]]:
@@ -142,28 +147,41 @@ def opener_of(c: Composer, chunk: Chunk, s: str) -> tuple[str, Chunk] | None:
     return None
 
 
-def items_after(text: str, opener: str | None = None) -> tuple[list[str], bool]:
+def items_after(text: str, opener: str | None = None, expected: int = 1) -> tuple[list[str], bool]:
     """The items of the list that ``opener`` (a sentence of ``text``) opens, or with no
     opener those ``text`` starts with: the item sentences that follow it on its own line,
     then those each following line starts with, until a line that starts with no list
     marker. A sentence after an item on its line that is no item (（二）具有…人员。其中，…)
     goes on with that item and is passed over. Also returns whether the list ran on to the
-    end of ``text``."""
+    end of ``text``. ``expected`` is the number the run goes on with (a chunk that continues
+    a list cut after its third item starts with 4.): 2.2024年9月底前 is its item, not a decimal."""
     lines = [line for line in text.split("\n") if line.strip()]
     start = 0
     items: list[str] = []
+
+    def run_of(own: Sequence[str]) -> list[str]:
+        nonlocal expected
+        run: list[str] = []
+        for s in own:
+            found = marker_in_run(s, expected)
+            if found is None and not _is_item(s):
+                break
+            expected = found[1] + 1 if found is not None else expected
+            run.append(s)
+        return run
+
     if opener is not None:
         at = next((k for k, line in enumerate(lines) if opener in sentences(line)), None)
         if at is None:
             return [], False
         own = sentences(lines[at])
         after = own[own.index(opener) + 1 :]
-        items = list(itertools.takewhile(_is_item, after))
+        items = run_of(after)
         if len(items) < len(after):  # the line goes on with something that is no item
             return items, False
         start = at + 1
     for line in lines[start:]:
-        run = list(itertools.takewhile(_is_item, sentences(line)))  # ②…；③…；④… on one line: each
+        run = run_of(sentences(line))  # ②…；③…；④… on one line: each
         if not run:
             return items, False
         items += run
@@ -225,9 +243,9 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     found, to_end = items_after(rc.chunk.text, opener)
     taken, chunk = [(rc.chunk, x) for x in found], rc.chunk
     while to_end and (chunk := c.vocab.following.get(chunk.id)) is not None:  # type: ignore[assignment]
-        more, to_end = items_after(chunk.text)
+        more, to_end = items_after(chunk.text, expected=next_number([x for _, x in taken]))
         taken += [(chunk, x) for x in more]
-    marks = [marker_of(x) for _, x in taken]
+    marks = run_markers([x for _, x in taken])
     if len(taken) < 2 or any(m is None or m[0] != marks[0][0] or m[1] != k + 1 for k, m in enumerate(marks)):  # type: ignore[index]
         return None
     heads = [re.split(r"[，,、：:；;。]", m[2], maxsplit=1)[0].strip() for m in marks]  # type: ignore[index]
