@@ -867,3 +867,20 @@ def test_a_list_run_reads_a_marker_a_number_follows_as_its_next_item(tokenizer: 
     assert draft is not None and "完成现状调研；2.2024年9月底前，制定推广方案[1]。3.2025年6月底前，全面推广实施[2]。" in draft.text, draft.text
     assert "另行通知" not in draft.text
     assert verify(draft.text, {k + 1: rc.chunk.text for k, rc in enumerate(draft.passages)}).ok
+
+
+@pytest.mark.parametrize(("question", "stated", "unstated"), [
+    ("拟入户名单要公示几天？", "拟入户名单经审核后公示，公示期为5个工作日。", "申请人年龄在45周岁以下，在本市工作满3年以上，审核后公示拟入户名单。"),
+    ("履约保证金要交几个月的租金？", "签订合同时应缴交2个月租金作为履约保证金。", "租赁合同期限为5年，合同应载明租金标准、履约保证金等内容。"),
+    ("见习基地的资格有效期是几年？", "见习基地资格有效期为3年。", "见习基地于2019年10月1日起开始认定，认定后每月报送见习情况。"),
+])
+def test_a_count_of_time_is_answered_only_by_a_figure_in_that_unit(tokenizer: ChineseTokenizer, identity, question: str, stated: str, unstated: str) -> None:
+    """公示几天 answered with an age and a number of years is the figure of something else:
+    not stated. The same question over a sentence that states the days is answered."""
+    path = ("第二章 申请",)
+    right = chunk(path, stated, 70)
+    wrong = chunk(path, unstated, 71)
+    for c_, expected in ((right, Intent.FIGURE), (wrong, Intent.NOT_STATED)):
+        composer, ranked = composer_over([c_], tokenizer, identity)
+        draft = composer.compose(question, ranked, Intent.FIGURE)
+        assert draft is not None and draft.intent in ((expected,) if expected is Intent.NOT_STATED else (Intent.FIGURE, Intent.GENERAL)), draft

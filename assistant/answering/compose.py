@@ -14,7 +14,7 @@ from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
 from .levels import agrees, asked_level
-from .quantity import other_quantity, term_of_another, unnamed_quote
+from .quantity import other_quantity, term_of_another, uncounted_time, unnamed_quote
 from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of
 from .vocabulary import YEAR, Vocabulary, leaf
@@ -82,6 +82,8 @@ class Composer:
             if other is not None:  # the figure of something else (保管费 for 年利率, 2035 for 2022)
                 subject = f"{other}年" if other[:1].isdigit() else other
                 return Draft(self.say("not_stated", subject=subject, what=self.say("what_value")), passages, Intent.NOT_STATED)
+            if (unit := uncounted_time(question, draft.text)) is not None:  # 公示几天 answered with an age and years
+                return Draft(self.say("not_stated", subject=self.say("not_stated_any"), what=self.say(unit)), passages, Intent.NOT_STATED)
         return draft
 
     def at_level(self, question: str, passages: tuple[RetrievedChunk, ...]) -> tuple[RetrievedChunk, ...]:

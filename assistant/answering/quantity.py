@@ -88,4 +88,26 @@ def term_of_another(question: str, answer: str) -> str | None:
     return subject
 
 
-__all__ = ["asked_quantity", "other_quantity", "term_of_another", "unnamed_quote"]
+#: a count of a unit of time a question asks (公示几天, 交几个月的租金, 有效期是几年), and the
+#: figures that state one: of days (or a finer unit, or weeks), of months, of years (or months).
+#: Not 头几年 or 好几年, which ask no count, and no year of the calendar (2025年) as a count of years
+_NUMERAL = "[\\d一二两三四五六七八九十百半]"
+TIME_COUNTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("what_days", re.compile(r"(?:几|多少)个?(?:天|工作日)"), re.compile(rf"{_NUMERAL}+个?(?:天|日|工作日|周(?!岁)|小时)")),
+    ("what_months", re.compile(r"(?:几|多少)个月"), re.compile(rf"{_NUMERAL}+个?月")),
+    ("what_years", re.compile(r"(?<![头前后近这那好])(?:几|多少)年(?![级代度])"),
+     re.compile(rf"(?<!\d)(?!(?:19|20)\d\d年){_NUMERAL}{{1,3}}(?:年(?![级度])|个月)")),
+)
+
+
+def uncounted_time(question: str, text: str) -> str | None:
+    """The wording key of the unit of time a question asks a count of (公示几天) when ``text``
+    (a drafted answer) states no figure in it: its figures are of something else (an age,
+    a contract's years), and the question is not answered by it. None otherwise."""
+    for what, asks, states in TIME_COUNTS:
+        if asks.search(question) and not states.search(text):
+            return what
+    return None
+
+
+__all__ = ["TIME_COUNTS", "asked_quantity", "other_quantity", "term_of_another", "uncounted_time", "unnamed_quote"]
