@@ -884,3 +884,12 @@ def test_a_count_of_time_is_answered_only_by_a_figure_in_that_unit(tokenizer: Ch
         composer, ranked = composer_over([c_], tokenizer, identity)
         draft = composer.compose(question, ranked, Intent.FIGURE)
         assert draft is not None and draft.intent in ((expected,) if expected is Intent.NOT_STATED else (Intent.FIGURE, Intent.GENERAL)), draft
+
+
+def test_which_years_or_days_ask_no_count_of_time() -> None:
+    from assistant.answering.quantity import uncounted_time
+
+    assert uncounted_time("规划期是哪几年？", "规划期为2024—2035年") is None
+    assert uncounted_time("打工好几年了能申请吗", "申请人应在本市就业") is None
+    assert uncounted_time("有效期是几年？", "本办法自2021年11月1日起施行") == "what_years"  # a date counts no years
+    assert uncounted_time("公示几天？", "申请人年龄在45周岁以下") == "what_days"  # 周岁 is no week

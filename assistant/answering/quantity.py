@@ -90,12 +90,13 @@ def term_of_another(question: str, answer: str) -> str | None:
 
 #: a count of a unit of time a question asks (公示几天, 交几个月的租金, 有效期是几年), and the
 #: figures that state one: of days (or a finer unit, or weeks), of months, of years (or months).
-#: Not 头几年 or 好几年, which ask no count, and no year of the calendar (2025年) as a count of years
+#: Not 头几年, 好几年 or 哪几年 (which years: 2024年), which ask no count, and no year of the
+#: calendar (2025年) as a count of years
 _NUMERAL = "[\\d一二两三四五六七八九十百半]"
 TIME_COUNTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("what_days", re.compile(r"(?:几|多少)个?(?:天|工作日)"), re.compile(rf"{_NUMERAL}+个?(?:天|日|工作日|周(?!岁)|小时)")),
-    ("what_months", re.compile(r"(?:几|多少)个月"), re.compile(rf"{_NUMERAL}+个?月")),
-    ("what_years", re.compile(r"(?<![头前后近这那好])(?:几|多少)年(?![级代度])"),
+    ("what_days", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)个?(?:天|工作日)"), re.compile(rf"{_NUMERAL}+个?(?:天|日|工作日|周(?!岁)|小时)")),
+    ("what_months", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)个月"), re.compile(rf"{_NUMERAL}+个?月")),
+    ("what_years", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)年(?![级代度])"),
      re.compile(rf"(?<!\d)(?!(?:19|20)\d\d年){_NUMERAL}{{1,3}}(?:年(?![级度])|个月)")),
 )
 
