@@ -893,3 +893,5 @@ def test_which_years_or_days_ask_no_count_of_time() -> None:
     assert uncounted_time("打工好几年了能申请吗", "申请人应在本市就业") is None
     assert uncounted_time("有效期是几年？", "本办法自2021年11月1日起施行") == "what_years"  # a date counts no years
     assert uncounted_time("公示几天？", "申请人年龄在45周岁以下") == "what_days"  # 周岁 is no week
+    # the years between two stated ones: the answer states both
+    assert uncounted_time("近期目标和远期目标相隔几年？", "近期目标：到2027年…[1]。远期目标：到2035年…[2]。") is None

@@ -101,11 +101,17 @@ TIME_COUNTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
+_CALENDAR_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=年)")
+
+
 def uncounted_time(question: str, text: str) -> str | None:
     """The wording key of the unit of time a question asks a count of (公示几天) when ``text``
     (a drafted answer) states no figure in it: its figures are of something else (an age,
-    a contract's years), and the question is not answered by it. None otherwise."""
+    a contract's years), and the question is not answered by it. None otherwise, and for a
+    count of years when the text states two years of the calendar."""
     for what, asks, states in TIME_COUNTS:
+        if what == "what_years" and len(set(_CALENDAR_YEAR.findall(text))) >= 2:
+            continue  # 到2027年 … 到2035年: the years between two stated ones, which the reader sees
         if asks.search(question) and not states.search(text):
             return what
     return None
