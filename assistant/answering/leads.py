@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ..text import is_row
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .enumerations import marker_in_run, marker_of, run_markers, starts_item
+from .enumerations import marker_in_run, run_markers, starts_item
 from .scoring import clauses, end, sentences
 from .understanding import Intent
 
