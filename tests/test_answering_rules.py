@@ -895,3 +895,20 @@ def test_which_years_or_days_ask_no_count_of_time() -> None:
     assert uncounted_time("公示几天？", "申请人年龄在45周岁以下") == "what_days"  # 周岁 is no week
     # the years between two stated ones: the answer states both
     assert uncounted_time("近期目标和远期目标相隔几年？", "近期目标：到2027年…[1]。远期目标：到2035年…[2]。") is None
+
+
+def test_the_quantity_an_abstract_head_measures_is_named_before_it(tokenizer: ChineseTokenizer, identity) -> None:
+    """优惠租金标准是每平方米每月多少钱 asks the rent's 标准: a draft stating the subsidy's 37元 names
+    no rent and is the figure of something else; the subsidy's own question is answered by it."""
+    from assistant.answering.quantity import asked_quantity
+
+    subsidy = chunk(("二、住房租赁补贴标准",), "补贴标准为建筑面积每平方米37元。", 80)
+    rent = chunk(("三、租金",), "符合条件的家庭可申请优惠租金，具体另行规定。", 81)
+    composer, _ = composer_over([subsidy, rent], tokenizer, identity)
+    assert asked_quantity("优惠租金标准具体是每平方米每月多少钱？", tokenizer.posseg, composer.vocab) == "优惠租金"
+    assert asked_quantity("住院报销比例是多少？", tokenizer.posseg, composer.vocab) is None  # not the corpus's words
+    ranked = (RetrievedChunk(subsidy, 1.0, 1), RetrievedChunk(rent, 0.5, 2))
+    draft = composer.compose("优惠租金标准具体是每平方米每月多少钱？", ranked, Intent.FIGURE)
+    assert draft is not None and draft.intent is Intent.NOT_STATED, draft
+    draft = composer.compose("补贴标准是每平方米多少钱？", ranked, Intent.FIGURE)
+    assert draft is not None and draft.intent is not Intent.NOT_STATED and "37元" in draft.text, draft

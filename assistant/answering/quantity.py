@@ -15,6 +15,8 @@ from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 _ASKS = re.compile(r"多少|几(?![乎])")
 #: words between a quantity and 多少 that leave it the quantity (规模是多少, 利率为多少)
 _LINKS = frozenset({"是", "为", "有", "的", "具体", "大概", "大约", "约"})
+#: abstract heads of a measured quantity (优惠租金标准, 报销比例): what they measure is named before them
+_HEADS = frozenset({"标准", "比例", "水平", "额度", "数额"})
 
 
 def asked_quantity(question: str, posseg, vocab: Vocabulary) -> str | None:  # type: ignore[no-untyped-def]
@@ -29,13 +31,21 @@ def asked_quantity(question: str, posseg, vocab: Vocabulary) -> str | None:  # t
     # 多少保管费 names the quantity; 几个乡镇 counts things, which the count's measure checks
     candidates = tokens[at + 1: at + 2] if tokens[at][0] in ("多少", "几") else []
     k = at - 1
-    while k >= 0 and (tokens[k][0] in _LINKS or tokens[k][1].startswith("d")):  # and adverbs: 月平均工资到底是多少
-        k -= 1
+    while k >= 0 and (tokens[k][0] in _LINKS or tokens[k][1].startswith("d") or tokens[k][0].startswith("每")):
+        k -= 1  # and adverbs (月平均工资到底是多少) and the unit of a rate (每平方米每月多少钱)
     candidates += tokens[k: k + 1] if k >= 0 else []
     for word, flag in candidates:
         if (flag.startswith("n") and len(word) >= 2 and word not in GENERIC_WORDS and word not in ABSTRACT_NOUNS
                 and vocab.known(word) and not vocab.is_place(word)):
             return word
+    if k >= 1 and tokens[k][0] in _HEADS:  # 优惠租金标准是多少: the rent the 标准 is of
+        qualifier = ""
+        for word, flag in reversed(tokens[max(0, k - 3) : k]):
+            if not flag.startswith(("n", "vn", "v", "a")) or word in GENERIC_WORDS or vocab.is_place(word):
+                break
+            qualifier = word + qualifier
+        if len(qualifier) >= 2 and qualifier in vocab.text:
+            return qualifier
     return None
 
 
