@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..identity import DOCUMENT_KINDS
+from ..lexicon import words
 from ..text import cjk_ratio
 from .coverage import ABSTRACT_NOUNS
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
@@ -15,8 +16,9 @@ from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 _ASKS = re.compile(r"多少|几(?![乎])")
 #: words between a quantity and 多少 that leave it the quantity (规模是多少, 利率为多少)
 _LINKS = frozenset({"是", "为", "有", "的", "具体", "大概", "大约", "约"})
-#: abstract heads of a measured quantity (优惠租金标准, 报销比例): what they measure is named before them
-_HEADS = frozenset({"标准", "比例", "水平", "额度", "数额"})
+#: abstract heads of a measured quantity (优惠租金标准, 报销比例): what they measure is named before
+#: them (data/lexicon/measure_heads.txt)
+_HEADS = words("measure_heads")
 
 
 def asked_quantity(question: str, posseg, vocab: Vocabulary) -> str | None:  # type: ignore[no-untyped-def]
