@@ -28,7 +28,7 @@ def vocab(identity) -> Vocabulary:  # noqa: F811
     ("储备规模是多少吨？", "规模"),
     ("储备规模到底是多少吨？", "规模"),  # across an adverb too
     ("每吨能拿多少保管费？", "保管费"),
-    ("原粮保管费每年多少钱？", None),  # 每年 stands between: not checked
+    ("原粮保管费每年多少钱？", "保管费"),  # read past the unit of a rate (每年)
     ("共投资多少钱？", None),  # a verb says what is measured
     ("要选几个乡镇？", None),  # a count of things: the count's measure checks it
     ("市长叫什么？", None),  # no figure asked
