@@ -185,7 +185,7 @@ def quote_fallback(passages: Sequence[RetrievedChunk], wording: Wording) -> Draf
     # words (设置“两个等待期”): the answer is verified against the passage, not its heading
     section = leaf(top)
     body = top.text.replace("\n", "；")
-    plain = not section or re.search(r"\d", section) or figures(section)
+    plain = not section or figures(section)  # figures() holds every run of digits too
     text = wording("quote_plain", text=body) if plain else wording("quote", section=section, text=body)
     return Draft(f"{text}[1]", tuple(passages))
 

@@ -9,7 +9,7 @@ import re
 
 from ..identity import DOCUMENT_KINDS
 from ..lexicon import words
-from ..text import cjk_ratio
+from ..text import CN_DIGITS, cjk_ratio
 from .coverage import ABSTRACT_NOUNS
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
@@ -104,7 +104,7 @@ def term_of_another(question: str, answer: str) -> str | None:
 #: figures that state one: of days (or a finer unit, or weeks), of months, of years (or months).
 #: Not 头几年, 好几年 or 哪几年 (which years: 2024年), which ask no count, and no year of the
 #: calendar (2025年) as a count of years
-_NUMERAL = "[\\d一二两三四五六七八九十百半]"
+_NUMERAL = f"[\\d{CN_DIGITS}两十百半]"
 TIME_COUNTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("what_days", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)个?(?:天|工作日)"), re.compile(rf"{_NUMERAL}+个?(?:天|日|工作日|周(?!岁)|小时)")),
     ("what_months", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)个月"), re.compile(rf"{_NUMERAL}+个?月")),
@@ -122,10 +122,11 @@ def uncounted_time(question: str, text: str) -> str | None:
     a contract's years), and the question is not answered by it. None otherwise, and for a
     count of years when the text states two years of the calendar."""
     for what, asks, states in TIME_COUNTS:
+        if not asks.search(question) or states.search(text):
+            continue
         if what == "what_years" and len(set(_CALENDAR_YEAR.findall(text))) >= 2:
             continue  # 到2027年 … 到2035年: the years between two stated ones, which the reader sees
-        if asks.search(question) and not states.search(text):
-            return what
+        return what
     return None
 
 
