@@ -48,6 +48,10 @@ _NUMBERING = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=(?<!\d)[.])\s+(?=[A-Z“\"])")
 _CLAUSE_END = re.compile(r"(?<=[，、,：:])")
 _TERMINAL = re.compile(r"[。！？；.!?;，,]$")
+#: a Markdown heading that is a statement of the document, not a name for its section: a
+#: sentence ended by 。 or ； with a clause of its own before (七、本通知自2024年3月4日起施行，有效期5年。),
+#: where a title only ends in a full stop （一）加强组织领导。 and a question is a title (1.…多少个？)
+_STATEMENT = re.compile(r"[，,：:；;][^。；;]*[。；;]$")
 
 
 @dataclass(frozen=True)
@@ -163,15 +167,18 @@ def _sections(doc: Document) -> Iterator[_Section]:
         level, heading = level_title
         if current.lines:
             yield current
+        # a statement written as a heading is also its section's first line: its words and
+        # figures are searched and quoted like any other sentence
+        stated = [strip_numbering(heading)] if markdown and _STATEMENT.search(heading) else []
         if title_level is None and level == 1:
             title_level = level
             stack = []
-            current = _Section(path=(heading,), lines=[])
+            current = _Section(path=(heading,), lines=stated)
             continue
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, heading))
-        current = _Section(path=tuple(h for _, h in stack), lines=[])
+        current = _Section(path=tuple(h for _, h in stack), lines=stated)
     if current.lines:
         yield current
 

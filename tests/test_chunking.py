@@ -130,3 +130,18 @@ def test_a_list_item_that_fits_a_chunk_is_not_cut_between_two() -> None:
     # a line longer than a chunk is still split on its sentences
     long = chunk_document(Document("m.md", "办法", "# 办法\n" + "第一句很长很长。" * 30, {}), ChunkingConfig(60, 0))
     assert len(long) > 1 and all(len(c.text) <= 60 for c in long)
+
+
+def test_a_statement_written_as_a_heading_is_also_its_sections_text() -> None:
+    """七、本通知自…起施行，有效期5年。 made a heading states the document's validity: its words are
+    searched and quoted; a title ending in a full stop or a question title stays a name only."""
+    text = (
+        "# 关于某事的通知\n\n## 一、加强组织领导。\n\n各区要落实责任。\n\n"
+        "## 2.申请需要哪些条件？\n\n年满18周岁。\n\n"
+        "## 七、本通知自2024年3月4日起施行，有效期5年。\n\n附件：1.申请表\n"
+    )
+    chunks = chunk_document(Document(source="n.md", title="关于某事的通知", text=text), ChunkingConfig(300, 0))
+    by_section = {c.section_path[-1]: c.text for c in chunks}
+    assert by_section["七、本通知自2024年3月4日起施行，有效期5年。"].startswith("本通知自2024年3月4日起施行，有效期5年。")
+    assert by_section["一、加强组织领导。"] == "各区要落实责任。"
+    assert by_section["2.申请需要哪些条件？"] == "年满18周岁。"
