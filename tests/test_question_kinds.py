@@ -204,6 +204,16 @@ def test_a_count_the_passages_do_not_state_in_its_measure_is_not_stated(composer
     assert built is not None and "3座" in built.text
 
 
+@pytest.mark.parametrize("q", ["资金使用情况每年几月底前报送？", "补贴从哪个月开始发放？", "几月份开始受理申请？"])
+def test_a_month_asked_is_a_when_question_even_about_money(q: str) -> None:
+    """几月 / 哪个月 ask when, as 哪一年 asks a year and 哪一天 a date: a question naming 资金 or
+    补贴 that asks for a month is answered by 4月底前, not refused for want of a sum."""
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(q) == "when"
+    assert unit_of("每年几月几号前申报？") == "date"  # a day of a month stays a date
+
+
 # ----------------------------------------------------------------------------- multiples
 def test_a_multiple_is_the_first_named_over_the_second_written_out(composer) -> None:  # noqa: F811
     q = "污水治理项目投资是垃圾处理项目的几倍？"
