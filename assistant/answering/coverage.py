@@ -202,8 +202,12 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     is asked whether the claim holds, and is answered with the document's own figure."""
     if not PREMISE.search(question) or YESNO_Q.search(question):
         return None
-    for m in CLAIMED.finditer(question):  # the number and what follows it: 500元, 50座, 2030年
-        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}(?!\d)", vocab.text):
+    text = unicodedata.normalize("NFKC", vocab.text)
+    for m in CLAIMED.finditer(unicodedata.normalize("NFKC", question)):  # the number and what follows it: 500元, 50座, 2030年
+        # stated with its measure (每月500元 states 500元; 200人 or 2000年 do not state 200元),
+        # 60岁 as 60周岁 and 3月 as 3个月
+        measure = rf"\s*[周个]?{re.escape(m.group(2))}" if m.group(2) else r"(?!\d)"
+        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", text):
             return m.group(0)
     return None
 
