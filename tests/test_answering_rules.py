@@ -869,6 +869,19 @@ def test_a_list_run_reads_a_marker_a_number_follows_as_its_next_item(tokenizer: 
     assert verify(draft.text, {k + 1: rc.chunk.text for k, rc in enumerate(draft.passages)}).ok
 
 
+def test_a_list_goes_on_through_every_chunk_that_continues_it(tokenizer: ChineseTokenizer, identity) -> None:
+    """A list cut into three chunks (its opener and （一）, then （二）（三）, then （四）) is quoted
+    with every item that fits the budget, the third chunk's included and cited."""
+    path = ("第二章 运营", "第十条")
+    first = chunk(path, "运营机构应当具备以下条件：\n（一）依法成立，取得营业执照；", 70)
+    second = chunk(path, "（二）具有相适应的食品安全管理能力。\n（三）近3年内没有重大违法违规记录；", 71)
+    third = chunk(path, "（四）法律法规规定的其他条件。", 72)
+    c, _ = composer_over([first, second, third], tokenizer, identity)
+    draft = c.compose("运营机构应当具备哪些条件？", (RetrievedChunk(first, 1.0, 1),), Intent.LIST)
+    assert draft is not None and "（四）法律法规规定的其他条件[3]" in draft.text, draft.text
+    assert verify(draft.text, {k + 1: rc.chunk.text for k, rc in enumerate(draft.passages)}).ok
+
+
 @pytest.mark.parametrize(("question", "stated", "unstated"), [
     ("拟入户名单要公示几天？", "拟入户名单经审核后公示，公示期为5个工作日。", "申请人年龄在45周岁以下，在本市工作满3年以上，审核后公示拟入户名单。"),
     ("履约保证金要交几个月的租金？", "签订合同时应缴交2个月租金作为履约保证金。", "租赁合同期限为5年，合同应载明租金标准、履约保证金等内容。"),

@@ -35,7 +35,7 @@ _CN = "一二三四五六七八九十"
 
 def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, text: str) -> Draft | None:
     """An answering sentence that opens a list (出现下列情况之一的：（一）…；) goes on with the
-    list's items, in its passage and in the chunk that continues its section, within
+    list's items, in its passage and in the chunks that continue its section, within
     :data:`LIST_BUDGET` characters; None when the sentence opens no list."""
     if not OPENS_LIST.search(s):
         return None
@@ -50,8 +50,10 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     else:
         found, to_end = items_after(chunk.text, s)
         items = [(chunk, x) for x in found]
-        if to_end and following is not None:  # the list runs on into the next chunk
-            items += [(following, x) for x in items_after(following.text, expected=next_number(found))[0]]
+        where: Chunk | None = chunk
+        while to_end and (where := c.vocab.following.get(where.id)) is not None:  # type: ignore[union-attr]
+            more, to_end = items_after(where.text, expected=next_number([x for _, x in items]))  # the list runs on into the next chunks
+            items += [(where, x) for x in more]
     taken = _within_budget(items, len(text))
     if not taken:
         return None
