@@ -421,6 +421,8 @@ def test_a_count_asked_in_tiao_is_answered_by_one_in_xiang(tokenizer, identity) 
     ("方案里说厕所改造投资450万元，钱怎么用？", None),  # the documents state it
     ("听说改厕的每户补贴3000元，去哪里领？", "3000元"),  # 3000 is stated as 3000户, not as a sum
     ("方案里说改造3000户厕所，什么时候完成？", None),  # stated with its measure
+    ("听说厕所改造投资450万的资金怎么用？", None),  # 450万的: 450万, as stated
+    ("听说每户补贴999的标准怎么定？", "999"),
     ("听说每户补贴999元，是这样吗？", None),  # a yes/no question: answered with the document's own figure
     ("每户补贴999元的话一共多少？", None),  # no claim about the documents: a hypothetical
 ])

@@ -206,9 +206,10 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     for m in CLAIMED.finditer(unicodedata.normalize("NFKC", question)):  # the number and what follows it: 500元, 50座, 2030年
         # stated with its measure (每月500元 states 500元; 200人 or 2000年 do not state 200元),
         # 60岁 as 60周岁 and 3月 as 3个月
-        measure = rf"\s*[周个]?{re.escape(m.group(2))}" if m.group(2) else r"(?!\d)"
+        unit = m.group(2).removesuffix("的")  # 最高50万的贷款: 50万
+        measure = rf"\s*[周个]?{re.escape(unit)}" if unit else r"(?!\d)"
         if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", text):
-            return m.group(0)
+            return m.group(1) + unit
     return None
 
 
