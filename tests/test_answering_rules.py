@@ -882,6 +882,23 @@ def test_a_list_goes_on_through_every_chunk_that_continues_it(tokenizer: Chinese
     assert verify(draft.text, {k + 1: rc.chunk.text for k, rc in enumerate(draft.passages)}).ok
 
 
+def test_a_passage_ending_inside_a_list_goes_on_with_the_items_of_every_later_chunk(tokenizer: ChineseTokenizer, identity) -> None:
+    """A passage cut after item 2 of a list that runs on over two more chunks (3., then 4.)
+    is followed by items 3 and 4, each cited to its chunk; 5. of another list is not."""
+    from assistant.answering.leads import continued
+
+    path = ("第三章 退出",)
+    first = chunk(path, "承租人有下列情形之一的，收回住房：\n1.擅自转租的；\n2.改变房屋用途的；", 80)
+    second = chunk(path, "3.无正当理由连续6个月以上未居住的；", 81)
+    third = chunk(path, "4.欠缴租金累计6个月以上的。\n其他事项另行规定。", 82)
+    c, _ = composer_over([first, second, third], tokenizer, identity)
+    more = continued(c, (RetrievedChunk(first, 1.0, 1),), 0)
+    assert more is not None
+    passages, items = more
+    assert "3.无正当理由连续6个月以上未居住的[2]" in items and "4.欠缴租金累计6个月以上的[3]" in items, items
+    assert "另行规定" not in items and [p.chunk.id for p in passages] == ["c80", "c81", "c82"]
+
+
 @pytest.mark.parametrize(("question", "stated", "unstated"), [
     ("拟入户名单要公示几天？", "拟入户名单经审核后公示，公示期为5个工作日。", "申请人年龄在45周岁以下，在本市工作满3年以上，审核后公示拟入户名单。"),
     ("履约保证金要交几个月的租金？", "签订合同时应缴交2个月租金作为履约保证金。", "租赁合同期限为5年，合同应载明租金标准、履约保证金等内容。"),

@@ -65,10 +65,10 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
 def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tuple[tuple[RetrievedChunk, ...], str] | None:
     """The items that go on with a list the passage at ``pos`` ends in (…以下情形之一的：
     （一）…；1. …；2. … cut after its second item): those of the chunk that continues its
-    section numbered on in the same way (3., 4. …, not the （二） after them), within
-    :data:`LIST_BUDGET` characters, with their marker; and the passages that cite them. A
-    passage that ends with the sentence opening its list goes on with all the items of that
-    chunk, numbered from 1 or a 一是 run. None when the passage does not end inside a list or
+    section numbered on in the same way (3., 4. …, not the （二） after them), on through the
+    chunks after it, within :data:`LIST_BUDGET` characters, with their marker; and the
+    passages that cite them. A passage that ends with the sentence opening its list goes on
+    with all the items of the chunks after it, numbered from 1 or a 一是 run. None when the passage does not end inside a list or
     nothing continues it."""
     chunk = passages[pos].chunk
     opener = next((s for s in sentences(chunk.text) if OPENS_LIST.search(s) and not is_row(s)), None)
@@ -76,7 +76,7 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     if opener is None or following is None:
         return None
     found, to_end = items_after(chunk.text, opener)
-    next_items = items_after(following.text, expected=next_number(found) if to_end else 1)[0]
+    next_items, runs_on = items_after(following.text, expected=next_number(found) if to_end else 1)
     if found or not to_end:
         last = run_markers(found)[-1] if found and to_end else None
     else:  # the passage ends with the sentence that opens the list: all its items follow, from 1 or 一是
@@ -88,11 +88,17 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     if last is None:
         return None
     numbered_on: list[tuple[Chunk, str]] = []
-    for item in next_items:  # 3., 4. … after 2.: the same family, numbered on
-        marker = marker_in_run(item, last[1] + len(numbered_on) + 1)
-        if marker is None or marker[:2] != (last[0], last[1] + len(numbered_on) + 1):
+    where: Chunk | None = following
+    while where is not None:  # 3., 4. … after 2.: the same family, numbered on, through the chunks that continue it
+        for item in next_items:
+            marker = marker_in_run(item, last[1] + len(numbered_on) + 1)
+            if marker is None or marker[:2] != (last[0], last[1] + len(numbered_on) + 1):
+                runs_on = False
+                break
+            numbered_on.append((where, item))
+        if not runs_on or (where := c.vocab.following.get(where.id)) is None:
             break
-        numbered_on.append((following, item))
+        next_items, runs_on = items_after(where.text, expected=last[1] + len(numbered_on) + 1)
     taken = _within_budget(numbered_on, len(chunk.text))
     return _cited(passages, taken) if taken else None
 
