@@ -393,6 +393,21 @@ def test_the_sum_of_a_list_is_not_the_amount_of_one_of_its_items(tokenizer, iden
     assert item_of_a_sum("路灯更换要花多少钱", each.text, money) is None
 
 
+def test_where_to_do_something_is_answered_by_the_office_it_is_done_at(tokenizer, identity) -> None:  # noqa: F811
+    """在哪里申请 asks where to do something: the office, window or website a sentence names
+    answers it; 服务中心在哪里 asks where a thing is, which only a located place answers."""
+    from assistant.answering.figures import ASK_VENUE, figure
+    from .test_answering_rules import chunk, composer_over
+
+    office = chunk(("三、申请程序",), "申请人向户籍所在地街道办事处提出申请，也可登录市政务服务网在线办理。", 9)
+    c, ranked = composer_over([office, CHUNKS[4]], tokenizer, identity)
+    assert ASK_VENUE.search("Where can I apply?") and not ASK_VENUE.search("服务中心在哪里？")
+    draft = figure(c, "补贴在哪里申请？", ranked)
+    assert draft is not None and draft.intent is not Intent.NOT_STATED and "街道办事处" in draft.text, draft.text
+    located = figure(c, "街道办事处在哪里？", ranked)
+    assert located is not None and located.intent is Intent.NOT_STATED
+
+
 @pytest.mark.parametrize("question", ["征求意见时收到了多少条意见？", "一共印了多少份材料？"])
 def test_how_many_with_a_measure_word_asks_for_a_count(question: str) -> None:
     from assistant.answering.understanding import unit_of

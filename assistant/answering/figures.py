@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..chunking import strip_numbering
+from ..lexicon import pattern
 from ..text import is_english
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
@@ -31,6 +32,9 @@ _SAME_MEASURE = {"条": "条|项", "项": "项|条"}
 #: a figure that sums up (共投资, 合计, 总投资): not any one item's own
 _SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
 #: 哪几种 asks which ones, not how many
+#: where to do something (在哪里申请, where can I apply), and what answers it: a place, or the office
+#: or website a sentence says it is done at (data/patterns.yaml ask_venue, answer_venue)
+ASK_VENUE, ANSWER_VENUE = pattern("ask_venue"), pattern("answer_venue")
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
 #: a count of kinds (几种, 多少类, 几项): what the items of a list are; not 几家 or 多少人, which
 #: count things a list of measures does not
@@ -42,6 +46,8 @@ _WHICH_LAST = re.compile(_WHICH.pattern + r"(?:呢|啊|呀)?[？?]?$")
 def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     unit = unit_of(question)
     wanted = c.figure_pattern(unit)
+    if unit == "place" and ASK_VENUE.search(question):  # 在哪里申请: a place, or the office or website it is done at
+        wanted = ANSWER_VENUE
     looser: list[re.Pattern[str]] = []  # patterns to try when none of ``wanted`` is stated
     if unit == "count":
         which = _WHICH.search(question) is not None  # 哪几种方法: which ones, not how many
