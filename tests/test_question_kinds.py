@@ -408,6 +408,17 @@ def test_where_to_do_something_is_answered_by_the_office_it_is_done_at(tokenizer
     assert located is not None and located.intent is Intent.NOT_STATED
 
 
+def test_a_quarter_of_the_year_answers_when(tokenizer, identity) -> None:  # noqa: F811
+    """什么时候 is answered by 第一季度前 as by 年底前 or 6月: a quarter is a time of the year."""
+    from assistant.answering.figures import figure
+    from .test_answering_rules import chunk, composer_over
+
+    plan = chunk(("四、分配管理",), "区住建部门在每年第一季度前制定本年度分配计划，报区政府批准后实施。", 9)
+    c, ranked = composer_over([plan, CHUNKS[4]], tokenizer, identity)
+    draft = figure(c, "分配计划每年什么时候之前制定？", ranked)
+    assert draft is not None and draft.intent is not Intent.NOT_STATED and "第一季度前" in draft.text, draft.text
+
+
 @pytest.mark.parametrize("question", ["征求意见时收到了多少条意见？", "一共印了多少份材料？"])
 def test_how_many_with_a_measure_word_asks_for_a_count(question: str) -> None:
     from assistant.answering.understanding import unit_of
