@@ -52,7 +52,8 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
         items = [(chunk, x) for x in found]
         where: Chunk | None = chunk
         while to_end and (where := c.vocab.following.get(where.id)) is not None:  # type: ignore[union-attr]
-            more, to_end = items_after(where.text, expected=next_number([x for _, x in items]))  # the list runs on into the next chunks
+            # the list runs on into the next chunks
+            more, to_end = items_after(where.text, expected=next_number([x for _, x in items]))
             items += [(where, x) for x in more]
     taken = _within_budget(items, len(text))
     if not taken:
@@ -68,8 +69,8 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     section numbered on in the same way (3., 4. …, not the （二） after them), on through the
     chunks after it, within :data:`LIST_BUDGET` characters, with their marker; and the
     passages that cite them. A passage that ends with the sentence opening its list goes on
-    with all the items of the chunks after it, numbered from 1 or a 一是 run. None when the passage does not end inside a list or
-    nothing continues it."""
+    with all the items of the chunks after it, numbered from 1 or a 一是 run. None when the
+    passage does not end inside a list or nothing continues it."""
     chunk = passages[pos].chunk
     opener = next((s for s in sentences(chunk.text) if OPENS_LIST.search(s) and not is_row(s)), None)
     following = c.vocab.following.get(chunk.id)
