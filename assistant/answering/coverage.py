@@ -202,13 +202,12 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     is asked whether the claim holds, and is answered with the document's own figure."""
     if not PREMISE.search(question) or YESNO_Q.search(question):
         return None
-    text = unicodedata.normalize("NFKC", vocab.text)
-    for m in CLAIMED.finditer(unicodedata.normalize("NFKC", question)):  # the number and what follows it: 500元, 50座, 2030年
+    for m in CLAIMED.finditer(question):  # the number and what follows it: 500元, 50座, 2030年
         # stated with its measure (每月500元 states 500元; 200人 or 2000年 do not state 200元),
         # 60岁 as 60周岁 and 3月 as 3个月
         unit = m.group(2).removesuffix("的")  # 最高50万的贷款: 50万
         measure = rf"\s*[周个]?{re.escape(unit)}" if unit else r"(?!\d)"
-        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", text):
+        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", vocab.folded_text):
             return m.group(1) + unit
     return None
 

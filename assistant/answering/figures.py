@@ -32,8 +32,9 @@ _SAME_MEASURE = {"条": "条|项", "项": "项|条"}
 #: a figure that sums up (共投资, 合计, 总投资): not any one item's own
 _SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
 #: where to do something (在哪里申请, where can I apply), and what answers it: a place, or the office
-#: or website a sentence says it is done at (data/patterns.yaml ask_venue, answer_venue)
-ASK_VENUE, ANSWER_VENUE = pattern("ask_venue"), pattern("answer_venue")
+#: or website a sentence says it is done at (data/patterns.yaml ask_venue, answer_place, answer_office)
+ASK_VENUE = pattern("ask_venue")
+ANSWER_VENUE = re.compile(f"{pattern('answer_place').pattern}|{pattern('answer_office').pattern}", re.I)
 #: 哪几种 asks which ones, not how many
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
 #: a count of kinds (几种, 多少类, 几项): what the items of a list are; not 几家 or 多少人, which

@@ -48,13 +48,7 @@ def listed(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str, 
     elif not rest and following is not None and following.text.lstrip().startswith("一是"):  # the list is the next chunk's
         items = _shi_run(c, following, sentences(following.text))
     else:
-        found, to_end = items_after(chunk.text, s)
-        items = [(chunk, x) for x in found]
-        where: Chunk | None = chunk
-        while to_end and (where := c.vocab.following.get(where.id)) is not None:  # type: ignore[union-attr]
-            # the list runs on into the next chunks
-            more, to_end = items_after(where.text, expected=next_number([x for _, x in items]))
-            items += [(where, x) for x in more]
+        items = run_on(c, chunk, *items_after(chunk.text, s))
     taken = _within_budget(items, len(text))
     if not taken:
         return None
@@ -77,7 +71,8 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     if opener is None or following is None:
         return None
     found, to_end = items_after(chunk.text, opener)
-    next_items, runs_on = items_after(following.text, expected=next_number(found) if to_end else 1)
+    later = run_on(c, chunk, found, to_end)[len(found):]  # the items of the chunks after it
+    next_items = [x for where, x in later if where is following]
     if found or not to_end:
         last = run_markers(found)[-1] if found and to_end else None
     else:  # the passage ends with the sentence that opens the list: all its items follow, from 1 or 一是
@@ -89,19 +84,24 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     if last is None:
         return None
     numbered_on: list[tuple[Chunk, str]] = []
-    where: Chunk | None = following
-    while where is not None:  # 3., 4. … after 2.: the same family, numbered on, through the chunks that continue it
-        for item in next_items:
-            marker = marker_in_run(item, last[1] + len(numbered_on) + 1)
-            if marker is None or marker[:2] != (last[0], last[1] + len(numbered_on) + 1):
-                runs_on = False
-                break
-            numbered_on.append((where, item))
-        if not runs_on or (where := c.vocab.following.get(where.id)) is None:
+    for where, item in later:  # 3., 4. … after 2.: the same family, numbered on
+        marker = marker_in_run(item, last[1] + len(numbered_on) + 1)
+        if marker is None or marker[:2] != (last[0], last[1] + len(numbered_on) + 1):
             break
-        next_items, runs_on = items_after(where.text, expected=last[1] + len(numbered_on) + 1)
+        numbered_on.append((where, item))
     taken = _within_budget(numbered_on, len(chunk.text))
     return _cited(passages, taken) if taken else None
+
+
+def run_on(c: Composer, chunk: Chunk, items: Sequence[str], to_end: bool) -> list[tuple[Chunk, str]]:
+    """The ``items`` of a list in ``chunk`` and, while the list runs on to a chunk's end, those
+    that go on with it in the chunks that continue its section, each with its chunk."""
+    taken = [(chunk, x) for x in items]
+    where: Chunk | None = chunk
+    while to_end and (where := c.vocab.following.get(where.id)) is not None:  # type: ignore[union-attr]
+        more, to_end = items_after(where.text, expected=next_number([x for _, x in taken]))
+        taken += [(where, x) for x in more]
+    return taken
 
 
 def next_number(items: Sequence[str]) -> int:
@@ -249,11 +249,7 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     opener = bare_opener(c, question, rc)
     if opener is None:
         return None
-    found, to_end = items_after(rc.chunk.text, opener)
-    taken, chunk = [(rc.chunk, x) for x in found], rc.chunk
-    while to_end and (chunk := c.vocab.following.get(chunk.id)) is not None:  # type: ignore[assignment]
-        more, to_end = items_after(chunk.text, expected=next_number([x for _, x in taken]))
-        taken += [(chunk, x) for x in more]
+    taken = run_on(c, rc.chunk, *items_after(rc.chunk.text, opener))
     marks = run_markers([x for _, x in taken])
     if len(taken) < 2 or any(m is None or m[0] != marks[0][0] or m[1] != k + 1 for k, m in enumerate(marks)):  # type: ignore[index]
         return None

@@ -113,7 +113,7 @@ TIME_COUNTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
-_CALENDAR_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=年)")
+_CALENDAR_YEAR = re.compile(YEAR.pattern + "(?=年)")  # 2027年, not 2027 alone
 
 
 def uncounted_time(question: str, text: str) -> str | None:
