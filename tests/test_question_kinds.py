@@ -204,16 +204,6 @@ def test_a_count_the_passages_do_not_state_in_its_measure_is_not_stated(composer
     assert built is not None and "3座" in built.text
 
 
-@pytest.mark.parametrize("q", ["资金使用情况每年几月底前报送？", "补贴从哪个月开始发放？", "几月份开始受理申请？"])
-def test_a_month_asked_is_a_when_question_even_about_money(q: str) -> None:
-    """几月 / 哪个月 ask when, as 哪一年 asks a year and 哪一天 a date: a question naming 资金 or
-    补贴 that asks for a month is answered by 4月底前, not refused for want of a sum."""
-    from assistant.answering.understanding import unit_of
-
-    assert unit_of(q) == "when"
-    assert unit_of("每年几月几号前申报？") == "date"  # a day of a month stays a date
-
-
 # ----------------------------------------------------------------------------- multiples
 def test_a_multiple_is_the_first_named_over_the_second_written_out(composer) -> None:  # noqa: F811
     q = "污水治理项目投资是垃圾处理项目的几倍？"
@@ -406,17 +396,6 @@ def test_where_to_do_something_is_answered_by_the_office_it_is_done_at(tokenizer
     assert draft is not None and draft.intent is not Intent.NOT_STATED and "街道办事处" in draft.text, draft.text
     located = figure(c, "街道办事处在哪里？", ranked)
     assert located is not None and located.intent is Intent.NOT_STATED
-
-
-def test_a_quarter_of_the_year_answers_when(tokenizer, identity) -> None:  # noqa: F811
-    """什么时候 is answered by 第一季度前 as by 年底前 or 6月: a quarter is a time of the year."""
-    from assistant.answering.figures import figure
-    from .test_answering_rules import chunk, composer_over
-
-    plan = chunk(("四、分配管理",), "区住建部门在每年第一季度前制定本年度分配计划，报区政府批准后实施。", 9)
-    c, ranked = composer_over([plan, CHUNKS[4]], tokenizer, identity)
-    draft = figure(c, "分配计划每年什么时候之前制定？", ranked)
-    assert draft is not None and draft.intent is not Intent.NOT_STATED and "第一季度前" in draft.text, draft.text
 
 
 @pytest.mark.parametrize("question", ["征求意见时收到了多少条意见？", "一共印了多少份材料？"])
