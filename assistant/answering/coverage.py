@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..lexicon import pattern, unit_table, words
 from ..masking import has_personal_data
@@ -196,6 +197,12 @@ def _english(
     return Decision(True)
 
 
+@lru_cache(maxsize=4)
+def folded(text: str) -> str:
+    """A corpus text NFKC-normalized as questions are (５００元 as 500元), once per corpus text."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     """A figure the question claims the documents state (听说每户每年发500元, 文件规定至少新建50座)
     that no document states: the question rests on it and is not answered. A yes/no question
@@ -207,7 +214,7 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
         # 60岁 as 60周岁 and 3月 as 3个月
         unit = m.group(2).removesuffix("的")  # 最高50万的贷款: 50万
         measure = rf"\s*[周个]?{re.escape(unit)}" if unit else r"(?!\d)"
-        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", vocab.folded_text):
+        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", folded(vocab.text)):
             return m.group(1) + unit
     return None
 

@@ -165,11 +165,6 @@ class Vocabulary:
         return strip_numbering(chunk.section_path[-2]) if len(chunk.section_path) >= 2 else None
 
     @cached_property
-    def folded_text(self) -> str:
-        """The corpus text NFKC-normalized, as questions are (５００元 as 500元)."""
-        return unicodedata.normalize("NFKC", self.text)
-
-    @cached_property
     def place_pattern(self) -> re.Pattern[str] | None:
         return re.compile("|".join(map(re.escape, self.places))) if self.places else None
 
