@@ -378,6 +378,20 @@ def test_time_questions_ask_for_a_year_a_time_or_a_duration(question: str, unit:
 
 
 @pytest.mark.parametrize(
+    ("question", "asks_a_time"),
+    [("When will the new service centre open?", True), ("Until when can the old card be used?", True),
+     ("When and where are the results published?", True), ("The application deadline is when?", True),
+     ("What is the longest lease term when a building is rented to a care home?", False),
+     ("How are children of residents treated when applying for a place?", False),
+     ("When a payment is made in advance, how long is there to hand in the papers?", False)],
+)
+def test_english_when_asks_a_time_as_a_question_word_not_as_a_conjunction(question: str, asks_a_time: bool) -> None:
+    from assistant.answering.understanding import unit_of
+
+    assert (unit_of(question) == "when") is asks_a_time
+
+
+@pytest.mark.parametrize(
     ("question", "unit"),
     [("补贴资金什么时候发放？", "when"), ("专项经费在哪里申领？", "place"), ("补贴资金有几个来源？", "count"),
      ("补贴资金什么时候发放，每人多少钱？", "money"), ("生态安全领域投资多少？", "money"), ("这笔钱要多少？", "money"),
