@@ -639,6 +639,16 @@ def test_a_question_word_is_no_missing_thing(tokenizer: ChineseTokenizer, word: 
     assert missing_nouns("门票多少钱", ["门票"], vocab) == ("门票",)
 
 
+def test_a_measure_word_the_dictionary_joined_to_a_known_noun_is_no_missing_thing() -> None:
+    from assistant.answering.coverage import missing_nouns
+
+    vocab = Vocabulary.from_chunks(CHUNKS)
+    # 哪个项目 cut 哪/个项目: the measure word counts the corpus's 项目
+    assert missing_nouns("垃圾处理是哪个项目", ["个项目"], vocab) == ()
+    assert missing_nouns("有几个车站", ["个车站"], vocab) == ("个车站",)  # 车站: no word of the corpus
+    assert missing_nouns("厕所门票多少钱", ["门票"], vocab) == ("门票",)
+
+
 # ----------------------------------------------------------------------------- a sentence that opens a list
 LEASE = [
     chunk(("第四章 租后管理", "第十八条(退出管理)"),

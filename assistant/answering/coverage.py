@@ -114,9 +114,14 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
             continue  # 阶段性, 系统性: a quality, not a thing
         if word[-1] in "里上下中边" and vocab.known(word[:-1]):
             continue  # 河里, 山上: a place word around a known word
+        if len(word) >= 3 and word[0] in _MEASURE_WORDS and vocab.known(word[1:]):
+            continue  # 份文件 of 哪份文件: a measure word the dictionary joined to a known noun
         out.append(word)
     return tuple(dict.fromkeys(out))
 
+
+#: measure words (份, 个, 项 …) that the dictionary may join to the noun they count
+_MEASURE_WORDS = "份个项条位家种类件次批所名"
 
 #: what may stand between a quantity and the 多少 that asks it (年利率是多少, 年收入超过多少)
 _TO_ASKED = "(?:是|为|有|的|在|要|需要|具体|大概|大约|约|超过|达到|低于|高于|不低于|不超过|不少于|至少|最多|最少)*"
