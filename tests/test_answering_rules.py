@@ -307,10 +307,13 @@ def test_a_sentence_of_another_passage_the_scorer_cannot_tell_from_the_best_is_q
         assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
 
 
-@pytest.mark.parametrize("cosine, quoted", [(0.845, True), (0.80, False)])
-def test_a_sentence_of_another_passage_close_to_the_best_is_quoted_a_distant_one_is_not(tokenizer: ChineseTokenizer, identity, cosine: float, quoted: bool) -> None:
-    # within TIE of the best sentence (0.04 of cosine at DENSE_WEIGHT, fitted on the development
-    # sets: 0.15, 0.4 and 0.8 measured), the sentence of the other passage is quoted after it
+@pytest.mark.parametrize("cosine, quoted", [(0.86, True), (0.845, False), (0.80, False)])
+def test_a_sentence_of_another_passage_close_to_the_best_is_quoted_after_it_a_further_one_is_not(
+    tokenizer: ChineseTokenizer, identity, cosine: float, quoted: bool,
+) -> None:
+    # another passage's sentence follows the best one within TIE (0.025 of cosine at DENSE_WEIGHT),
+    # not further: each passage quoted costs a citation (0.04 took eval/qa.jsonl's citation
+    # precision from 0.962 to 0.935)
     class Vectors:
         stored = None
 
@@ -322,7 +325,7 @@ def test_a_sentence_of_another_passage_close_to_the_best_is_quoted_a_distant_one
                    "护理服务机构应当建立护理员培训和考核制度，定期开展业务培训，并按月向区民政部门报送服务人次、服务时长和服务对象变动情况，"
                    "区民政部门每半年组织一次服务质量评估，评估结果作为购买服务和奖励补助的重要依据，评估不合格的限期整改。", 53)
     steps = chunk(("四、申请程序",), "服务对象由街道办事处会同社区居民委员会进行资格认定，认定结果在服务对象所在社区和街道政务公开栏公示5个工作日。公示无异议的，由区民政部门审批。"
-                  "区民政部门应当在收到材料之日起10个工作日内作出审批决定，不予批准的书面说明理由，申请人对决定有异议的可以依法申请行政复议或者提起行政诉讼。"
+                  "区民政部门应当在收到材料之日起10个工作日内作出决定，不予批准的书面说明理由，申请人对决定有异议的可以依法申请行政复议或者提起行政诉讼。"
                   "审批结果由区民政部门通过政务服务网站向社会公开，接受社会监督，公开内容包括服务对象姓名、所在社区和服务等级。", 54)
     assert len(steps.text) > WHOLE_PASSAGE < len(visits.text)  # quoted by their sentences; the best one too long (40+) for the rule that follows a short one
     vocab = Vocabulary.from_chunks([steps, visits], places=identity.place_names)
