@@ -71,12 +71,11 @@ def continued(c: Composer, passages: tuple[RetrievedChunk, ...], pos: int) -> tu
     if opener is None or following is None:
         return None
     found, to_end = items_after(chunk.text, opener)
-    later = run_on(c, chunk, found, to_end)[len(found):]  # the items of the chunks after it
-    next_items = [x for where, x in later if where is following]
+    later = run_on(c, chunk, found, to_end)[len(found):]  # the items of the chunks after it, ``following``'s first
     if found or not to_end:
         last = run_markers(found)[-1] if found and to_end else None
     else:  # the passage ends with the sentence that opens the list: all its items follow, from 1 or 一是
-        first = marker_in_run(next_items[0], 1) if next_items else None
+        first = marker_in_run(later[0][1], 1) if later else None
         last = (first[0], 0, "") if first is not None and first[1] == 1 else None
         if last is None:
             taken = _within_budget(_shi_run(c, following, sentences(following.text)), len(chunk.text))
