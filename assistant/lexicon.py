@@ -4,6 +4,7 @@ each file with the purpose it serves in its header. Loaded once per process."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,10 +24,27 @@ def words(name: str) -> frozenset[str]:
     return frozenset(w for line in lines for w in line.split())
 
 
+#: where a pattern takes in a part written once (``{_when_asked}``: the pattern named ``_when_asked``)
+_PART = re.compile(r"\{(_\w+)\}")
+
+
+def compile_patterns(data: Mapping[str, str]) -> dict[str, re.Pattern[str]]:
+    """The patterns of ``data`` compiled (case-insensitive), each ``{_name}`` in one replaced by
+    the part called ``_name``; the parts themselves are no patterns."""
+    parts = {k: v for k, v in data.items() if k.startswith("_")}
+
+    def part(m: re.Match[str]) -> str:
+        if m.group(1) not in parts:
+            raise KeyError(f"patterns.yaml: no part {m.group(1)!r}; known: {', '.join(sorted(parts))}")
+        return parts[m.group(1)]
+
+    return {k: re.compile(_PART.sub(part, v), re.I) for k, v in data.items() if not k.startswith("_")}
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     data = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8")) or {}
-    return {str(k): re.compile(str(v), re.I) for k, v in data.items()}
+    return compile_patterns({str(k): str(v) for k, v in data.items()})
 
 
 def pattern(name: str) -> re.Pattern[str]:

@@ -642,6 +642,16 @@ def test_a_question_word_is_no_missing_thing(tokenizer: ChineseTokenizer, word: 
     assert missing_nouns("门票多少钱", ["门票"], vocab) == ("门票",)
 
 
+def test_a_pattern_takes_in_a_part_written_once() -> None:
+    from assistant.lexicon import compile_patterns, pattern
+
+    compiled = compile_patterns({"_when": r"\bwhen\s*\?", "ask": "何时|{_when}", "figure": "多少|{_when}"})
+    assert set(compiled) == {"ask", "figure"} and compiled["figure"].pattern == r"多少|\bwhen\s*\?"
+    with pytest.raises(KeyError, match="_then"):
+        compile_patterns({"ask": "{_then}"})
+    assert pattern("figure").search("When will it open?") and not pattern("figure").search("the term when it is let")
+
+
 def test_a_measure_word_the_dictionary_joined_to_a_known_noun_is_no_missing_thing() -> None:
     from assistant.answering.coverage import missing_nouns
 
