@@ -85,6 +85,10 @@ class Thresholds:
     instruction_margin: float = 0.045
 
 
+#: measure words (份, 个, 项 …) that the dictionary may join to the noun they count
+_MEASURE_WORDS = "份个项条位家种类件次批所名"
+
+
 def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tuple[str, ...]:
     """Concrete nouns of the question that the corpus never mentions (市长, 门票, PM2.5 …)."""
     out = []
@@ -119,9 +123,6 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
         out.append(word)
     return tuple(dict.fromkeys(out))
 
-
-#: measure words (份, 个, 项 …) that the dictionary may join to the noun they count
-_MEASURE_WORDS = "份个项条位家种类件次批所名"
 
 #: what may stand between a quantity and the 多少 that asks it (年利率是多少, 年收入超过多少)
 _TO_ASKED = "(?:是|为|有|的|在|要|需要|具体|大概|大约|约|超过|达到|低于|高于|不低于|不超过|不少于|至少|最多|最少)*"
