@@ -46,7 +46,8 @@ _NUMBERING = re.compile(
 )
 #: (an English full stop ends a sentence, not the number of a list item: 2. B类护理)
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=(?<!\d)[.])\s+(?=[A-Z“\"])")
-_CLAUSE_END = re.compile(r"(?<=[，、,：:])")
+#: (an ASCII comma or colon ends no clause inside a figure or an address: 5,000, 10:30, https://)
+_CLAUSE_END = re.compile(r"(?<=[，、：])|(?<=[,:])(?![0-9A-Za-z/])")
 _TERMINAL = re.compile(r"[。！？；.!?;，,]$")
 #: a Markdown heading that is a statement of the document, not a name for its section: a
 #: sentence ended by 。 or ； with a clause of its own before (七、本通知自2024年3月4日起施行，有效期5年。),

@@ -80,6 +80,22 @@ def test_long_sentence_split_at_commas_not_numbers():
     assert "".join(c.text for c in chunks) == sentence
 
 
+def test_long_sentence_not_split_inside_an_address_or_a_figure():
+    """A clause ends at an ASCII comma or colon only outside a figure or an address: a
+    long sentence split at its clauses keeps https://… and 5,000元 whole."""
+    sentence = (
+        "申领人可通过网上服务平台办理，平台网址：https://ggfw.example.gov.cn/gdggfw/index，"
+        + "，".join(f"第{i}项补贴5,000元" for i in range(12))
+        + "。"
+    )
+    doc = Document("x.md", "X", "# X\n\n## 一、长句\n\n" + sentence)
+    chunks = chunk_document(doc, ChunkingConfig(60, 0))
+    assert len(chunks) > 1
+    assert any("https://ggfw.example.gov.cn/gdggfw/index" in c.text for c in chunks)
+    assert all(c.text.count("5,000元") == c.text.count("补贴") for c in chunks)
+    assert "".join(c.text for c in chunks) == sentence
+
+
 def test_articles_head_their_text_in_markdown_too():
     """An article (第X条) of a Markdown document is a section below its chapter, whether its
     name stands in brackets on a line of its own or its text follows on the same line."""
