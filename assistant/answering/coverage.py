@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..lexicon import pattern, unit_table, words
 from ..masking import has_personal_data
-from ..text import is_english
+from ..text import STOPWORDS, is_english
 from ..types import Chunk
 from ..wording import Wording
 from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, YESNO_Q, asked_measure, asks, unit_of
@@ -225,6 +225,31 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+#: a word of a claim: a noun, verb or adjective of two or more Chinese characters
+_CLAIM_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+#: a question word: what follows it in a claim's clause is what is asked, not claimed
+_ASKING_WORD = re.compile("|".join(QUESTION_WORDS) + r"|多少|几|怎么|咋")
+#: a question that asks to confirm what it says (是这样吧？)
+_CONFIRMING = re.compile(r"吧[？?]?\s*$")
+
+
+def unstated_claim_word(question: str, vocab: Vocabulary, posseg) -> str | None:  # type: ignore[no-untyped-def]
+    """A word of what the question claims the documents say (听说…每年冬天发取暖补贴, 办法
+    规定…年审) that no document has: the claim is not theirs, and a question resting on it
+    is not answered. A yes/no question asks whether the claim holds, and is answered."""
+    m = PREMISE.search(question)
+    if m is None or YESNO_Q.search(question) or _CONFIRMING.search(question):
+        return None
+    claim = re.split(r"[，,。；;？?！!]", question[m.end() :])[0]
+    claim = claim[: q.start()] if (q := _ASKING_WORD.search(claim)) else claim  # 文件提出了哪些做法: no claim
+    tags = getattr(posseg, "word_tag_tab", {})
+    for word, flag in posseg.cut(claim):
+        if (_CLAIM_WORD.fullmatch(word) and flag[:1] in ("n", "v", "a") and word in tags and not vocab.known(word)
+                and word not in ABSTRACT_NOUNS and word not in STOPWORDS):
+            return word  # a word of jieba's dictionary, not one it guessed (期有, 包不)
+    return None
+
+
 #: measures of length and area (data/lexicon/units.yaml), longest first: what a figure of
 #: them measures is a thing (河道, 用地), not a time or a sum the documents may put otherwise
 _PHYSICAL = tuple(sorted((u for kind in ("length", "area") for u in unit_table()[kind]), key=len, reverse=True))
@@ -270,6 +295,8 @@ def decide(  # type: ignore[no-untyped-def]
         return _english(question, score, vocab, thresholds, bank, clause)
     if (claimed := unstated_claim(question, vocab)) is not None:
         return Decision(False, "not_covered", f"claims a figure the documents never state: {claimed}", (claimed,))
+    if (word := unstated_claim_word(question, vocab, posseg)) is not None:
+        return Decision(False, "not_covered", f"claims what the documents never say: {word}", (word,))
     if (article := unstated_article(question, vocab)) is not None:
         return Decision(False, "not_covered", f"an article the documents do not have: {article}", (article,))
     if (measure := unstated_measure(question, vocab)) is not None:
