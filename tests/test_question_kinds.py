@@ -446,6 +446,9 @@ def test_a_question_resting_on_a_figure_the_documents_never_state(identity, ques
     ("听说冬天还能领取暖补贴，是这样吗？", None),  # a yes/no question asks whether the claim holds
     ("听说冬天还能领取暖补贴，是这样吧？", None),
     ("冬天能领取暖补贴，标准是多少？", None),  # no claim about the documents
+    ("我记得方案里好像说有取暖补贴，全名叫啥？", None),  # recalled in the asker's words: asks for the documents'
+    ("听说厕所改造也有取暖补贴了？算哪一块的？", None),  # the claim itself asked: whether it holds
+    ("方案规定的取暖补贴标准是多少？", "取暖"),  # the claim in the asking clause, before what it asks
 ])
 def test_a_question_resting_on_a_claim_the_documents_never_make(identity, tokenizer, question: str, word: str | None) -> None:  # noqa: F811
     from assistant.answering import Vocabulary

@@ -27,6 +27,8 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
+#: the asker recalling the documents in their own words (我记得, 好像说): asking for theirs, no claim
+RECALLED = pattern("recalled")
 PREMISE = pattern("premise")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
@@ -238,10 +240,13 @@ def unstated_claim_word(question: str, vocab: Vocabulary, posseg) -> str | None:
     规定…年审) that no document has: the claim is not theirs, and a question resting on it
     is not answered. A yes/no question asks whether the claim holds, and is answered."""
     m = PREMISE.search(question)
-    if m is None or YESNO_Q.search(question) or _CONFIRMING.search(question):
+    if m is None or YESNO_Q.search(question) or _CONFIRMING.search(question) or RECALLED.fullmatch(m.group(0)):
         return None
-    claim = re.split(r"[，,。；;？?！!]", question[m.end() :])[0]
-    claim = claim[: q.start()] if (q := _ASKING_WORD.search(claim)) else claim  # 文件提出了哪些做法: no claim
+    claim, asked = re.match(r"([^，,。；;？?！!]*)([？?]?)", question[m.end() :]).groups()  # type: ignore[union-attr]
+    q = _ASKING_WORD.search(claim)
+    if asked and q is None:
+        return None  # 听说…也算进规划里了？ asks whether it holds
+    claim = claim[: q.start()] if q else claim  # 文件提出了哪些做法: what is asked, not claimed
     tags = getattr(posseg, "word_tag_tab", {})
     for word, flag in posseg.cut(claim):
         if (_CLAIM_WORD.fullmatch(word) and flag[:1] in ("n", "v", "a") and word in tags and not vocab.known(word)
