@@ -27,8 +27,9 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
-#: the asker recalling the documents in their own words (我记得, 好像说): asking for theirs, no claim
-RECALLED = pattern("recalled")
+#: the asker recalling the documents in their own words (我记得, 好像说): asking for theirs, no
+#: claim; and asking to confirm one (是这样吧？)
+RECALLED, CONFIRMING = pattern("recalled"), pattern("confirming")
 PREMISE = pattern("premise")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
@@ -229,10 +230,6 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
 
 #: a word of a claim: a noun, verb or adjective of two or more Chinese characters
 _CLAIM_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
-#: a question word: what follows it in a claim's clause is what is asked, not claimed
-_ASKING_WORD = re.compile("|".join(QUESTION_WORDS) + r"|多少|几|怎么|咋")
-#: a question that asks to confirm what it says (是这样吧？)
-_CONFIRMING = re.compile(r"吧[？?]?\s*$")
 
 
 def unstated_claim_word(question: str, vocab: Vocabulary, posseg) -> str | None:  # type: ignore[no-untyped-def]
@@ -240,10 +237,10 @@ def unstated_claim_word(question: str, vocab: Vocabulary, posseg) -> str | None:
     规定…年审) that no document has: the claim is not theirs, and a question resting on it
     is not answered. A yes/no question asks whether the claim holds, and is answered."""
     m = PREMISE.search(question)
-    if m is None or YESNO_Q.search(question) or _CONFIRMING.search(question) or RECALLED.fullmatch(m.group(0)):
+    if m is None or YESNO_Q.search(question) or CONFIRMING.search(question) or RECALLED.fullmatch(m.group(0)):
         return None
     claim, asked = re.match(r"([^，,。；;？?！!]*)([？?]?)", question[m.end() :]).groups()  # type: ignore[union-attr]
-    q = _ASKING_WORD.search(claim)
+    q = ASKS.search(claim)  # what follows a question word is what is asked
     if asked and q is None:
         return None  # 听说…也算进规划里了？ asks whether it holds
     claim = claim[: q.start()] if q else claim  # 文件提出了哪些做法: what is asked, not claimed
