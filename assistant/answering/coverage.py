@@ -212,11 +212,17 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def _reported(question: str) -> re.Match[str] | None:
+    """Where the question reports what the documents say (听说, 文件里说, 规定), unless it is a
+    yes/no question, which asks whether the report holds."""
+    return None if YESNO_Q.search(question) else PREMISE.search(question)
+
+
 def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     """A figure the question claims the documents state (听说每户每年发500元, 文件规定至少新建50座)
     that no document states: the question rests on it and is not answered. A yes/no question
     is asked whether the claim holds, and is answered with the document's own figure."""
-    if not PREMISE.search(question) or YESNO_Q.search(question):
+    if _reported(question) is None:
         return None
     for m in CLAIMED.finditer(question):  # the number and what follows it: 500元, 50座, 2030年
         # stated with its measure (每月500元 states 500元; 200人 or 2000年 do not state 200元),
@@ -236,8 +242,8 @@ def unstated_claim_word(question: str, vocab: Vocabulary, posseg) -> str | None:
     """A word of what the question claims the documents say (听说…每年冬天发取暖补贴, 办法
     规定…年审) that no document has: the claim is not theirs, and a question resting on it
     is not answered. A yes/no question asks whether the claim holds, and is answered."""
-    m = PREMISE.search(question)
-    if m is None or YESNO_Q.search(question) or CONFIRMING.search(question) or RECALLED.fullmatch(m.group(0)):
+    m = _reported(question)
+    if m is None or CONFIRMING.search(question) or RECALLED.fullmatch(m.group(0)):
         return None
     claim, asked = re.match(r"([^，,。；;？?！!]*)([？?]?)", question[m.end() :]).groups()  # type: ignore[union-attr]
     q = ASKS.search(claim)  # what follows a question word is what is asked
