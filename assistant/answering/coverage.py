@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..lexicon import pattern, unit_table, words
 from ..masking import has_personal_data
-from ..text import STOPWORDS, is_english
+from ..text import is_english
 from ..types import Chunk
 from ..wording import Wording
 from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, YESNO_Q, asked_measure, asks, unit_of
@@ -27,9 +27,6 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
-#: the asker recalling the documents in their own words (我记得, 好像说): asking for theirs, no
-#: claim; and asking to confirm one (是这样吧？)
-RECALLED, CONFIRMING = pattern("recalled"), pattern("confirming")
 PREMISE = pattern("premise")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
@@ -212,17 +209,11 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def _reported(question: str) -> re.Match[str] | None:
-    """Where the question reports what the documents say (听说, 文件里说, 规定), unless it is a
-    yes/no question, which asks whether the report holds."""
-    return None if YESNO_Q.search(question) else PREMISE.search(question)
-
-
 def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     """A figure the question claims the documents state (听说每户每年发500元, 文件规定至少新建50座)
     that no document states: the question rests on it and is not answered. A yes/no question
     is asked whether the claim holds, and is answered with the document's own figure."""
-    if _reported(question) is None:
+    if not PREMISE.search(question) or YESNO_Q.search(question):
         return None
     for m in CLAIMED.finditer(question):  # the number and what follows it: 500元, 50座, 2030年
         # stated with its measure (每月500元 states 500元; 200人 or 2000年 do not state 200元),
@@ -231,30 +222,6 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
         measure = rf"\s*[周个]?{re.escape(unit)}" if unit else r"(?!\d)"
         if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", folded(vocab.text)):
             return m.group(1) + unit
-    return None
-
-
-#: a word of a claim: a noun, verb or adjective of two or more Chinese characters
-_CLAIM_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def unstated_claim_word(question: str, vocab: Vocabulary, posseg) -> str | None:  # type: ignore[no-untyped-def]
-    """A word of what the question claims the documents say (听说…每年冬天发取暖补贴, 办法
-    规定…年审) that no document has: the claim is not theirs, and a question resting on it
-    is not answered. A yes/no question asks whether the claim holds, and is answered."""
-    m = _reported(question)
-    if m is None or CONFIRMING.search(question) or RECALLED.fullmatch(m.group(0)):
-        return None
-    claim, asked = re.match(r"([^，,。；;？?！!]*)([？?]?)", question[m.end() :]).groups()  # type: ignore[union-attr]
-    q = ASKS.search(claim)  # what follows a question word is what is asked
-    if asked and q is None:
-        return None  # 听说…也算进规划里了？ asks whether it holds
-    claim = claim[: q.start()] if q else claim  # 文件提出了哪些做法: what is asked, not claimed
-    tags = getattr(posseg, "word_tag_tab", {})
-    for word, flag in posseg.cut(claim):
-        if (_CLAIM_WORD.fullmatch(word) and flag[:1] in ("n", "v", "a") and word in tags and not vocab.known(word)
-                and word not in ABSTRACT_NOUNS and word not in STOPWORDS):
-            return word  # a word of jieba's dictionary, not one it guessed (期有, 包不)
     return None
 
 
@@ -303,8 +270,6 @@ def decide(  # type: ignore[no-untyped-def]
         return _english(question, score, vocab, thresholds, bank, clause)
     if (claimed := unstated_claim(question, vocab)) is not None:
         return Decision(False, "not_covered", f"claims a figure the documents never state: {claimed}", (claimed,))
-    if (word := unstated_claim_word(question, vocab, posseg)) is not None:
-        return Decision(False, "not_covered", f"claims what the documents never say: {word}", (word,))
     if (article := unstated_article(question, vocab)) is not None:
         return Decision(False, "not_covered", f"an article the documents do not have: {article}", (article,))
     if (measure := unstated_measure(question, vocab)) is not None:
