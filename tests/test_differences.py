@@ -73,3 +73,17 @@ def test_a_figure_is_of_the_case_the_clauses_before_it_state(tokenizer, identity
     draft = over_clauses(c, "我是第一类对象，又被评估为重度失能，每个月一共能拿多少钱？", ranked)
     assert draft is not None and "400+200=600元" in draft.text, draft
     assert over_clauses(c, "第二类对象又被评估为重度失能，每个月一共能拿多少钱？", ranked) is not None
+
+
+# ----------------------------------------------------------------------------- punctuation typed in ASCII
+ASSISTANCE = chunk(("第十二条",), "支出型临时救助标准原则上人均不超过本市12个月最低生活保障标准;其中本市特困人员住院照料临时救助标准"
+                   "不超过240元/人/日,其他申请人住院照料临时救助标准不超过120元/人/日。", 0)
+
+
+def test_ascii_punctuation_ends_clauses_but_not_inside_a_figure(tokenizer, identity) -> None:  # noqa: F811
+    from assistant.answering.scoring import clauses, sentences
+
+    said = sentences(ASSISTANCE.text)
+    assert len(said) == 2 and said[0].endswith("标准;")  # the ASCII semicolon ends a sentence
+    assert [x[-5:] for x in clauses(said[1])] == ["/人/日,", "/人/日。"]
+    assert clauses("补贴5,000元,按季度发放。") == ["补贴5,000元,", "按季度发放。"]  # 5,000 stays one figure

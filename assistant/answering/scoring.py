@@ -13,8 +13,12 @@ from ..types import Chunk, RetrievedChunk
 from .understanding import AGENT, WHO, asked_subject, content_words
 from .vocabulary import YEAR, Vocabulary, leaf, untitled
 
-_SENT = re.compile(r"[^。！？；\n]+[。！？；]?")
-_CLAUSE = re.compile(r"[^，。！？；\n]+[，。！？；]?")
+#: an ASCII comma or semicolon ends a clause or sentence as its full-width form does (some
+#: documents are typed with them: …240元/人/日,其他申请人…), but not inside a figure or an
+#: address (5,000元, https://…): then a digit, a Latin letter or a slash follows it
+_ASCII_END = r"(?![0-9A-Za-z/])"
+_SENT = re.compile(rf"(?:[^。！？；;\n]|;(?!{_ASCII_END}))+(?:[。！？；]|;{_ASCII_END})?")
+_CLAUSE = re.compile(rf"(?:[^，。！？；,;\n]|[,;](?!{_ASCII_END}))+(?:[，。！？；]|[,;]{_ASCII_END})?")
 
 
 def sentences(text: str) -> list[str]:
