@@ -75,9 +75,20 @@ def test_a_figure_is_of_the_case_the_clauses_before_it_state(tokenizer, identity
     assert over_clauses(c, "第二类对象又被评估为重度失能，每个月一共能拿多少钱？", ranked) is not None
 
 
-# ----------------------------------------------------------------------------- punctuation typed in ASCII
+# ----------------------------------------------------------------------------- multiples of clauses
 ASSISTANCE = chunk(("第十二条",), "支出型临时救助标准原则上人均不超过本市12个月最低生活保障标准;其中本市特困人员住院照料临时救助标准"
                    "不超过240元/人/日,其他申请人住院照料临时救助标准不超过120元/人/日。", 0)
+
+
+def test_a_multiple_of_two_clauses_is_the_subject_over_the_other(tokenizer, identity) -> None:  # noqa: F811
+    c, ranked = composer_over([ASSISTANCE], tokenizer, identity)
+    draft = over_clauses(c, "特困人员住院照料的每日上限，是其他申请人的几倍？", ranked)
+    assert draft is not None and draft.intent is Intent.AGGREGATE and "240÷120≈2倍" in draft.text
+    # the one named before 是 in the clause that asks it is the numerator, wherever else named
+    draft = over_clauses(c, "其他申请人住院照料的每日上限，特困人员是它的几倍？", ranked)
+    assert draft is not None and "240÷120≈2倍" in draft.text
+    draft = over_clauses(c, "其他申请人住院照料的每日上限是特困人员的几倍？", ranked)
+    assert draft is not None and "120÷240≈0.5倍" in draft.text
 
 
 def test_ascii_punctuation_ends_clauses_but_not_inside_a_figure(tokenizer, identity) -> None:  # noqa: F811
@@ -87,3 +98,34 @@ def test_ascii_punctuation_ends_clauses_but_not_inside_a_figure(tokenizer, ident
     assert len(said) == 2 and said[0].endswith("标准;")  # the ASCII semicolon ends a sentence
     assert [x[-5:] for x in clauses(said[1])] == ["/人/日,", "/人/日。"]
     assert clauses("补贴5,000元,按季度发放。") == ["补贴5,000元,", "按季度发放。"]  # 5,000 stays one figure
+
+
+def test_multiples_the_passage_states_are_no_operands(tokenizer, identity) -> None:  # noqa: F811
+    rent = chunk(("第十八条",), "收入超出限额1.5倍至3倍以内的,按照项目租金标准的1.5倍计租;逾期不腾退的,按照项目租金标准的2倍收取租金。", 0)
+    c, ranked = composer_over([rent], tokenizer, identity)
+    assert over_clauses(c, "逾期不腾退的按租金标准的几倍收取？", ranked) is None  # the figure answers it
+
+
+# ----------------------------------------------------------------------------- what a question leaves out
+def test_a_total_leaves_out_the_part_the_question_excepts(tokenizer, identity) -> None:  # noqa: F811
+    from .test_answering_rules import CHUNKS as SCHEME, passages
+
+    c, _ = composer_over(SCHEME, tokenizer, identity)
+    every = c.compose("三个项目一共投资多少？", passages(1, 2, 3), Intent.AGGREGATE)
+    assert every is not None and "450+1200.5+380=2030.5万元" in every.text
+    rest = c.compose("除污水治理项目外，其余项目一共投资多少？", passages(2, 1, 3), Intent.AGGREGATE)
+    assert rest is not None and "450+380=830万元" in rest.text and "1200.5" not in rest.text
+    named = c.compose("除了污水治理项目以外，厕所改造项目和垃圾处理项目合计投资多少？", passages(2, 1, 3), Intent.AGGREGATE)
+    assert named is not None and "450+380=830万元" in named.text
+
+
+@pytest.mark.parametrize("question, rest, left_out", [
+    ("除生态安全领域外，其余领域合计投资多少？", "，其余领域合计投资多少？", "生态安全领域"),
+    ("除了A项目以外的项目一共多少个？", "的项目一共多少个？", "A项目"),
+    ("Other than the water project, how much is invested?", ", how much is invested?", "the water project"),
+    ("三个项目一共投资多少？", "三个项目一共投资多少？", ""),
+])
+def test_what_a_question_leaves_out(question: str, rest: str, left_out: str) -> None:
+    from assistant.answering.understanding import without_excepted
+
+    assert without_excepted(question) == (rest, left_out)

@@ -16,7 +16,7 @@ from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
 from .scoring import clauses, end, sentences
-from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, unit_of
+from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, unit_of, without_excepted
 from .vocabulary import GENERIC_WORDS, YEAR, leaf
 
 
@@ -119,8 +119,10 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     measure = asked_measure(question)
     # years differ in years (相差几年: 2035年 and 2027年); a year is no figure otherwise
     stated = _YEARS if measure == "年" and DIFFERENCE.search(question) else c.vocab.any_figure
-    if stated is None or MAXIMA.search(question) or MULTIPLE.search(question):
+    if stated is None or MAXIMA.search(question):
         return None
+    multiple = MULTIPLE.search(question) is not None  # 是…的几倍: one figure over the other
+    two = multiple or DIFFERENCE.search(question) is not None  # a pair of figures, compared
     found: list[tuple[str, int, str, str]] = []  # (clause, passage position, figure, sentence)
     #: the clauses since the sentence's last figure, before a figure's own: the case it is of
     #: (经评估为重度失能的，每人每月增加护理资助200元)
@@ -150,10 +152,10 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     context = {f: context_of(f) for f in found}
     own = sorted((t for t in c.scorer.qtokens(question) if len(t) >= 2 and t in question and t not in GENERIC_WORDS | FIGURE_WORDS), key=question.find)
     picked = _single_out(own, found, context)
-    if len(picked) < 2 and (DIFFERENCE.search(question) or TOTAL.search(question)):
+    if len(picked) < 2 and (two or TOTAL.search(question)):
         # a total only of the two figures one clause gives 分别 (奖励20万元、10万元); a threshold
         # and its reward (投资1000万元以上的，奖励10万元) add up to nothing
-        pairs = found if DIFFERENCE.search(question) else [f for f in found if sum(g[0] == f[0] and g[3] == f[3] for g in found) == 2]
+        pairs = found if two else [f for f in found if sum(g[0] == f[0] and g[3] == f[3] for g in found) == 2]
         picked = _pair_in_a_sentence(c, question, pairs) or picked
     if len(picked) < 2 and any(leads.values()):  # then the words of the cases the figures are of
         cased = _single_out(own, found, {f: context[f] + leads.get(f, "") for f in found})
@@ -161,12 +163,16 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
             picked = [(leads.get(f, "") + f[0], *f[1:]) for f in cased]
             context = {f: context_of(f) for f in picked}
     units = {unit_of_figure(fig) for _, _, fig, _ in picked}
-    if not 2 <= len(picked) <= 4 or len(units) != 1 or (len(picked) != 2 and DIFFERENCE.search(question)):
+    if not 2 <= len(picked) <= 4 or len(units) != 1 or (len(picked) != 2 and two):
         return None
+    if multiple and next(iter(units)).endswith("倍"):
+        return None  # multiples stated (按…的1.5倍计租): the figure answers, no ratio of them
     if unsaid_quantity(c, question, [f"{context[f]} {f[3]}" for f in picked], [f[2] for f in picked]) is not None:
         return None  # figures of something else than the quantity asked
     unit = units.pop()
     marks = "".join(dict.fromkeys(f"[{pos + 1}]" for _, pos, _, _ in picked))
+    if multiple:
+        return _multiple_of_clauses(c, question, picked, context, own, passages, marks)
     if DIFFERENCE.search(question):
         (ca, pa, fa, _), (cb, pb, fb, _) = sorted(picked, key=lambda x: -float(number(x[2])))
         if ca == cb:  # two figures of one clause: named by themselves
@@ -179,6 +185,37 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     shared = len({cl for cl, _, _, _ in picked}) < len(picked)
     listed = "、".join(f"{fig if shared else cl}[{pos + 1}]" for cl, pos, fig, _ in picked)
     return Draft(c.say("sum", parts=listed, expression="+".join(values), total=sum_of(values), unit=unit, marks=marks), passages, Intent.AGGREGATE)
+
+
+def _multiple_of_clauses(
+    c: Composer, question: str, picked: Sequence[tuple[str, int, str, str]], context: dict[tuple[str, int, str, str], str],
+    own: Sequence[str], passages: tuple[RetrievedChunk, ...], marks: str,
+) -> Draft | None:
+    """How many times one of two figures of clauses is the other (特困人员…240元, 其他申请人
+    …120元 → 240÷120=2): the one named before 是 in the clause asking it (…，A是它的几倍) over
+    the other, else the one the question names first (A…，是B的几倍); the larger over the
+    smaller when its words single out neither."""
+    def named_at(f: tuple[str, int, str, str], text: str) -> int:
+        hits = [text.find(w) for w in own if w in context[f] and w in text]
+        return min(hits) if hits else len(text)
+
+    asked = MULTIPLE.search(question)
+    asking = re.split(r"[，,。；;？?！!]", question[: asked.start() if asked else len(question)])[-1]
+    subject = asking.split("是")[0] if "是" in asking else ""
+    first, second = sorted(picked, key=lambda f: -float(number(f[2])))
+    ahead = [f for f in (first, second) if subject and named_at(f, subject) < len(subject)]
+    if len(ahead) == 1:
+        first, second = ahead[0], (second if ahead[0] is first else first)
+    elif named_at(second, question) < named_at(first, question):
+        first, second = second, first
+    (ca, pa, fa, _), (cb, pb, fb, _) = first, second
+    if float(number(fb)) == 0:
+        return None
+    if ca == cb:  # two figures of one clause: named by themselves
+        ca, cb = fa, fb
+    result = plain(rounded(Decimal(number(fa)) / Decimal(number(fb)), 2))
+    text = c.say("multiple", a=f"{ca}[{pa + 1}]", b=f"{cb}[{pb + 1}]", expression=f"{number(fa)}÷{number(fb)}", result=result, marks=marks)
+    return Draft(text, passages, Intent.AGGREGATE)
 
 
 #: a figure and the unit it is written in, whatever the unit (20万千瓦 → 万千瓦)
@@ -255,9 +292,13 @@ def over_sections(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     order = list(counts)
     heading = max(order, key=lambda h: (counts[h], -order.index(h)))
     parts = c.vocab.parts(heading)
-    named = [p for p in parts if any(n in question for n in c.vocab.forms.get(p[0], (p[0],)))]
+    rest, left_out = without_excepted(question)  # 除生态安全领域外，…合计: that part is no operand
+    named = [p for p in parts if any(n in rest for n in c.vocab.forms.get(p[0], (p[0],)))]
+    left = [p for p in parts if left_out and not any(n in left_out for n in c.vocab.forms.get(p[0], (p[0],)))]
+    if len(named) < 2 and left_out and len(left) < len(parts):
+        named = left  # 除了X以外，其余几个领域: every other part
     if len(named) < 2 and not MAXIMA.search(question):
-        one = focus(c, question, parts)
+        one = focus(c, rest, parts)
         if one is not None:  # the projects of one section: its own figure
             ids = {ch.id for ch in one[1]}
             own = tuple(p for p in passages if p.id in ids) or tuple(RetrievedChunk(ch, 0.0, 0) for ch in one[1])
