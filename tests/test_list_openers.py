@@ -172,3 +172,26 @@ def test_a_short_passage_quoted_whole_goes_on_with_the_items_the_next_chunk_numb
     composer = composer_of([ended, after], TITLE, ISSUER)
     draft = composer.compose("资助标准是多少？", (RetrievedChunk(ended, 1.0, 1),), Intent.GENERAL)
     assert draft is not None and "另行规定" not in draft.text, draft.text  # the list ended in its own chunk
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("第七条：符合规定的人员不受第六条的限制[1]。第六条：积分制入户人员应同时符合以下条件：[2]。", "第七条：符合规定的人员不受第六条的限制[1]。"),
+    ("区住建部门每年实行年审[1]。第四十五条：区住建部门应当采取以下措施，定期进行监督检查：[2]。", "区住建部门每年实行年审[1]。"),
+    ("现就有关事宜通告如下：[1]。", "现就有关事宜通告如下：[1]。"),  # all there is: left as it is
+    ("可通过小程序自助查询：[1]。", "可通过小程序自助查询：[1]。"),  # says where, not only that a list follows
+    ("申请条件如下：[1]（一）年满18周岁[1]。", "申请条件如下：[1]（一）年满18周岁[1]。"),  # its items follow
+])
+def test_an_answer_does_not_end_on_a_list_it_leaves_out(text: str, kept: str) -> None:
+    from assistant.answering.compose import Draft, without_trailing_opener
+
+    assert without_trailing_opener(Draft(text, ())).text == kept
+
+
+def test_a_last_sentence_that_says_more_than_that_a_list_follows_stays() -> None:
+    from assistant.answering.compose import Draft, without_trailing_opener
+
+    age = "申请材料见附件4[1]。申请类别：申请人为港澳台青年，年龄在18至45周岁（含本数），并符合以下条件：[2]。"
+    review = ("系统将自动审核并反馈结果[1]。人工审核：若未能通过数据比对，则无法使用智能审批功能，按原定方式进行申报"
+              "和由人力资源社会保障部门进行人工审核，并根据系统指引准备并上传以下材料：[2]。")
+    for text in (age, review):
+        assert without_trailing_opener(Draft(text, ())).text == text

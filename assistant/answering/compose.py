@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..citations import figures
 from ..lexicon import pattern
@@ -18,6 +18,14 @@ from .quantity import other_quantity, term_of_another, uncounted_time, unnamed_q
 from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of, without_excepted
 from .vocabulary import YEAR, Vocabulary, leaf
+
+
+#: the last sentence of an answer when it only opens a list it does not go on with (…有关
+#: 事项通告如下：[1]。, …应同时符合以下条件：[2]。): after other sentences, it says nothing
+_TRAILING_OPENER = re.compile(r"(?<=[。！？])[^。！？]*(?:如下|以下|下列)[^。！？：:]{0,30}[：:]\s*(?:\[\d+\])+。?$")
+#: … when it is this short: a longer one says more than that a list follows (…由人力资源社会保障
+#: 部门进行人工审核，并根据系统指引准备并上传以下材料的原件彩色扫描件：)
+OPENER_ONLY = 40
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ class Composer:
                 return Draft(self.say("not_stated", subject=subject, what=self.say("what_value")), passages, Intent.NOT_STATED)
             if (unit := uncounted_time(question, draft.text)) is not None:  # 公示几天 answered with an age and years
                 return Draft(self.say("not_stated", subject=self.say("not_stated_any"), what=self.say(unit)), passages, Intent.NOT_STATED)
-        return draft
+        return without_trailing_opener(draft) if draft is not None else None
 
     def at_level(self, question: str, passages: tuple[RetrievedChunk, ...]) -> tuple[RetrievedChunk, ...]:
         """For a question about one level or class (享受1级待遇的…), the passages whose section
@@ -170,6 +178,19 @@ class Composer:
         return Draft("、".join(f"{name}[{pos[chunks[0].id]}]" for name, chunks in parts), allp, Intent.LIST)
 
 
+def without_trailing_opener(draft: Draft) -> Draft:
+    """The draft without a last sentence that opens a list it does not give, when sentences
+    with their markers come before it and it says nothing else: no figure, at most
+    :data:`OPENER_ONLY` characters (…年龄在18至45周岁，并符合以下条件： states the age)."""
+    m = _TRAILING_OPENER.search(draft.text)
+    if m is None or not re.search(r"\[\d+\]", draft.text[: m.start()]):
+        return draft
+    said = re.sub(r"\[\d+\]", "", m.group(0))
+    if len(said) > OPENER_ONLY or re.search(r"\d", said):
+        return draft
+    return replace(draft, text=draft.text[: m.start()])
+
+
 def with_chunks(
     passages: tuple[RetrievedChunk, ...], chunks: Sequence[Chunk],
 ) -> tuple[tuple[RetrievedChunk, ...], dict[str, int]]:
@@ -192,4 +213,4 @@ def quote_fallback(passages: Sequence[RetrievedChunk], wording: Wording) -> Draf
     return Draft(f"{text}[1]", tuple(passages))
 
 
-__all__ = ["Composer", "Draft", "Handler", "quote_fallback", "with_chunks"]
+__all__ = ["Composer", "Draft", "Handler", "quote_fallback", "with_chunks", "without_trailing_opener"]
