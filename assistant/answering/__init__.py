@@ -9,7 +9,7 @@ given to the composer; :func:`assistant.citations.renumber` turns them into cita
 
 from __future__ import annotations
 
-from .aggregate import aggregate, ratio
+from .aggregate import aggregate
 from .bands import banded
 from .compose import Composer, Draft, Handler, quote_fallback
 from .coverage import Decision, Thresholds, decide, refusal_text
@@ -26,6 +26,7 @@ from .terms import term_total
 from .validity import validity_end
 from .ordinals import nth_part
 from .scoring import SentenceScorer
+from .shares import ratio
 from .understanding import Intent, classify, rewrite_followup, strip_injection
 from .vocabulary import Vocabulary, everyday_synonyms, load_synonyms, untitled
 
