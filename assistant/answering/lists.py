@@ -95,7 +95,7 @@ def unlisted_set(question: str, passages: Sequence[RetrievedChunk]) -> str | Non
         return ("、" in clause or "包括" in clause) and kind in clause and not any(x in (name, name[-4:]) for x in items)
 
     listing = any(lists_members(cl) for rc in passages[:3] for s in sentences(rc.chunk.text) for cl in clauses(s))
-    return None if listing else m.group(0).rstrip("具体分别都又里是有包括指哪些啥什么")
+    return None if listing else question[m.start() : m.end(1)]  # 25项建设指标
 
 
 def unnumbered(line: str) -> str:
