@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .lexicon import words
-from .text import is_row
+from .text import ASCII_MARK_ENDS, is_row
 from .types import SECTION_SEP, Chunk, Document
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -46,8 +46,8 @@ _NUMBERING = re.compile(
 )
 #: (an English full stop ends a sentence, not the number of a list item: 2. B类护理)
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|(?<=(?<!\d)[.])\s+(?=[A-Z“\"])")
-#: (an ASCII comma or colon ends no clause inside a figure or an address: 5,000, 10:30, https://)
-_CLAUSE_END = re.compile(r"(?<=[，、：])|(?<=[,:])(?![0-9A-Za-z/])")
+#: (an ASCII comma or colon ends no clause inside a figure or an address: text.ASCII_MARK_ENDS)
+_CLAUSE_END = re.compile(rf"(?<=[，、：])|(?<=[,:]){ASCII_MARK_ENDS}")
 _TERMINAL = re.compile(r"[。！？；.!?;，,]$")
 #: a Markdown heading that is a statement of the document, not a name for its section: a
 #: sentence ended by 。 or ； with a clause of its own before (七、本通知自2024年3月4日起施行，有效期5年。),

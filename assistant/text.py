@@ -44,6 +44,13 @@ _MARKUP_TAG = re.compile(r"<!--.{0,2000}?-->|</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[
 
 #: a table row as the loaders write it (:mod:`assistant.loaders.tables`): name：value pairs
 #: joined by ；, ending in 。, "领域：生态安全领域；投资：12.74亿元。"
+#: an ASCII comma, colon or semicolon ends a clause as its full-width form does, except inside
+#: a figure or an address (5,000元, 10:30, https://…): then a digit, a Latin letter or a slash
+#: follows it. Chunking and sentence scoring both cut with it
+_IN_FIGURE_OR_ADDRESS = "[0-9A-Za-z/]"
+ASCII_MARK_ENDS = f"(?!{_IN_FIGURE_OR_ADDRESS})"
+#: … and the mark inside one, which does not end it
+ASCII_MARK_INSIDE = f"(?={_IN_FIGURE_OR_ADDRESS})"
 _ROW = re.compile(r"^(?:[^：；。\n]{1,20}：[^；\n]*；)+[^：；。\n]{1,20}：[^；\n]*。$")
 
 

@@ -63,6 +63,13 @@ def said_difference(c: Composer, a: str, b: str, fa: str, fb: str, unit: str, ma
                  result=difference(number(fa), number(fb)), unit=unit, marks=marks)
 
 
+def said_multiple(c: Composer, a: str, b: str, fa: str, fb: str, marks: str) -> str:
+    """“a, b, 前者约是后者的 fa÷fb≈…倍” for the figures ``fa`` and ``fb``, ``a`` and ``b`` being
+    how the answer names them, with their markers."""
+    result = plain(rounded(Decimal(number(fa)) / Decimal(number(fb)), 2))
+    return c.say("multiple", a=a, b=b, expression=f"{number(fa)}÷{number(fb)}", result=result, marks=marks)
+
+
 def written_sum(found: Sequence[tuple[str, Chunk, str]], at: dict[str, int]) -> tuple[str, str, str, str]:
     """For quoted figures of several sections (name, the chunk stating it, figure): the cited
     list (…2.64亿元[1]、…), the written-out sum (2.64+12.74+6.37), its result (at the
@@ -198,7 +205,8 @@ def _multiple_of_clauses(
         return min(hits) if hits else len(text)
 
     asked = MULTIPLE.search(question)
-    asking = re.split(r"[，,。；;？?！!]", question[: asked.start() if asked else len(question)])[-1]
+    assert asked is not None  # called for a question asking a multiple
+    asking = re.split(r"[，,。；;？?！!]", question[: asked.start()])[-1]
     subject = asking.split("是")[0] if "是" in asking else ""
     first, second = sorted(picked, key=lambda f: -float(number(f[2])))
     ahead = [f for f in (first, second) if subject and named_at(f, subject) < len(subject)]
@@ -211,9 +219,7 @@ def _multiple_of_clauses(
         return None
     if ca == cb:  # two figures of one clause: named by themselves
         ca, cb = fa, fb
-    result = plain(rounded(Decimal(number(fa)) / Decimal(number(fb)), 2))
-    text = c.say("multiple", a=f"{ca}[{pa + 1}]", b=f"{cb}[{pb + 1}]", expression=f"{number(fa)}÷{number(fb)}", result=result, marks=marks)
-    return Draft(text, passages, Intent.AGGREGATE)
+    return Draft(said_multiple(c, f"{ca}[{pa + 1}]", f"{cb}[{pb + 1}]", fa, fb, marks), passages, Intent.AGGREGATE)
 
 
 #: a figure and the unit it is written in, whatever the unit (20万千瓦 → 万千瓦)
@@ -340,11 +346,7 @@ def _multiple(
         return min(hits) if hits else len(question)
 
     (na, a, fa), (nb, b, fb) = sorted(found, key=lambda x: mentioned(x[0]))
-    result = plain(rounded(Decimal(number(fa)) / Decimal(number(fb)), 2))
-    text = c.say(
-        "multiple", a=f"{na}{fa}[{pos[a.id]}]", b=f"{nb}{fb}[{pos[b.id]}]",
-        expression=f"{number(fa)}÷{number(fb)}", result=result, marks=f"[{pos[a.id]}][{pos[b.id]}]",
-    )
+    text = said_multiple(c, f"{na}{fa}[{pos[a.id]}]", f"{nb}{fb}[{pos[b.id]}]", fa, fb, f"[{pos[a.id]}][{pos[b.id]}]")
     return Draft(text, allp, Intent.AGGREGATE)
 
 

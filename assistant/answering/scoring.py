@@ -8,17 +8,16 @@ import re
 from collections.abc import Sequence
 
 from ..retrieval import expansions
-from ..text import is_english, is_row, row_head
+from ..text import ASCII_MARK_ENDS, ASCII_MARK_INSIDE, is_english, is_row, row_head
 from ..types import Chunk, RetrievedChunk
 from .understanding import AGENT, WHO, asked_subject, content_words
 from .vocabulary import YEAR, Vocabulary, leaf, untitled
 
 #: an ASCII comma or semicolon ends a clause or sentence as its full-width form does (some
-#: documents are typed with them: …240元/人/日,其他申请人…), but not inside a figure or an
-#: address (5,000元, https://…): then a digit, a Latin letter or a slash follows it
-_ASCII_END = r"(?![0-9A-Za-z/])"
-_SENT = re.compile(rf"(?:[^。！？；;\n]|;(?!{_ASCII_END}))+(?:[。！？；]|;{_ASCII_END})?")
-_CLAUSE = re.compile(rf"(?:[^，。！？；,;\n]|[,;](?!{_ASCII_END}))+(?:[，。！？；]|[,;]{_ASCII_END})?")
+#: documents are typed with them: …240元/人/日,其他申请人…), not inside a figure or an address
+#: (:data:`~assistant.text.ASCII_MARK_ENDS`); inside one it is part of the run
+_SENT = re.compile(rf"(?:[^。！？；;\n]|;{ASCII_MARK_INSIDE})+(?:[。！？；]|;{ASCII_MARK_ENDS})?")
+_CLAUSE = re.compile(rf"(?:[^，。！？；,;\n]|[,;]{ASCII_MARK_INSIDE})+(?:[，。！？；]|[,;]{ASCII_MARK_ENDS})?")
 
 
 def sentences(text: str) -> list[str]:
