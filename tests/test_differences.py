@@ -104,28 +104,3 @@ def test_multiples_the_passage_states_are_no_operands(tokenizer, identity) -> No
     rent = chunk(("第十八条",), "收入超出限额1.5倍至3倍以内的,按照项目租金标准的1.5倍计租;逾期不腾退的,按照项目租金标准的2倍收取租金。", 0)
     c, ranked = composer_over([rent], tokenizer, identity)
     assert over_clauses(c, "逾期不腾退的按租金标准的几倍收取？", ranked) is None  # the figure answers it
-
-
-# ----------------------------------------------------------------------------- what a question leaves out
-def test_a_total_leaves_out_the_part_the_question_excepts(tokenizer, identity) -> None:  # noqa: F811
-    from .test_answering_rules import CHUNKS as SCHEME, passages
-
-    c, _ = composer_over(SCHEME, tokenizer, identity)
-    every = c.compose("三个项目一共投资多少？", passages(1, 2, 3), Intent.AGGREGATE)
-    assert every is not None and "450+1200.5+380=2030.5万元" in every.text
-    rest = c.compose("除污水治理项目外，其余项目一共投资多少？", passages(2, 1, 3), Intent.AGGREGATE)
-    assert rest is not None and "450+380=830万元" in rest.text and "1200.5" not in rest.text
-    named = c.compose("除了污水治理项目以外，厕所改造项目和垃圾处理项目合计投资多少？", passages(2, 1, 3), Intent.AGGREGATE)
-    assert named is not None and "450+380=830万元" in named.text
-
-
-@pytest.mark.parametrize("question, rest, left_out", [
-    ("除生态安全领域外，其余领域合计投资多少？", "，其余领域合计投资多少？", "生态安全领域"),
-    ("除了A项目以外的项目一共多少个？", "的项目一共多少个？", "A项目"),
-    ("Other than the water project, how much is invested?", ", how much is invested?", "the water project"),
-    ("三个项目一共投资多少？", "三个项目一共投资多少？", ""),
-])
-def test_what_a_question_leaves_out(question: str, rest: str, left_out: str) -> None:
-    from assistant.answering.understanding import without_excepted
-
-    assert without_excepted(question) == (rest, left_out)

@@ -473,33 +473,3 @@ def test_an_article_the_documents_do_not_have_is_not_covered(tokenizer, identity
     assert not d.covered and d.kind == "not_covered" and d.missing == ("第五十条",)
     # documents not numbered in articles: 第三条 is a position in a list, not an article
     assert unstated_article("保障措施的第三条是什么？", Vocabulary.from_chunks(CHUNKS, places=identity.place_names)) is None
-
-
-# ----------------------------------------------------------------------------- a counted set's members
-def test_the_members_of_a_counted_set_the_passages_only_count_are_not_stated(tokenizer, identity) -> None:  # noqa: F811
-    indicators = chunk(("四、建设指标",), "从目标责任、生态安全和生态经济等三大方面，设置了25项示范区建设指标。", 0)
-    projects = chunk(("六、重点工程", "生态安全领域"), "涉及14个项目，项目包括河流治理工程、垃圾转运工程、生态修复项目等，共投资12.74亿元。", 1)
-    c, ranked = composer_over([indicators, projects], tokenizer, identity)
-    draft = c.compose("25项建设指标具体都是哪些？", ranked[:1], Intent.LIST)
-    assert draft is not None and draft.intent is Intent.NOT_STATED and "25项建设指标" in draft.text
-    # a list in which the set is itself one item lists other things (…、建设指标、…等三个方面)
-    intro = chunk(("解读",), "现从主要目标、建设指标、重点任务等三个方面对《方案》进行解读。", 2)
-    c2, ranked2 = composer_over([indicators, intro], tokenizer, identity)
-    draft = c2.compose("25项建设指标具体是哪些？", ranked2, Intent.LIST)
-    assert draft is not None and draft.intent is Intent.NOT_STATED
-    # a list of the kind, even one that ends in 等, answers; so does a question about the aspects
-    listed = c.compose("生态安全领域那14个项目都包括啥？", ranked[1:], Intent.LIST)
-    assert listed is not None and listed.intent is Intent.LIST and "垃圾转运工程" in listed.text
-    aspects = c.compose("25项建设指标是从哪几大方面设置的？", ranked[:1], Intent.LIST)
-    assert aspects is not None and aspects.intent is not Intent.NOT_STATED and "生态安全" in aspects.text
-
-
-@pytest.mark.parametrize("question, counted", [
-    ("25项建设指标分别是哪些？", "建设指标"), ("那14个项目都包括啥？", "项目"), ("规划原则的第三条是什么？", None),
-    ("六大优势产业具体是哪六个？", None),
-])
-def test_a_counted_set_asked_for_its_members(question: str, counted: str | None) -> None:
-    from assistant.answering.lists import COUNTED_SET
-
-    m = COUNTED_SET.search(question)
-    assert (m.group(1) if m else None) == counted

@@ -14,7 +14,7 @@ from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
 from .scoring import clauses, end, sentences
-from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, unit_of, without_excepted
+from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, leaf
 
 
@@ -296,13 +296,9 @@ def over_sections(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     order = list(counts)
     heading = max(order, key=lambda h: (counts[h], -order.index(h)))
     parts = c.vocab.parts(heading)
-    rest, left_out = without_excepted(question)  # 除生态安全领域外，…合计: that part is no operand
-    named = [p for p in parts if any(n in rest for n in c.vocab.forms.get(p[0], (p[0],)))]
-    left = [p for p in parts if left_out and not any(n in left_out for n in c.vocab.forms.get(p[0], (p[0],)))]
-    if len(named) < 2 and left_out and len(left) < len(parts):
-        named = left  # 除了X以外，其余几个领域: every other part
+    named = [p for p in parts if any(n in question for n in c.vocab.forms.get(p[0], (p[0],)))]
     if len(named) < 2 and not MAXIMA.search(question):
-        one = focus(c, rest, parts)
+        one = focus(c, question, parts)
         if one is not None:  # the projects of one section: its own figure
             ids = {ch.id for ch in one[1]}
             own = tuple(p for p in passages if p.id in ids) or tuple(RetrievedChunk(ch, 0.0, 0) for ch in one[1])

@@ -16,7 +16,7 @@ from ..wording import Wording
 from .levels import agrees, asked_level
 from .quantity import other_quantity, term_of_another, uncounted_time, unnamed_quote
 from .scoring import SentenceScorer, end
-from .understanding import MAXIMA, Intent, unit_of, without_excepted
+from .understanding import MAXIMA, Intent, unit_of
 from .vocabulary import YEAR, Vocabulary, leaf
 
 
@@ -68,9 +68,7 @@ class Composer:
             draft = first(self, question, passages, query_vector)
             if draft is not None:
                 return draft
-        # a total or comparison leaves out what the question excepts (除X外，…合计): it names no operand
-        asked = without_excepted(question)[0] if intent is Intent.AGGREGATE else question
-        named = self.named(asked, passages, by_synonym=intent is Intent.GENERAL)
+        named = self.named(question, passages, by_synonym=intent is Intent.GENERAL)
         if intent is Intent.FIGURE and not named and unit_of(question) == "money" and self.short_kind and self.short_kind in question:
             intent = Intent.AGGREGATE  # “这个规划要花多少钱”: the whole document, unless its words single out a section
         if intent is Intent.AGGREGATE and len({leaf(p.chunk) for p in named}) == 1 and not MAXIMA.search(question):

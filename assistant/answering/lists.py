@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 
 from ..chunking import strip_numbering
-from ..lexicon import pattern
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .enumerations import enumerated, marker_of, numbered_run
@@ -20,14 +19,7 @@ from .scoring import clauses, end, sentences
 from .understanding import Intent, find_entity
 from .vocabulary import leaf
 
-#: a set a question counts and asks the members of (data/patterns.yaml counted_set)
-COUNTED_SET = pattern("counted_set")
-
-
 def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
-    unlisted = unlisted_set(question, passages)
-    if unlisted is not None:  # 25项建设指标具体是哪些 over a text that only counts them
-        return Draft(c.say("not_stated", subject=unlisted, what=c.say("what_members")), passages, Intent.NOT_STATED)
     heading = c.parent_heading(question)
     leaf_entity = find_entity(question, [e for e in c.vocab.entities if e != heading])
     if heading and not leaf_entity:
@@ -77,25 +69,6 @@ def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
     if whole is not None:
         return whole
     return Draft(f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。", passages, Intent.LIST)
-
-
-def unlisted_set(question: str, passages: Sequence[RetrievedChunk]) -> str | None:
-    """The set a question counts and asks the members of (25项建设指标具体是哪些) when no
-    、-list of the first passages names its kind (指标) in the clause that lists: the passages
-    count the set (设置了25项示范区建设指标) or list something else (从…等五大方面), not its
-    members. None when the question counts no set or a list of its kind is there
-    (项目包括A、B、C等 answers 那14个项目都包括啥)."""
-    m = COUNTED_SET.search(question)
-    if m is None:
-        return None
-    name, kind = m.group(1), m.group(1)[-2:]
-
-    def lists_members(clause: str) -> bool:  # a list of the kind, not one in which the set is an item (…、建设指标、…等七个方面)
-        items = [x.strip() for x in re.split(r"[、和及]", end(clause))]
-        return ("、" in clause or "包括" in clause) and kind in clause and not any(x in (name, name[-4:]) for x in items)
-
-    listing = any(lists_members(cl) for rc in passages[:3] for s in sentences(rc.chunk.text) for cl in clauses(s))
-    return None if listing else question[m.start() : m.end(1)]  # 25项建设指标
 
 
 def unnumbered(line: str) -> str:

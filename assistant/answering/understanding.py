@@ -37,8 +37,6 @@ INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), patter
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
 SYSTEM_ASIDE = pattern("system_aside")
 COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
-#: what a question leaves out (除…外, other than …): group 1 or 2 names it
-EXCEPT = pattern("except")
 #: a length of time named (期限, 有效期, 多久)
 LENGTH_OF_TIME = pattern("length_of_time")
 #: money asked for itself, not only named as the subject of another question
@@ -80,15 +78,6 @@ def unit_of(question: str) -> str | None:
     if kind == "money" and not MONEY_ASKED.search(question):
         return next((k for k in _ASKED_BY_QUESTION_WORD if asks(k).search(question)), kind)
     return kind
-
-
-def without_excepted(question: str) -> tuple[str, str]:
-    """The question without what it leaves out (除生态安全领域外, other than X), and that:
-    a total or comparison of the rest, in which the part left out is no operand."""
-    m = EXCEPT.search(question)
-    if m is None:
-        return question, ""
-    return question[: m.start()] + question[m.end() :], m.group(1) or m.group(2) or ""
 
 
 def classify(question: str) -> Intent:
@@ -214,5 +203,5 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 __all__ = [
     "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asked_measure", "asks", "classify", "content_words", "find_entity",
-    "leans_on_earlier", "rewrite_followup", "squeeze", "strip_injection", "unit_of", "without_excepted",
+    "leans_on_earlier", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]
