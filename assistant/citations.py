@@ -9,6 +9,8 @@ amount: 罚款400万元 × the passage's 3%) and whose result is right as rounde
 unit or an amount per period over a term (``3000千瓦时×1.2元/千瓦时=3600元``, ``3000元×2年=6000元``),
 the days of a verified date range (``4月1日至6月20日共81天``), or the count of a list that follows
 it with a marker on every item (``共5个方面：组织领导[1]、…``), so a reader can check it.
+A length of time a passage writes in words (三十日, 十五个工作日) verifies the same figure in
+digits (30, 15), which a sum may add.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from .lexicon import pattern
+from .text import cn_number
 from .types import Citation, RetrievedChunk
 
 MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
@@ -181,6 +184,16 @@ def _appears(figure: str, source: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d]|\.\d)", source) is not None
 
 
+#: a count of days, months or hours written in words (十五个工作日, 三十日): its value stands for
+#: the figure in digits that an answer computes with (15+10=25个工作日)
+_SPELLED_TIME = re.compile(r"(?<![一二两三四五六七八九十百])([一二两三四五六七八九十]{1,3})(?=个?工作日|日|天|个月|小时)")
+
+
+def _spelled(source: str) -> set[str]:
+    """The values, in digits, of the lengths of time ``source`` writes in words."""
+    return {str(n) for m in _SPELLED_TIME.finditer(source) if (n := cn_number(m.group(1)))}
+
+
 def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Verification:
     """Check ``text`` against the cited ``passages`` (marker number → passage text);
     ``given`` are the figures of the question, which a rate may be applied to.
@@ -202,7 +215,8 @@ def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Ve
     unverified: list[str] = []
     for claim in groups:
         sources = " ".join(passages.get(int(n), "") for n in MARKER.findall(claim))
-        found = {f for f in figures(claim) if _appears(f, sources)}
+        spelled = _spelled(sources)
+        found = {f for f in figures(claim) if _appears(f, sources) or f in spelled}
         produced, sums_ok = _sums_ok(claim, found)
         quotients, quotients_ok = _quotients_ok(claim, found | produced)
         products, products_ok = _products_ok(claim, found | produced, set(given))

@@ -13,6 +13,7 @@ from .aggregate import aggregate
 from .bands import banded
 from .compose import Composer, Draft, Handler, quote_fallback
 from .coverage import Decision, Thresholds, decide, refusal_text
+from .extensions import extended_limit
 from .figures import figure
 from .general import general, yesno
 from .items import items_total
@@ -43,11 +44,12 @@ HANDLERS: dict[Intent, Handler] = {
 #: handlers tried before the intent's: an average or a share of one named section, the
 #: part of a heading at a position (第三个方面, 最后一条), the total of things a question lists,
 #: the total or difference of things a sentence gives figures respectively (分别给予…), an
-#: amount per period over the longest term (每年3000元，最长2年), the days of a date range,
+#: amount per period over the longest term (每年3000元，最长2年), a time limit with its extension
+#: (15个工作日内…可以延长10个工作日), the days of a date range,
 #: which N members of a group no passage lists (哪六个产业), the band of a scale that holds
 #: the question's own amount (罚了8万元, 奖励多少), a price per unit applied to the question's
 #: own amount (报了3000千瓦时), a part of the document asked by name (文号)
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, date_span, validity_end, members, banded, per_unit, document_part)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, date_span, validity_end, members, banded, per_unit, document_part)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
