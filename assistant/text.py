@@ -131,6 +131,10 @@ def cjk_ratio(text: str) -> float:
 #: the Chinese digits one to nine, in order (一 = 1)
 CN_DIGITS = "一二三四五六七八九"
 _CN_VALUES = {**{d: i + 1 for i, d in enumerate(CN_DIGITS)}, "两": 2, "十": 10}
+#: a number :func:`cn_number` reads: digits, or words up to 九十九 (15, 三十, 二十五)
+CN_OR_DIGITS = rf"\d+|[{CN_DIGITS}两十]{{1,3}}"
+#: the units a length of time is counted in (15个工作日, 三十日, 6个月), longest first
+TIME_UNITS = ("个工作日", "工作日", "个月", "小时", "日", "天")
 
 
 def cn_number(text: str) -> int | None:

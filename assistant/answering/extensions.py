@@ -12,20 +12,19 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..text import cn_number
+from ..text import CN_DIGITS, CN_OR_DIGITS, TIME_UNITS, cn_number
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft
 from .scoring import end, sentences
 from .understanding import TOTAL, Intent, asked_measure
 
-#: units a time limit is counted in, and the unit each stands for (日 and 天 count the same)
-_UNITS = {"个工作日": "工作日", "工作日": "工作日", "日": "日", "天": "日", "个月": "月", "小时": "小时"}
-_NUMBER = r"\d+|[一二两三四五六七八九十]{1,3}"
-_FIGURE = rf"({_NUMBER})({'|'.join(sorted(_UNITS, key=len, reverse=True))})"
+#: units of time that count the same as another (日 and 天, 个工作日 and 工作日)
+_SAME = {"个工作日": "工作日", "天": "日"}
+_FIGURE = rf"({CN_OR_DIGITS})({'|'.join(TIME_UNITS)})"
 #: the extension (可以延长10个工作日, 可再延长三十日, 延长期限最长不超过30日)
 _EXTENSION = re.compile(rf"延长(?:期限)?(?:最长|最多)?(?:不得?超过|为)?{_FIGURE}")
 #: a limit within which something is done (15个工作日内, 三十日以内)
-_LIMIT = re.compile(rf"(?<![\d一二两三四五六七八九十])(?:{_FIGURE})(?:以|之)?内")
+_LIMIT = re.compile(rf"(?<![\d{CN_DIGITS}两十])(?:{_FIGURE})(?:以|之)?内")
 #: a question for the longest or whole length of time
 _LONGEST = re.compile(r"最长|最多|最久|最晚")
 #: a question for the extension alone (可以延长多少天, 延长期是多久)
@@ -41,6 +40,11 @@ class Extended(NamedTuple):
     total: int
 
 
+def _kind(unit: str) -> str:
+    """What a unit of time counts as (天 → 日)."""
+    return _SAME.get(unit, unit)
+
+
 def extended(text: str, before: str = "") -> Extended | None:
     """The limit of ``text`` (or, when it states none before its extension, of ``before``, the
     sentence preceding it) and its extension in the same unit, or None."""
@@ -48,9 +52,9 @@ def extended(text: str, before: str = "") -> Extended | None:
     if ext is None:
         return None
     number, unit = ext.group(1), ext.group(2)
-    same = [m for m in _LIMIT.finditer(text[: ext.start()]) if _UNITS[m.group(2)] == _UNITS[unit]]
+    same = [m for m in _LIMIT.finditer(text[: ext.start()]) if _kind(m.group(2)) == _kind(unit)]
     if not same:
-        same = [m for m in _LIMIT.finditer(before) if _UNITS[m.group(2)] == _UNITS[unit]]
+        same = [m for m in _LIMIT.finditer(before) if _kind(m.group(2)) == _kind(unit)]
     if not same:
         return None
     limit = same[-1].group(1)
@@ -62,7 +66,7 @@ def extended(text: str, before: str = "") -> Extended | None:
 
 def _unit_of(measure: str) -> str:
     """The unit of time a measure asked ends with (多个工作日 → 个工作日), or the measure."""
-    return next((u for u in sorted(_UNITS, key=len, reverse=True) if measure.endswith(u)), measure)
+    return next((u for u in TIME_UNITS if measure.endswith(u)), measure)
 
 
 def extended_limit(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -75,7 +79,7 @@ def extended_limit(c: Composer, question: str, passages: tuple[RetrievedChunk, .
         said = sentences(rc.chunk.text)
         for k, s in enumerate(said):
             got = extended(s, said[k - 1] if k else "")
-            if got is None or (measure and _UNITS.get(_unit_of(measure)) != _UNITS[got.unit]):
+            if got is None or (measure and _kind(_unit_of(measure)) != _kind(got.unit)):
                 continue
             text = s if _LIMIT.search(s[: s.find("延长")]) else end(said[k - 1]) + "。" + s
             found.append((c.scorer.overlap(q, text), -pos, rc.chunk, text, got))
