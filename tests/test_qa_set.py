@@ -338,7 +338,7 @@ def check_contract(lines: list[str], id_of, corpus_norm: str, sections_norm: lis
     [("dev.jsonl", "h"), ("dev2.jsonl", "d"), ("heldout.jsonl", "t"), ("heldout2.jsonl", "u"), ("heldout3.jsonl", "v"),
      ("heldout7.jsonl", "h7"), ("heldout8.jsonl", "h8"), ("heldout9.jsonl", "h9"),
      ("heldout10.jsonl", "h10"), ("heldout11.jsonl", "k11"), ("heldout12.jsonl", "k12"), ("heldout13.jsonl", "k13"),
-     ("heldout14.jsonl", "k14"), ("heldout15.jsonl", "k15"), ("heldout16.jsonl", "k16"), ("heldout17.jsonl", "k17"), ("heldout18.jsonl", "k18"), ("heldout19.jsonl", "k19"), ("heldout20.jsonl", "k20"), ("heldout21.jsonl", "k21"), ("heldout22.jsonl", "k22"), ("heldout23.jsonl", "k23"), ("heldout24.jsonl", "k24"), ("heldout25.jsonl", "k25"), ("heldout26.jsonl", "k26"), ("heldout27.jsonl", "k27"), ("heldout28.jsonl", "k28"), ("heldout29.jsonl", "k29"), ("heldout30.jsonl", "k30"), ("heldout31.jsonl", "k31"), ("heldout32.jsonl", "k32")],
+     ("heldout14.jsonl", "k14"), ("heldout15.jsonl", "k15"), ("heldout16.jsonl", "k16"), ("heldout17.jsonl", "k17"), ("heldout18.jsonl", "k18"), ("heldout19.jsonl", "k19"), ("heldout20.jsonl", "k20"), ("heldout21.jsonl", "k21"), ("heldout22.jsonl", "k22"), ("heldout23.jsonl", "k23"), ("heldout24.jsonl", "k24"), ("heldout25.jsonl", "k25"), ("heldout26.jsonl", "k26"), ("heldout27.jsonl", "k27"), ("heldout28.jsonl", "k28"), ("heldout29.jsonl", "k29"), ("heldout30.jsonl", "k30"), ("heldout31.jsonl", "k31"), ("heldout32.jsonl", "k32"), ("heldout33.jsonl", "k33")],
 )
 def test_the_independent_sets_follow_the_same_contract(name, prefix, corpus_norm, corpus_sections_norm):
     """The development and held-out sets: the format of qa.jsonl, ids h001…, d001…, t001…, u001…, v001…, h701…, h801…, h901…, h1001…, k1101…, k1201…"""
