@@ -67,6 +67,15 @@ def test_the_longest_time_is_written_out_and_verified(composer: Composer, questi
     assert verified(draft)
 
 
+def test_a_limit_of_the_sentence_before_is_quoted_with_it(composer: Composer) -> None:
+    # the sentence extending states a limit too, in another unit (30日内): the one before is the limit extended
+    mixed = Chunk(id="e4", source="rules.md", title=TITLE, section_path=("第二十一条",), ordinal=4,
+                  text="窗口应当在7个工作日内受理。受理后30日内完成核查，确有困难的，可以延长5个工作日。")
+    draft = extended_limit(composer, "受理最长要多少个工作日？", (RetrievedChunk(mixed, 0.9, 1),))
+    assert draft is not None and "7个工作日内受理" in draft.text and "7+5=12个工作日" in draft.text
+    assert verified(draft)
+
+
 @pytest.mark.parametrize("question", [
     "审核可以延长几个工作日？",  # the extension itself
     "审核要在多少个工作日内完成？",  # no longest time asked

@@ -78,10 +78,11 @@ def extended_limit(c: Composer, question: str, passages: tuple[RetrievedChunk, .
     for pos, rc in enumerate(passages[:TOP]):
         said = sentences(rc.chunk.text)
         for k, s in enumerate(said):
-            got = extended(s, said[k - 1] if k else "")
+            own = extended(s)  # the limit in the sentence itself, else in the one before: quoted too
+            got = own or (extended(s, said[k - 1]) if k else None)
             if got is None or (measure and _kind(_unit_of(measure)) != _kind(got.unit)):
                 continue
-            text = s if _LIMIT.search(s[: s.find("延长")]) else end(said[k - 1]) + "。" + s
+            text = s if own else end(said[k - 1]) + "。" + s
             found.append((c.scorer.overlap(q, text), -pos, rc.chunk, text, got))
     if not found:
         return None
