@@ -44,6 +44,7 @@ def composer() -> Composer:
     (INWORDS.text, "", Extended("三十", "十五", "日", 45)),
     ("应当在30日内审核完毕，特殊情况可以延长2个月。", "", None),  # days extended by months: not added
     ("可以延长10个工作日。", "", None),  # no limit stated before it
+    ("应当在10日内办结；情况复杂的，可以延长至30日。", "", None),  # extended to 30日, not by: no sum
     ("审核期限为15个工作日。", "", None),  # no extension
 ])
 def test_a_limit_goes_with_its_extension_in_the_same_unit(text: str, before: str, found: Extended | None) -> None:
