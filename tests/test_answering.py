@@ -394,7 +394,7 @@ def test_false_premises_are_not_confirmed(plan_assistant: Assistant):
     wrong = check(plan_assistant.ask("规划投资100亿元用于生态安全对吧？"))
     assert wrong.text.startswith("不是") and "12.74亿元" in wrong.text
     right = check(plan_assistant.ask("生态经济领域投资2.64亿元，对吗？"))
-    assert right.text.startswith("是的") and "2.64亿元" in right.text
+    assert right.text.startswith("《规划》对此有明确内容") and "2.64亿元" in right.text  # quoted, never 是的
 
 
 @pytest.mark.parametrize("question,kind", [("", "empty"), ("   ", "empty"), ("？？！", "empty"), ("生" * 501, "too_long")])

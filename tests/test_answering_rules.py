@@ -802,7 +802,21 @@ def test_a_claimed_figure_is_confirmed_only_with_its_measure(tokenizer: ChineseT
     composer, passages = composer_over(chunks, tokenizer, identity)
     for order in (passages, passages[::-1], passages[1:]):  # the last: only the date is retrieved
         draft = composer.compose("听说租赁合同最长能一次签10年，是真的吗？", order, Intent.YESNO)
-        assert draft is not None and not draft.text.startswith(composer.say("confirm"))
+        assert draft is not None and not draft.text.startswith(composer.say("stated"))
+
+
+def test_a_claim_around_a_figure_the_passage_states_is_not_confirmed(tokenizer: ChineseTokenizer, identity) -> None:
+    """The year of a question stands in the passage, the claim around it does not (还需要 over 无需;
+    减少 over 增加): the passage is quoted as stated, never 是的 — no yes/no answer says yes."""
+    chunks = [
+        chunk(("一、参保登记",), "已参加2025年度城乡居民医保的人员，2026年度自动延续参保，个人无需重新办理参保登记手续。", 0),
+        chunk(("二、药品目录",), "新版药品目录共有药品6399个，比2024年增加34个药品。", 1),
+    ]
+    composer, passages = composer_over(chunks, tokenizer, identity)
+    for question, order in (("参加了2025年度医保的人，2026年度还需要重新办理参保登记吗？", passages),
+                            ("新版药品目录比2024年减少了34个药品，是这样吗？", passages[::-1])):
+        draft = composer.compose(question, order, Intent.YESNO)
+        assert draft is not None and draft.text.startswith(composer.say("stated")) and "是的" not in draft.text, draft.text
 
 
 def test_a_figure_question_quoting_a_name_is_not_answered_with_another_things_figure(tokenizer: ChineseTokenizer, identity) -> None:

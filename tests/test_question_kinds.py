@@ -358,11 +358,11 @@ def test_the_word_that_asks_for_a_contact_is_no_missing_thing(composer) -> None:
 
 # ----------------------------------------------------------------------------- yes or no with a figure
 @pytest.mark.parametrize("question, opener", [
-    ("厕所改造是不是投资450万元？", "是的。"),  # the answer states it
+    ("厕所改造是不是投资450万元？", "《方案》对此有明确内容："),  # the answer states it: quoted, not 是的
     ("厕所改造是不是投资1200.5万元？", "《方案》中的相关内容是："),  # a figure of another project: not confirmed
     ("厕所改造是不是投资999万元？", "不是，"),  # no such figure anywhere
 ])
-def test_yes_only_when_the_quoted_answer_states_the_claimed_figure(composer, question: str, opener: str) -> None:  # noqa: F811
+def test_stated_only_when_the_quoted_answer_states_the_claimed_figure(composer, question: str, opener: str) -> None:  # noqa: F811
     draft = composer.compose(question, passages(1, 2), Intent.YESNO)
     assert draft.text.startswith(opener) and "450万元" in draft.text, draft.text
 

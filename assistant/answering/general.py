@@ -179,7 +179,7 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
         fact = figure(c, question, passages) or general(c, question, passages)
         if fact is None or fact.intent is Intent.NOT_STATED:
             return fact
-        # 是的 only when the quoted answer states every figure claimed; a figure the documents
+        # stated only when the quoted answer states every figure claimed; a figure the documents
         # hold elsewhere (满分100分 of a total, asked of a part worth 60) is neither confirmed nor denied
         said = MARKER.sub("", fact.text)
         measures = [m for f, m in claimed if f in wrong and m]
@@ -190,8 +190,10 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
                 return Draft(unstated[0], passages, Intent.NOT_STATED)  # (a year claimed, 2030年, is denied by the years stated)
             fact = corrected or fact
             said = MARKER.sub("", fact.text)
+        # never 是的: the claimed figure may stand in the answer while the claim around it does not
+        # (是不是直接发现金 over 每人每月400元; 还需要重新办理吗 over …无需重新办理): the passage says what it says
         held = all(_writes(said, f, m) for f, m in claimed)
-        opener = c.say("no_such_figure") if wrong else c.say("confirm") if held else c.say("related")
+        opener = c.say("no_such_figure") if wrong else c.say("stated") if held else c.say("related")
         return Draft(opener + fact.text, passages, Intent.YESNO)
     if unit_of(question) == "money" and re.search(r"多少|几|亿|万|how much", question, re.I):
         return figure(c, question, passages)  # 投了12亿吗 / 投资有多少吗; not 光靠政府掏腰包吗
