@@ -819,6 +819,18 @@ def test_a_claim_around_a_figure_the_passage_states_is_not_confirmed(tokenizer: 
         assert draft is not None and draft.text.startswith(composer.say("stated")) and "是的" not in draft.text, draft.text
 
 
+def test_no_is_said_to_a_claim_about_the_documents_not_to_the_askers_own_figure(tokenizer: ChineseTokenizer, identity) -> None:
+    """不是 denies a figure claimed of the documents (听说…, …对吧); the asker's own figure (我爸今年66了)
+    is no claim, and the passage is quoted without a no."""
+    chunks = [chunk(("三、医养结合",), "每年为65周岁以上老年人提供一次健康管理服务，开展能力评估、体格检查。", 0)]
+    composer, passages = composer_over(chunks, tokenizer, identity)
+    own = composer.compose("我爸今年66了，每年能给他做点啥健康管理服务不？", passages, Intent.YESNO)
+    assert own is not None and own.text.startswith(composer.say("related")) and "65周岁以上" in own.text, own.text
+    for claim in ("听说要70周岁以上才能享受健康管理服务，是这样吗？", "健康管理服务要70周岁以上才能享受，对吧？"):
+        denied = composer.compose(claim, passages, Intent.YESNO)
+        assert denied is not None and denied.text.startswith("不是") and "65周岁以上" in denied.text, denied.text
+
+
 def test_a_figure_question_quoting_a_name_is_not_answered_with_another_things_figure(tokenizer: ChineseTokenizer, identity) -> None:
     chunks = [
         chunk(("六、重点工程", "（一）责任领域"), "项目为每年常态化开展“三级巡河”新模式。", 0),

@@ -15,7 +15,7 @@ from ..masking import has_personal_data
 from ..text import is_english
 from ..types import Chunk
 from ..wording import Wording
-from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, YESNO_Q, asked_measure, asks, unit_of
+from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, PREMISE, YESNO_Q, asked_measure, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
@@ -27,7 +27,6 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
-PREMISE = pattern("premise")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")

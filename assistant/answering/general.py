@@ -16,7 +16,7 @@ from .enumerations import starts_item
 from .leads import continued, listed, opener_of
 from .lists import ordinal
 from .scoring import end, sentences
-from .understanding import AGENT, CLAIMED, WHO, Intent, unit_of
+from .understanding import AGENT, CLAIMED, CONFIRM_ASKED, PREMISE, WHO, Intent, unit_of
 from .vocabulary import YEAR, untitled
 
 #: how much lower than a short answering sentence the next one of its passage may score and
@@ -193,7 +193,10 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
         # never 是的: the claimed figure may stand in the answer while the claim around it does not
         # (是不是直接发现金 over 每人每月400元; 还需要重新办理吗 over …无需重新办理): the passage says what it says
         held = all(_writes(said, f, m) for f, m in claimed)
-        opener = c.say("no_such_figure") if wrong else c.say("stated") if held else c.say("related")
+        # 不是 denies a claim about the documents (听说…, …对吧), not the asker's own figure (我爸今年66了，
+        # 能做点啥服务不 over 65周岁以上): no document writes 66, yet nothing is denied
+        claims = PREMISE.search(question) is not None or CONFIRM_ASKED.search(question) is not None
+        opener = c.say("no_such_figure") if wrong and claims else c.say("stated") if held else c.say("related")
         return Draft(opener + fact.text, passages, Intent.YESNO)
     if unit_of(question) == "money" and re.search(r"多少|几|亿|万|how much", question, re.I):
         return figure(c, question, passages)  # 投了12亿吗 / 投资有多少吗; not 光靠政府掏腰包吗
