@@ -164,7 +164,7 @@ def _products_ok(sentence: str, verified: set[str], given: set[str]) -> tuple[se
 
 
 #: “共5个方面：组织领导[1]、监督考核[2]、…”: a count followed by the items it counts
-_COUNTED = re.compile(r"共(\d+)(个方面|个领域|个部分|项|条)[：:]((?:[^，。；：、]+?(?:\[\d+\])+[、]?)+)")
+_COUNTED = re.compile(r"共(\d+)(个方面|个领域|个部分|[个项条类种批处座台家所名户次件套位份篇张本])[：:]((?:[^，。；：、]+?(?:\[\d+\])+[、]?)+)")
 
 
 def _counts_ok(sentence: str) -> set[str]:

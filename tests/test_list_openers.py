@@ -83,8 +83,9 @@ def test_a_list_on_the_lines_after_its_opener_is_counted_on_into_the_next_chunk(
     broken = Chunk(id="s2", source="rules.md", title=TITLE, section_path=("第三章 分配", "第十二条"), ordinal=6,
                    text="申请材料包括：\n（一）申请表；\n（三）身份证明。")
     c = composer_of([first, second, broken], TITLE, ISSUER)
+    # counted in the measure word asked (几种 → 种)
     draft = c.compose("保障性住房来源一共有几种？", (RetrievedChunk(first, 1.0, 1),), Intent.FIGURE)
-    assert draft is not None and "共4条" in draft.text and "其他途径筹集的住房[2]" in draft.text, draft and draft.text
+    assert draft is not None and "共4种" in draft.text and "其他途径筹集的住房[2]" in draft.text, draft and draft.text
     assert verified(draft)
     assert counted_items(c, "申请材料一共有几种？", (RetrievedChunk(broken, 1.0, 1),)) is None  # (二) is missing: not counted
 
@@ -195,3 +196,14 @@ def test_a_last_sentence_that_says_more_than_that_a_list_follows_stays() -> None
               "和由人力资源社会保障部门进行人工审核，并根据系统指引准备并上传以下材料：[2]。")
     for text in (age, review):
         assert without_trailing_opener(Draft(text, ())).text == text
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("这份通知一共附了几个附件？", "个"), ("申请有哪几种方式？", "种"), ("一共有多少项任务？", "项"),
+    ("主要任务分为几大类？", "条"),  # 几大 names no measure
+    ("有哪些原则？", "条"),  # none asked
+])
+def test_a_count_is_given_in_the_measure_word_asked(question: str, word: str) -> None:
+    from assistant.answering.understanding import count_word
+
+    assert count_word(question) == word

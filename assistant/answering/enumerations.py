@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..types import RetrievedChunk
 from .compose import Composer, Draft
-from .understanding import Intent
+from .understanding import Intent, count_word
 from .vocabulary import leaf
 
 _CN = "一二三四五六七八九十"
@@ -158,7 +158,7 @@ def enumerated(c: Composer, question: str, rc: RetrievedChunk, count: bool) -> D
     if not all(heads):
         return None
     items = "、".join(f"{h}[1]" for h in heads)
-    return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", (rc,), Intent.FIGURE)
+    return Draft(f"{c.say('items_count', name=name, count=len(heads), measure=count_word(question), items=items)}。", (rc,), Intent.FIGURE)
 
 
 __all__ = ["Enumeration", "enumerated", "enumeration", "marker_of", "numbered_run", "numeral_value", "starts_item"]

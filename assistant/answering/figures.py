@@ -16,15 +16,13 @@ from .leads import bare_opener, counted_items
 from .leads import listed as with_items
 from .lists import list_answer
 from .scoring import clauses, end, sentences
-from .understanding import TOTAL, Intent, find_entity, unit_of
+from .understanding import ASKED_MEASURE, TOTAL, Intent, count_word, find_entity, unit_of
 from .vocabulary import leaf
 
 #: what a question asked for that the passages do not state, by unit (wording keys)
 STATED_AS = {"money": "what_money", "projects": "what_projects", "year": "what_year", "when": "what_year", "duration": "what_year",
              "date": "what_date", "clock": "what_clock", "place": "what_place", "contact": "what_contact", "count": "what_count"}
 _LIST_ITEM = re.compile(r"(\d+)[.．、]")
-#: the measure word a count question asks in (几条河, 多少棵树): the figure must carry it
-_ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位|份|篇|张|本|只|头|片|块)")
 #: what may follow 几个 without being what is counted (几个的, 几个呢)
 _NOT_COUNTED = "的是呢吗啊呀吧了和或"
 #: measure words that count the same things (多少条标准 is answered by “25项指标”)
@@ -52,7 +50,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     looser: list[re.Pattern[str]] = []  # patterns to try when none of ``wanted`` is stated
     if unit == "count":
         which = _WHICH.search(question) is not None  # 哪几种方法: which ones, not how many
-        listed = (numbered_list(c, passages[0]) or enumerated(c, question, passages[0], count=True)
+        listed = (numbered_list(c, question, passages[0]) or enumerated(c, question, passages[0], count=True)
                   or (None if which or not _COUNTS_KINDS.search(question) else counted_items(c, question, passages))
                   or counted_parts(c, question, passages))
         if listed:
@@ -108,7 +106,7 @@ def counted_measures(question: str) -> tuple[str, ...]:
     first: 几条河 → 条|项; 几个人 → 个?人, then 个, since what 个 counts is what the figure is of
     (不少于2人 answers 几个人, 3个工作日 does not), when a passage states it so (多少个才够 or
     几个“城中村” leave 个 alone). Empty without a measure word."""
-    asked = _ASKED_MEASURE.search(question)
+    asked = ASKED_MEASURE.search(question)  # the figure must carry it
     if asked is None:
         return ()
     counted = question[asked.end() : asked.end() + 1]
@@ -195,14 +193,14 @@ def _stated(c: Composer, passages: tuple[RetrievedChunk, ...], best: tuple[float
     return f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
 
 
-def numbered_list(c: Composer, rc: RetrievedChunk) -> Draft | None:
+def numbered_list(c: Composer, question: str, rc: RetrievedChunk) -> Draft | None:
     """“几条原则？” over a numbered list: the count is the list's own last number."""
     lines = [ln.strip() for ln in rc.chunk.text.split("\n") if ln.strip()]
     numbers = [_LIST_ITEM.match(ln) for ln in lines]
     if len(lines) < 3 or not all(numbers):
         return None
     last = numbers[-1].group(1)  # type: ignore[union-attr]
-    text = c.say("items_count", name=leaf(rc.chunk) or rc.chunk.section, count=last, items="；".join(lines))
+    text = c.say("items_count", name=leaf(rc.chunk) or rc.chunk.section, count=last, measure=count_word(question), items="；".join(lines))
     return Draft(f"{end(text)}[1]。", (rc,), Intent.FIGURE)
 
 

@@ -11,7 +11,7 @@ from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .enumerations import marker_in_run, run_markers, starts_item
 from .scoring import clauses, end, sentences
-from .understanding import Intent
+from .understanding import Intent, count_word
 
 #: a sentence that opens a list: it ends with a colon, or its first item follows the colon
 OPENS_LIST = re.compile(r"[：:]\s*(?:$|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳]|一是)")
@@ -258,7 +258,7 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
         return None
     allp, number = with_chunks(passages, list(dict.fromkeys(where for where, _ in taken)))
     items = "、".join(f"{h}[{number[where.id]}]" for h, (where, _) in zip(heads, taken))
-    return Draft(f"{c.say('items_count', name=name, count=len(heads), items=items)}。", allp, Intent.FIGURE)
+    return Draft(f"{c.say('items_count', name=name, count=len(heads), measure=count_word(question), items=items)}。", allp, Intent.FIGURE)
 
 
 __all__ = ["BARE_OPENER", "LIST_BUDGET", "OPENS_LIST", "bare_opener", "counted_items", "items_after", "listed", "opener_of"]

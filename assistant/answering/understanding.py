@@ -69,6 +69,17 @@ _ASKED_BY_QUESTION_WORD = ("projects", "indicators", "clock", "when", "date", "p
 _ASKED_IN = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff%／/]{1,6}?)(?=[？?，,。]|$|的|呢|啊|吧)")
 
 
+#: the measure word a count question asks in (几条河, 多少棵树, 一共有几个)
+ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位|份|篇|张|本|只|头|片|块)")
+
+
+def count_word(question: str) -> str:
+    """The measure word a list's items are counted in for ``question``: the one it asks in
+    (几个附件 → 个, 哪几种方式 → 种), else 条 (几大 names no measure)."""
+    m = ASKED_MEASURE.search(question)
+    return m.group(1) if m and m.group(1) != "大" else "条"
+
+
 def asked_measure(question: str) -> str | None:
     """The unit a question asks its figure in, or None (多少 alone)."""
     m = _ASKED_IN.search(question)
