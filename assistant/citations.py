@@ -22,7 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from .lexicon import pattern
-from .text import CN_DIGITS, TIME_UNITS, cn_number
+from .text import CN_DIGITS, CN_WORDS, TIME_UNITS, cn_number
 from .types import Citation, RetrievedChunk
 
 MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
@@ -186,7 +186,7 @@ def _appears(figure: str, source: str) -> bool:
 
 #: a count of days, months or hours written in words (十五个工作日, 三十日): its value stands for
 #: the figure in digits that an answer computes with (15+10=25个工作日)
-_SPELLED_TIME = re.compile(rf"(?<![{CN_DIGITS}两十百])([{CN_DIGITS}两十]{{1,3}})(?={'|'.join(TIME_UNITS)})")
+_SPELLED_TIME = re.compile(rf"(?<![{CN_DIGITS}两十百])({CN_WORDS})(?={'|'.join(TIME_UNITS)})")
 
 
 def _spelled(source: str) -> set[str]:

@@ -42,8 +42,6 @@ _MARKUP_BLOCK = re.compile(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>", r
 _MARKUP_TAG = re.compile(r"<!--.{0,2000}?-->|</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,300})?/?>", re.S)
 
 
-#: a table row as the loaders write it (:mod:`assistant.loaders.tables`): name：value pairs
-#: joined by ；, ending in 。, "领域：生态安全领域；投资：12.74亿元。"
 #: an ASCII comma, colon or semicolon ends a clause as its full-width form does, except inside
 #: a figure or an address (5,000元, 10:30, https://…): then a digit, a Latin letter or a slash
 #: follows it. Chunking and sentence scoring both cut with it
@@ -51,6 +49,9 @@ _IN_FIGURE_OR_ADDRESS = "[0-9A-Za-z/]"
 ASCII_MARK_ENDS = f"(?!{_IN_FIGURE_OR_ADDRESS})"
 #: … and the mark inside one, which does not end it
 ASCII_MARK_INSIDE = f"(?={_IN_FIGURE_OR_ADDRESS})"
+
+#: a table row as the loaders write it (:mod:`assistant.loaders.tables`): name：value pairs
+#: joined by ；, ending in 。, "领域：生态安全领域；投资：12.74亿元。"
 _ROW = re.compile(r"^(?:[^：；。\n]{1,20}：[^；\n]*；)+[^：；。\n]{1,20}：[^；\n]*。$")
 
 
@@ -131,8 +132,10 @@ def cjk_ratio(text: str) -> float:
 #: the Chinese digits one to nine, in order (一 = 1)
 CN_DIGITS = "一二三四五六七八九"
 _CN_VALUES = {**{d: i + 1 for i, d in enumerate(CN_DIGITS)}, "两": 2, "十": 10}
-#: a number :func:`cn_number` reads: digits, or words up to 九十九 (15, 三十, 二十五)
-CN_OR_DIGITS = rf"\d+|[{CN_DIGITS}两十]{{1,3}}"
+#: a number in words that :func:`cn_number` reads, up to 九十九 (三十, 二十五)
+CN_WORDS = f"[{CN_DIGITS}两十]{{1,3}}"
+#: … or in digits (15)
+CN_OR_DIGITS = rf"\d+|{CN_WORDS}"
 #: the units a length of time is counted in (15个工作日, 三十日, 6个月), longest first
 TIME_UNITS = ("个工作日", "工作日", "个月", "小时", "日", "天")
 

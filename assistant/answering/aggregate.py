@@ -14,7 +14,7 @@ from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
 from .scoring import clauses, end, sentences
-from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, unit_of
+from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, question_clauses, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, leaf
 
 
@@ -206,7 +206,7 @@ def _multiple_of_clauses(
 
     asked = MULTIPLE.search(question)
     assert asked is not None  # called for a question asking a multiple
-    asking = re.split(r"[，,。；;？?！!]", question[: asked.start()])[-1]
+    asking = question_clauses(question[: asked.start()])[-1]
     subject = asking.split("是")[0] if "是" in asking else ""
     first, second = sorted(picked, key=lambda f: -float(number(f[2])))
     ahead = [f for f in (first, second) if subject and named_at(f, subject) < len(subject)]

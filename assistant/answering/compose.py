@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ..citations import figures
+from ..citations import MARKER, figures
 from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
@@ -181,9 +181,9 @@ def without_trailing_opener(draft: Draft) -> Draft:
     with their markers come before it and it says nothing else: no figure, at most
     :data:`OPENER_ONLY` characters (…年龄在18至45周岁，并符合以下条件： states the age)."""
     m = _TRAILING_OPENER.search(draft.text)
-    if m is None or not re.search(r"\[\d+\]", draft.text[: m.start()]):
+    if m is None or not MARKER.search(draft.text[: m.start()]):
         return draft
-    said = re.sub(r"\[\d+\]", "", m.group(0))
+    said = MARKER.sub("", m.group(0))
     if len(said) > OPENER_ONLY or re.search(r"\d", said):
         return draft
     return replace(draft, text=draft.text[: m.start()])

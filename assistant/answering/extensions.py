@@ -5,7 +5,7 @@ figure of the extension's unit that a 内 follows (15个工作日内), before th
 sentence or, failing that, in the sentence before it (应当在3个工作日内予以登记。情形复杂的，…可以
 再延长3个工作日). Only a question that asks a longest or total length of time gets it, not one
 that asks the extension itself (可以延长多少天); the sentence is the one holding most of the
-question's words, the first passage winning a tie."""
+question's words, the first passage winning a tie (:func:`.terms.best_sentence`)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import re
 from typing import NamedTuple
 
 from ..text import CN_DIGITS, CN_OR_DIGITS, TIME_UNITS, cn_number
-from ..types import Chunk, RetrievedChunk
+from ..types import RetrievedChunk
 from .compose import Composer, Draft
-from .scoring import end, sentences
+from .scoring import end
+from .terms import best_sentence
 from .understanding import TOTAL, Intent, asked_measure
 
 #: units of time that count the same as another (日 and 天, 个工作日 and 工作日)
@@ -29,8 +30,6 @@ _LIMIT = re.compile(rf"(?<![\d{CN_DIGITS}两十])(?:{_FIGURE})(?:以|之)?内")
 _LONGEST = re.compile(r"最长|最多|最久|最晚")
 #: a question for the extension alone (可以延长多少天, 延长期是多久)
 _EXTENSION_ASKED = re.compile(r"延长(?:了|期|期限|时间)?(?:是|为|有)?(?:多少|几|多久|多长)")
-#: passages searched
-TOP = 3
 
 
 class Extended(NamedTuple):
@@ -73,24 +72,20 @@ def extended_limit(c: Composer, question: str, passages: tuple[RetrievedChunk, .
     if not (_LONGEST.search(question) or TOTAL.search(question)) or _EXTENSION_ASKED.search(question):
         return None
     measure = asked_measure(question)
-    q = c.scorer.qtokens(question)
-    found: list[tuple[int, int, Chunk, str, Extended]] = []
-    for pos, rc in enumerate(passages[:TOP]):
-        said = sentences(rc.chunk.text)
-        for k, s in enumerate(said):
-            own = extended(s)  # the limit in the sentence itself, else in the one before: quoted too
-            got = own or (extended(s, said[k - 1]) if k else None)
-            if got is None or (measure and _kind(_unit_of(measure)) != _kind(got.unit)):
-                continue
-            text = s if own else end(said[k - 1]) + "。" + s
-            found.append((c.scorer.overlap(q, text), -pos, rc.chunk, text, got))
-    if not found:
+
+    def read(sentence: str, before: str) -> list[tuple[str, Extended]]:
+        own = extended(sentence)  # the limit in the sentence itself, else in the one before: quoted too
+        got = own or (extended(sentence, before) if before else None)
+        if got is None or (measure and _kind(_unit_of(measure)) != _kind(got.unit)):
+            return []
+        return [(sentence if own else end(before) + "。" + sentence, got)]
+
+    best = best_sentence(c, question, passages, read)
+    if best is None:
         return None
-    best = max(found, key=lambda f: (f[0], f[1]))
-    if any(f[:2] == best[:2] and f[4].total != best[4].total for f in found):
-        return None  # two of one passage the question's words hold alike
-    _, pos, chunk, text, got = best
-    mark = f"[{-pos + 1}]"
+    pos, chunk, text, got = best
+    assert isinstance(got, Extended)
+    mark = f"[{pos + 1}]"
     computed = c.say("extended", expression=f"{cn_number(got.limit)}+{cn_number(got.extension)}", total=got.total,
                      unit=got.unit, mark=mark)
     return Draft(f"{c.lead(chunk, text)}{mark}。{computed}", passages, Intent.AGGREGATE)

@@ -16,7 +16,7 @@ from .enumerations import starts_item
 from .leads import continued, listed, opener_of
 from .lists import ordinal
 from .scoring import end, sentences
-from .understanding import AGENT, CLAIMED, CONFIRM_ASKED, CONFIRM_CLAUSE, PREMISE, WHO, Intent, unit_of
+from .understanding import AGENT, CLAIMED, CONFIRM_ASKED, CONFIRM_CLAUSE, PREMISE, WHO, Intent, question_clauses, unit_of
 from .vocabulary import YEAR, untitled
 
 #: how much lower than a short answering sentence the next one of its passage may score and
@@ -196,7 +196,7 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
         # 不是 denies a claim about the documents (听说…, …对吧), not the asker's own figure (我爸今年66了，
         # 能做点啥服务不 over 65周岁以上): no document writes 66, yet nothing is denied
         claims = PREMISE.search(question) is not None or CONFIRM_ASKED.search(question) is not None or any(
-            CONFIRM_CLAUSE.search(part) and any(f in part for f in wrong) for part in re.split(r"[，,。；;？?！!]", question))
+            CONFIRM_CLAUSE.search(part) and any(f in part for f in wrong) for part in question_clauses(question))
         opener = c.say("no_such_figure") if wrong and claims else c.say("stated") if held else c.say("related")
         return Draft(opener + fact.text, passages, Intent.YESNO)
     if unit_of(question) == "money" and re.search(r"多少|几|亿|万|how much", question, re.I):

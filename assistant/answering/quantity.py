@@ -11,6 +11,7 @@ from ..identity import DOCUMENT_KINDS
 from ..lexicon import words
 from ..text import CN_DIGITS, cjk_ratio
 from .coverage import ABSTRACT_NOUNS
+from .understanding import question_clauses
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 _ASKS = re.compile(r"多少|几(?![乎])")
@@ -93,7 +94,7 @@ def term_of_another(question: str, answer: str) -> str | None:
     at = question.find("有效期")
     if at < 0 or not _OWN_TERM.search(answer):
         return None
-    clause = re.split(r"[，,；;。？?！!]", question[:at])[-1]
+    clause = question_clauses(question[:at])[-1]
     subject = re.sub(r"的$", "", clause).strip()
     if len(subject) < 2 or _ITSELF.search(subject) or subject in answer:
         return None

@@ -25,7 +25,7 @@ def days(sentence: str) -> list[tuple[str, int]]:
 def date_span(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     if not _DAYS.search(question):
         return None
-    best = best_sentence(c, question, passages, days)
+    best = best_sentence(c, question, passages, lambda s, _: [(s, d) for d in days(s)])
     if best is None:
         return None
     pos, chunk, sentence, (written, span) = best

@@ -46,13 +46,18 @@ def over_term(sentence: str) -> Term | None:
 def best_sentence(  # type: ignore[no-untyped-def]
     c: Composer, question: str, passages: tuple[RetrievedChunk, ...], read,
 ) -> tuple[int, Chunk, str, object] | None:
-    """(position, chunk, sentence, what ``read`` found in it) for the sentence of the first
-    passages that ``read`` finds something in and that holds most of the question's words, the
-    first passage winning a tie; None when none does, or two of one passage tie with different
-    findings."""
+    """(position, chunk, text, what ``read`` found) for the text of the first passages that
+    ``read`` finds something in and that holds most of the question's words, the first passage
+    winning a tie; None when none does, or two of one passage tie with different findings.
+    ``read(sentence, before)`` gives, for each sentence and the one before it in its passage
+    ("" for the first), the (text to quote, finding) pairs it holds: the sentence itself, or
+    the two when what is found needs the one before."""
     q = c.scorer.qtokens(question)
-    found = [(c.scorer.overlap(q, s), pos, rc.chunk, s, got)
-             for pos, rc in enumerate(passages[:TOP]) for s in sentences(rc.chunk.text) for got in read(s)]
+    found = []
+    for pos, rc in enumerate(passages[:TOP]):
+        said = sentences(rc.chunk.text)
+        found += [(c.scorer.overlap(q, text), pos, rc.chunk, text, got)
+                  for k, s in enumerate(said) for text, got in read(s, said[k - 1] if k else "")]
     if not found:
         return None
     best = max(found, key=lambda f: (f[0], -f[1]))
@@ -64,7 +69,7 @@ def best_sentence(  # type: ignore[no-untyped-def]
 def term_total(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     if not TOTAL.search(question) or not re.search(r"期限|最长|最多|满", question):
         return None
-    best = best_sentence(c, question, passages, lambda s: [t] if (t := over_term(s)) is not None else [])
+    best = best_sentence(c, question, passages, lambda s, _: [(s, t)] if (t := over_term(s)) is not None else [])
     if best is None:
         return None
     pos, chunk, sentence, term = best

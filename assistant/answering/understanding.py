@@ -73,6 +73,12 @@ _ASKED_IN = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff%／/]{1,6}?)(?=[？?�
 ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位|份|篇|张|本|只|头|片|块)")
 
 
+def question_clauses(text: str) -> list[str]:
+    """The clauses of (part of) a question, cut at its commas, full stops, semicolons and
+    question or exclamation marks (…，A是它的几倍 → the clause that asks)."""
+    return re.split(r"[，,。；;？?！!]", text)
+
+
 def count_word(question: str) -> str:
     """The measure word a list's items are counted in for ``question``: the one it asks in
     (几个附件 → 个, 哪几种方式 → 种), else 条 (几大 names no measure)."""
@@ -216,6 +222,6 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 
 __all__ = [
-    "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asked_measure", "asks", "classify", "content_words", "find_entity",
-    "leans_on_earlier", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
+    "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asked_measure", "asks", "classify", "content_words", "count_word", "find_entity",
+    "leans_on_earlier", "question_clauses", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]
