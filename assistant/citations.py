@@ -22,7 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from .lexicon import pattern
-from .text import CN_DIGITS, CN_WORDS, TIME_UNITS, cn_number
+from .text import CN_DIGITS, CN_WORDS, COUNT_WORDS, TIME_UNITS, cn_number
 from .types import Citation, RetrievedChunk
 
 MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
@@ -164,7 +164,7 @@ def _products_ok(sentence: str, verified: set[str], given: set[str]) -> tuple[se
 
 
 #: “共5个方面：组织领导[1]、监督考核[2]、…”: a count followed by the items it counts
-_COUNTED = re.compile(r"共(\d+)(个方面|个领域|个部分|[个项条类种批处座台家所名户次件套位份篇张本])[：:]((?:[^，。；：、]+?(?:\[\d+\])+[、]?)+)")
+_COUNTED = re.compile(rf"共(\d+)(个方面|个领域|个部分|[{COUNT_WORDS}])[：:]((?:[^，。；：、]+?(?:\[\d+\])+[、]?)+)")
 
 
 def _counts_ok(sentence: str) -> set[str]:

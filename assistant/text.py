@@ -136,6 +136,9 @@ _CN_VALUES = {**{d: i + 1 for i, d in enumerate(CN_DIGITS)}, "两": 2, "十": 10
 CN_WORDS = f"[{CN_DIGITS}两十]{{1,3}}"
 #: … or in digits (15)
 CN_OR_DIGITS = rf"\d+|{CN_WORDS}"
+#: the measure words things are counted in (3个, 五项, 2种, 10座): what a count question asks in
+#: and what a count of a list is written with
+COUNT_WORDS = "个项条类种批处座台家所名户次件株棵套间辆位份篇张本只头片块"
 #: the units a length of time is counted in (15个工作日, 三十日, 6个月), longest first
 TIME_UNITS = ("个工作日", "工作日", "个月", "小时", "日", "天")
 

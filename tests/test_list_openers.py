@@ -207,3 +207,11 @@ def test_a_count_is_given_in_the_measure_word_asked(question: str, word: str) ->
     from assistant.answering.understanding import count_word
 
     assert count_word(question) == word
+
+
+def test_a_count_in_any_measure_word_asked_is_verified() -> None:
+    """What a count question may ask in (几棵, 几辆) is what the verification checks a count with."""
+    from assistant.citations import verify
+
+    assert verify("行道树共2棵：银杏[1]、香樟[1]。", {1: "种植银杏、香樟。"}).ok
+    assert not verify("行道树共3棵：银杏[1]、香樟[1]。", {1: "种植银杏、香樟。"}).ok

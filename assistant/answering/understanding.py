@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from enum import Enum
 
 from ..lexicon import pattern
-from ..text import STOPWORDS
+from ..text import COUNT_WORDS, STOPWORDS
 from .vocabulary import Vocabulary
 
 
@@ -70,7 +70,7 @@ _ASKED_IN = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff%／/]{1,6}?)(?=[？?�
 
 
 #: the measure word a count question asks in (几条河, 多少棵树, 一共有几个)
-ASKED_MEASURE = re.compile(r"(?:几|多少)(个|大|项|条|类|种|批|处|座|台|家|所|名|户|次|件|株|棵|套|间|辆|位|份|篇|张|本|只|头|片|块)")
+ASKED_MEASURE = re.compile(rf"(?:几|多少)(大|[{COUNT_WORDS}])")
 
 
 def question_clauses(text: str) -> list[str]:
