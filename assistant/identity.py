@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from . import lexicon
 from .chunking import strip_numbering
 from .errors import CorpusError
 from .types import Document
@@ -31,7 +32,7 @@ _BOOK = re.compile(r"《([^《》]+)》")
 _CITING = re.compile(r"《([^《》]+)》[（(][^（）()]*$")
 _CALLED = re.compile(r"以下简称[“\"「]?(《[^《》]{1,8}》|[\u4e00-\u9fff]{2,8})")
 #: the kind of document a title ends with, which its short name is (…建设规划 → 《规划》)
-DOCUMENT_KINDS = ("规划", "纲要", "方案", "意见", "措施", "办法", "通知", "规定", "细则", "条例", "计划", "决定", "政策", "公告", "指南")
+DOCUMENT_KINDS = tuple(sorted(lexicon.words("document_kinds"), key=lambda w: (-len(w), w)))
 #: a place name at the start of a title or issuer (长春市…, 吉林省生态环境厅…)
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)")
 _PLACE_SUFFIX = re.compile(r"(?:自治州|自治县|特别行政区|省|市|县|区|州|旗|盟)$")

@@ -44,7 +44,10 @@ def compile_patterns(data: Mapping[str, str]) -> dict[str, re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     data = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8")) or {}
-    return compile_patterns({str(k): str(v) for k, v in data.items()})
+    table = {str(k): str(v) for k, v in data.items()}
+    # the kinds of document (data/lexicon/document_kinds.txt), one list for every pattern naming one
+    table["_document_kind"] = "|".join(sorted(words("document_kinds"), key=lambda w: (-len(w), w)))
+    return compile_patterns(table)
 
 
 def pattern(name: str) -> re.Pattern[str]:

@@ -449,6 +449,8 @@ def test_a_count_asked_in_tiao_is_answered_by_one_in_xiang(tokenizer, identity) 
     ("听说每户补贴999的标准怎么定？", "999"),
     ("听说每户补贴999元，是这样吗？", None),  # a yes/no question: answered with the document's own figure
     ("每户补贴999元的话一共多少？", None),  # no claim about the documents: a hypothetical
+    ("条例规定每户补贴999元，去哪里领？", "999元"),  # any kind of document (data/lexicon/document_kinds.txt)
+    ("规定里说每户补贴999元，去哪里领？", "999元"),
 ])
 def test_a_question_resting_on_a_figure_the_documents_never_state(identity, question: str, claimed: str | None) -> None:  # noqa: F811
     from assistant.answering import Vocabulary
@@ -492,3 +494,12 @@ def test_an_article_the_documents_do_not_have_is_not_covered(tokenizer, identity
     assert not d.covered and d.kind == "not_covered" and d.missing == ("第五十条",)
     # documents not numbered in articles: 第三条 is a position in a list, not an article
     assert unstated_article("保障措施的第三条是什么？", Vocabulary.from_chunks(CHUNKS, places=identity.place_names)) is None
+
+
+def test_every_pattern_naming_a_kind_of_document_knows_every_kind() -> None:
+    from assistant.identity import DOCUMENT_KINDS
+    from assistant.lexicon import pattern
+
+    for kind in DOCUMENT_KINDS:
+        assert pattern("premise").search(f"{kind}里说每户补贴999元"), kind
+        assert pattern("this_document").search(f"这份{kind}什么时候施行？"), kind
