@@ -24,6 +24,11 @@ def words(name: str) -> frozenset[str]:
     return frozenset(w for line in lines for w in line.split())
 
 
+def longest_first(items: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """``items`` longest first, then in order: how alternatives go into a pattern."""
+    return tuple(sorted(items, key=lambda w: (-len(w), w)))
+
+
 #: where a pattern takes in a part written once (``{_when_asked}``: the pattern named ``_when_asked``)
 _PART = re.compile(r"\{(_\w+)\}")
 
@@ -46,7 +51,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     data = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8")) or {}
     table = {str(k): str(v) for k, v in data.items()}
     # the kinds of document (data/lexicon/document_kinds.txt), one list for every pattern naming one
-    table["_document_kind"] = "|".join(sorted(words("document_kinds"), key=lambda w: (-len(w), w)))
+    table["_document_kind"] = "|".join(longest_first(words("document_kinds")))
     return compile_patterns(table)
 
 
