@@ -4,7 +4,7 @@ each file with the purpose it serves in its header. Loaded once per process."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,9 +24,10 @@ def words(name: str) -> frozenset[str]:
     return frozenset(w for line in lines for w in line.split())
 
 
-def longest_first(items: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """``items`` longest first, then in order: how alternatives go into a pattern."""
-    return tuple(sorted(items, key=lambda w: (-len(w), w)))
+def longest_first(items: Iterable[str]) -> tuple[str, ...]:
+    """``items`` longest first (equal lengths as given): how alternatives go into a pattern,
+    so that 万亿元 is tried before 亿元."""
+    return tuple(sorted(items, key=len, reverse=True))
 
 
 #: where a pattern takes in a part written once (``{_when_asked}``: the pattern named ``_when_asked``)
@@ -67,7 +68,7 @@ def pattern(name: str) -> re.Pattern[str]:
 def unit_table() -> dict[str, tuple[str, ...]]:
     """What a figure may be counted in, by kind (money → 亿元, 万元, 元 …), longest first."""
     data = yaml.safe_load((DATA_DIR / "lexicon" / "units.yaml").read_text(encoding="utf-8")) or {}
-    return {str(k): tuple(sorted((str(u) for u in v), key=len, reverse=True)) for k, v in data.items()}
+    return {str(k): longest_first(str(u) for u in v) for k, v in data.items()}
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +77,7 @@ def document_parts() -> dict[str, tuple[tuple[str, ...], re.Pattern[str]]]:
     longest first; how a passage states it)."""
     data = yaml.safe_load((DATA_DIR / "lexicon" / "document_parts.yaml").read_text(encoding="utf-8")) or {}
     return {
-        str(k): (tuple(sorted(map(str, v["names"]), key=len, reverse=True)), re.compile(str(v["stated"])))
+        str(k): (longest_first(map(str, v["names"])), re.compile(str(v["stated"])))
         for k, v in data.items()
     }
 

@@ -30,3 +30,9 @@ def article_chunks(title: str, path: tuple[str, ...], texts: Sequence[str], firs
     """Consecutive chunks of one section (an article a chunk boundary cut), ids ``{source}-{n}``."""
     return [Chunk(id=f"{source}-{first + k}", source=source, title=title, section_path=path, ordinal=first + k, text=t)
             for k, t in enumerate(texts)]
+
+
+def section_chunks(title: str, sections: Sequence[tuple[str, str]], source: str = "rules.md") -> list[Chunk]:
+    """One chunk for each (heading, text) of ``sections``, in order, ids ``{source}-{n}``."""
+    return [Chunk(id=f"{source}-{k}", source=source, title=title, section_path=(heading,), ordinal=k, text=text)
+            for k, (heading, text) in enumerate(sections)]

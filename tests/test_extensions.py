@@ -12,25 +12,15 @@ from assistant.answering.extensions import Extended, extended, extended_limit
 from assistant.citations import verify
 from assistant.types import Chunk, RetrievedChunk
 
-from .handmade import composer_of, verified
+from .handmade import composer_of, section_chunks, verified
 
 TITLE = "《青山区人才落户办法》"
-REVIEW = Chunk(
-    id="e0", source="rules.md", title=TITLE, section_path=("第八条",), ordinal=0,
-    text="人力资源社会保障部门应当自受理之日起15个工作日内完成审核，有特殊情况的，可以延长10个工作日。",
-)
-OBJECTION = Chunk(
-    id="e1", source="rules.md", title=TITLE, section_path=("第十条",), ordinal=1,
-    text="公示期间有异议的，应当自接到异议之日起20个工作日内完成调查核实，有特殊情况的，可以延长10个工作日。",
-)
-REGISTER = Chunk(
-    id="e2", source="rules.md", title=TITLE, section_path=("第十九条",), ordinal=2,
-    text="不能当场登记的，应当在3个工作日内予以登记。情形复杂的，经登记机关负责人批准，可以再延长3个工作日。",
-)
-INWORDS = Chunk(
-    id="e3", source="rules.md", title=TITLE, section_path=("第二十条",), ordinal=3,
-    text="监督管理部门应当自收到投诉之日起三十日内作出处理决定；情况复杂的，可以延长十五日。",
-)
+REVIEW, OBJECTION, REGISTER, INWORDS = section_chunks(TITLE, [
+    ("第八条", "人力资源社会保障部门应当自受理之日起15个工作日内完成审核，有特殊情况的，可以延长10个工作日。"),
+    ("第十条", "公示期间有异议的，应当自接到异议之日起20个工作日内完成调查核实，有特殊情况的，可以延长10个工作日。"),
+    ("第十九条", "不能当场登记的，应当在3个工作日内予以登记。情形复杂的，经登记机关负责人批准，可以再延长3个工作日。"),
+    ("第二十条", "监督管理部门应当自收到投诉之日起三十日内作出处理决定；情况复杂的，可以延长十五日。"),
+])
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lexicon import pattern, unit_table, words
+from ..lexicon import longest_first, pattern, unit_table, words
 from ..masking import has_personal_data
 from ..text import is_english
 from ..types import Chunk
@@ -25,7 +25,7 @@ QUESTION_WORDS = tuple(words("question_words"))
 #: words that make a Chinese question one about a policy document (data/lexicon/domain_words.txt)
 DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
-ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(sorted(words("english_topic"), key=len, reverse=True)) + ")", re.I)
+ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(longest_first(words("english_topic"))) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
@@ -226,7 +226,7 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
 
 #: measures of length and area (data/lexicon/units.yaml), longest first: what a figure of
 #: them measures is a thing (河道, 用地), not a time or a sum the documents may put otherwise
-_PHYSICAL = tuple(sorted((u for kind in ("length", "area") for u in unit_table()[kind]), key=len, reverse=True))
+_PHYSICAL = longest_first(u for kind in ("length", "area") for u in unit_table()[kind])
 
 
 def unstated_measure(question: str, vocab: Vocabulary) -> str | None:
