@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answering import Intent, Vocabulary
 from assistant.answering.quantity import asked_quantity, other_quantity
+from assistant.answering.vocabulary import document_names
 
 from .test_answering_rules import chunk, composer_over, identity, tokenizer  # noqa: F401  (fixtures)
 
@@ -65,3 +66,24 @@ def test_a_document_s_own_name_pasted_into_a_question_is_not_what_it_asks(tokeni
     assert "2026" not in c.scorer.qtokens(question)
     draft = c.compose(question, (ranked[1], ranked[0]), Intent.GENERAL)
     assert draft is not None and "县农业农村局" in draft.text
+
+
+@pytest.mark.parametrize("title, names", [
+    ("某市养犬管理条例", ("某市养犬管理条例",)),  # a title without book-title marks is the name
+    ("某市人民政府办公厅关于印发某市临时救助实施细则的通知", ("某市人民政府办公厅关于印发某市临时救助实施细则的通知", "某市临时救助实施细则")),
+    ("关于印发《某区节能办法》的通知", ("《某区节能办法》", "某区节能办法")),
+    ("怎么申领某市社会保障卡？", ()),  # a title that asks: its words are what a question asks
+])
+def test_the_names_a_question_may_call_a_document_by(title: str, names: tuple[str, ...]) -> None:
+    assert document_names(title) == names
+
+
+def test_a_document_s_own_name_without_book_title_marks_is_not_what_a_question_asks(tokenizer, identity) -> None:  # noqa: F811
+    title = "某市养犬管理条例"
+    header = chunk((title,), "2018年12月29日 某市人民代表大会常务委员会第十五次会议通过", 0)
+    last = chunk(("第二十八条",), "本条例自2019年7月1日起施行。", 1)
+    c, ranked = composer_over([replace(ch, title=title) for ch in (header, last)], tokenizer, identity)
+    question = "某市养犬管理条例是从哪一天起施行的？"
+    assert c.vocab.without_titles(question) == "《》是从哪一天起施行的？"
+    draft = c.compose(question, ranked, Intent.FIGURE)  # the header, which holds the name's words, first
+    assert draft is not None and "2019年7月1日" in draft.text and "2018年" not in draft.text

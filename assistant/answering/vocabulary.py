@@ -16,7 +16,7 @@ import yaml
 from ..bilingual import EnglishGloss
 from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
-from ..lexicon import document_parts, everyday_words, unit_table, words
+from ..lexicon import document_parts, everyday_words, longest_first, pattern, unit_table, words
 from ..retrieval import expansions
 from ..text import CN_DIGITS
 from ..types import Chunk, Document
@@ -36,6 +36,24 @@ GENERIC_WORDS = words("generic_words")
 def leaf(chunk: Chunk) -> str:
     """The last heading of a chunk's section, without its numbering (2. 近期目标 → 近期目标)."""
     return strip_numbering(chunk.section_path[-1]) if chunk.section_path else ""
+
+
+#: the wrapper of a title that issues another document (关于印发X的通知, 转发…X的通知): X is its name
+_ISSUING = re.compile(r"(?:印发|转发|下发|重新发布|发布)(?:[^《》]{0,30}?制订的)?(.{4,60}?)的(?:通知|通告|公告)$")
+
+
+def document_names(title: str) -> tuple[str, ...]:
+    """The names a question may call a document by, from its title: each 《…》 in it with and
+    without the marks; else the title and the document an issuing notice wraps (关于印发X的
+    通知 → X). Not a title that is itself a question (怎么申领…？): its words are what is asked."""
+    marked = BOOK_TITLE.findall(title)
+    if marked:
+        return tuple(dict.fromkeys(n for m in marked for n in (m, m[1:-1])))
+    title = title.strip()
+    if pattern("asks").search(title):
+        return ()
+    inner = _ISSUING.search(title)
+    return tuple(n for n in (title, inner.group(1) if inner else None) if n and len(n) >= 4)
 
 
 def untitled(chunk: Chunk, text: str) -> str:
@@ -83,7 +101,7 @@ class Vocabulary:
     depth: dict[str, int] = field(default_factory=dict)  # a heading with subsections → its level (0 = top)
     years: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 2035 → ids of the chunks stating it
     places: tuple[str, ...] = ()  # the place names the deployment is about, longest first
-    titles: tuple[str, ...] = ()  # the documents' own names (《…》 of their titles), longest first
+    titles: tuple[str, ...] = ()  # the documents' own names (:func:`document_names`), longest first
     #: the corpus's Chinese words for English ones (stored with the index build)
     english: EnglishGloss = field(default_factory=EnglishGloss)
     #: chunk id → the chunk that goes on with its section (a long section is cut into several)
@@ -124,8 +142,7 @@ class Vocabulary:
             places=tuple(sorted(places, key=len, reverse=True)), following=following,
             sequence={k: tuple(v) for k, v in sequence.items()},
             # as written and as a question has it after NFKC (（2024—2035年） → (2024—2035年))
-            titles=tuple(sorted({form for c in chunks for name in BOOK_TITLE.findall(c.title) for form in (name, unicodedata.normalize("NFKC", name))},
-                                key=len, reverse=True)),
+            titles=tuple(longest_first({form for c in chunks for name in document_names(c.title) for form in (name, unicodedata.normalize("NFKC", name))})),
             english=english or EnglishGloss(),
         )
 
@@ -271,4 +288,4 @@ class Vocabulary:
         return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})") if units else None
 
 
-__all__ = ["BOOK_TITLE", "GENERIC_WORDS", "YEAR", "Vocabulary", "everyday_synonyms", "leaf", "load_synonyms", "untitled"]
+__all__ = ["BOOK_TITLE", "GENERIC_WORDS", "YEAR", "Vocabulary", "document_names", "everyday_synonyms", "leaf", "load_synonyms", "untitled"]
