@@ -527,7 +527,7 @@ def test_every_pattern_naming_a_kind_of_document_knows_every_kind() -> None:
 
 @pytest.mark.parametrize(
     "question, unit",
-    [("补贴每个月几号发？", "date"), ("报名几号截止？", "date"), ("办事大厅在几号楼？", None), ("坐地铁几号线能到？", None)],
+    [("补贴每个月几号发？", "date"), ("报名几号截止？", "date"), ("办事大厅在几号楼？", None), ("坐地铁几号线能到？", None), ("去几号窗口交材料？", None)],
 )
 def test_which_number_of_the_month_asks_a_date_and_which_building_does_not(question: str, unit: str | None) -> None:
     from assistant.answering.understanding import unit_of
