@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering import FIRST, HANDLERS, Composer, Decision, Intent, SentenceScorer, Vocabulary, refusal_text
-from assistant.answering.coverage import decide, Thresholds
+from assistant.answering.coverage import Thresholds, decide, unstated_claim_words
 from assistant.answering.general import WHOLE_PASSAGE
 from assistant.chunking import heading_forms, short_forms
 from assistant.citations import verify
@@ -230,6 +230,18 @@ def test_a_place_of_the_deployment_is_no_document_word(tokenizer: ChineseTokeniz
     assert decide("青山县的厕所改造投资多少", 0.85, vocab, Thresholds(), posseg).covered
     other = decide("长春市的厕所改造投资多少", 0.85, vocab, Thresholds(), posseg)
     assert not other.covered and other.kind == "not_covered" and other.missing == ("长春市",)
+
+
+def test_a_claim_put_as_the_documents_words_names_nothing_they_do_not(tokenizer: ChineseTokenizer) -> None:
+    vocab = Vocabulary.from_chunks(CHUNKS)
+    close = 0.92  # a passage this close lets one or two unknown words through as a paraphrase
+    asked = decide("户厕改造给每个农户发补贴吗？", close, vocab, Thresholds(), tokenizer.posseg)
+    assert asked.covered  # asked whether it is so: answered from the passage
+    claimed = decide("听说户厕改造还给每个农户发补贴，一户多少钱？", close, vocab, Thresholds(), tokenizer.posseg)
+    assert not claimed.covered and claimed.kind == "not_covered" and claimed.missing == ("农户", "补贴")
+    # a claim whose words the documents have, or one asked to be confirmed, is no such claim
+    assert unstated_claim_words("听说厕所改造投资了450万元，是吗？", tokenizer.posseg, vocab) == ()
+    assert unstated_claim_words("听说户厕改造投资了450万元？", tokenizer.posseg, vocab) == ()
 
 
 def test_language_data_is_named_and_unknown_names_are_clear_errors() -> None:

@@ -15,7 +15,7 @@ from ..masking import has_personal_data
 from ..text import is_english
 from ..types import Chunk
 from ..wording import Wording
-from .understanding import CLAIMED, COMPOSE, DATUM_UNITS, PREMISE, YESNO_Q, asked_measure, asks, unit_of
+from .understanding import CLAIMED, COMPOSE, CONFIRM_ASKED, DATUM_UNITS, PREMISE, YESNO_Q, asked_measure, asks, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
@@ -224,6 +224,20 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+def unstated_claim_words(question: str, posseg, vocab: Vocabulary) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """The nouns of what a question claims the documents say (文件里说…能领取暖补贴, 条例规定
+    私家车每年要缴…) that no document mentions: the question rests on a claim the documents do
+    not make. Every noun counts, not only those the dictionary lists as things, and a close
+    passage makes none of them a paraphrase: the claim is put as the documents' own words.
+    Empty for a question asking whether the claim holds (…是吗, 有没有), which is answered."""
+    m = PREMISE.search(question)
+    if m is None or YESNO_Q.search(question) or CONFIRM_ASKED.search(question):
+        return ()
+    claim = re.split(r"[，,。；;？?！!]", question[m.end():])[0]
+    nouns = [w for w, f in posseg.cut(claim) if len(w) >= 2 and f.startswith(_NOUN_FLAGS)]
+    return missing_nouns(question, nouns, vocab)
+
+
 #: measures of length and area (data/lexicon/units.yaml), longest first: what a figure of
 #: them measures is a thing (河道, 用地), not a time or a sum the documents may put otherwise
 _PHYSICAL = longest_first(u for kind in ("length", "area") for u in unit_table()[kind])
@@ -269,6 +283,8 @@ def decide(  # type: ignore[no-untyped-def]
         return _english(question, score, vocab, thresholds, bank, clause)
     if (claimed := unstated_claim(question, vocab)) is not None:
         return Decision(False, "not_covered", f"claims a figure the documents never state: {claimed}", (claimed,))
+    if claimed_words := tuple(w for w in unstated_claim_words(question, posseg, vocab) if w not in known):
+        return Decision(False, "not_covered", f"claims what the documents never mention: {claimed_words}", claimed_words)
     if (article := unstated_article(question, vocab)) is not None:
         return Decision(False, "not_covered", f"an article the documents do not have: {article}", (article,))
     if (measure := unstated_measure(question, vocab)) is not None:
@@ -320,4 +336,4 @@ def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) ->
     return wording("not_covered", topic=topic, nearest=near)
 
 
-__all__ = ["Decision", "Thresholds", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text", "unstated_article", "unstated_measure"]
+__all__ = ["Decision", "Thresholds", "asked_of", "concrete_nouns", "decide", "missing_nouns", "refusal_text", "unstated_article", "unstated_claim_words", "unstated_measure"]
