@@ -54,21 +54,3 @@ def test_points_made_are_counted_not_timed() -> None:
 
     assert unit_of("那最后一天几点截止？") == "clock"
     assert unit_of("文件提出了几点意见？") != "clock"
-
-
-def test_a_question_about_the_document_itself_counts_its_numbered_sections() -> None:
-    from assistant.answering.figures import whole_document_parts
-    from assistant.types import RetrievedChunk
-
-    from .handmade import composer_of, section_chunks, verified
-
-    title = "某市关于支持中小企业发展的若干意见"
-    chunks = section_chunks(title, [(title, "为支持中小企业发展，提出如下意见。"), ("一、加大信贷支持。", "银行贷款利率下浮。"),
-                                    ("二、减免房租。", "免收3个月房租。"), ("三、延期交纳税款。", "可延期3个月。")])
-    c = composer_of(chunks, title, "某市人民政府")
-    ranked = (RetrievedChunk(chunks[2], 1.0, 1),)
-    draft = whole_document_parts(c, "这份意见一共列了多少条支持措施？", ranked)
-    assert draft is not None and draft.text.startswith("《意见》共3条：加大信贷支持[") and verified(draft)
-    assert "共3个部分" in whole_document_parts(c, "本意见有几个部分？", ranked).text  # type: ignore[union-attr]
-    assert whole_document_parts(c, "这份意见有几个附件？", ranked) is None  # counted otherwise
-    assert whole_document_parts(c, "减免房租有几条措施？", ranked) is None  # not the document itself

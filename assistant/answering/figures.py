@@ -8,8 +8,8 @@ import re
 from ..chunking import strip_numbering
 from ..lexicon import pattern
 from ..text import is_english
-from ..types import Chunk, RetrievedChunk
-from .compose import Composer, Draft, with_chunks
+from ..types import RetrievedChunk
+from .compose import Composer, Draft
 from .complete import completed
 from .enumerations import enumerated
 from .leads import bare_opener, counted_items
@@ -206,12 +206,9 @@ def numbered_list(c: Composer, question: str, rc: RetrievedChunk) -> Draft | Non
 
 def counted_parts(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
     """“…分几个方面？”: the subsections of the heading the question names, counted and each
-    cited (the count is checked against the list by the verification); for a question about
-    the document itself (这份意见一共列了多少条措施), its numbered top-level sections."""
+    cited (the count is checked against the list by the verification)."""
     heading = c.parent_heading(question)
-    if heading is None:
-        return whole_document_parts(c, question, passages)
-    if find_entity(question, [e for e in c.vocab.entities if e != heading]):
+    if heading is None or find_entity(question, [e for e in c.vocab.entities if e != heading]):
         return None
     draft = c.parts(heading, passages)
     if draft is None:
@@ -224,37 +221,4 @@ def counted_parts(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     return Draft(text, draft.passages, Intent.FIGURE)
 
 
-#: a question pointing at the document itself (这份意见, 本办法); its own name is left as 《》 (:meth:`Vocabulary.without_titles`)
-_THIS = pattern("this_document")
-#: what a document's numbered sections are called (措施, 方面, 部分 …), or nothing after the count
-_SECTIONS = pattern("document_sections")
-
-
-def whole_document_parts(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
-    """The numbered top-level sections of the first passage's document (一、… 十二、), counted
-    and each cited, for a question that points at the document itself (这份意见, 本办法,
-    《意见》, its own name) and names none of them: 这份意见一共列了多少条措施."""
-    if not passages or not (_THIS.search(question) or "《》" in question or c.say.identity.short_name in question):
-        return None
-    counted = ASKED_MEASURE.search(question)
-    noun = re.sub(r"[呢啊呀]$", "", re.split(r"[？?，,。；;！!]", question[counted.end():])[0]) if counted else ""
-    if counted is None or not _SECTIONS.match(noun):
-        return None  # 几个附件, 多少个单位: things the document counts otherwise
-    measure = "个" if counted.group(1) == "大" else counted.group(1)
-    # 共12个部分, 共12条: as the verification reads a count of the items that follow it
-    word = measure + noun if measure + noun in ("个方面", "个部分", "个领域") else measure
-    source = passages[0].chunk.source
-    tops: dict[str, Chunk] = {}  # a top-level heading → its first chunk, in the document's order
-    for ch in sorted((ch for run in c.vocab.sequence.values() for ch in run if ch.source == source), key=lambda ch: ch.ordinal):
-        if ch.section_path:
-            tops.setdefault(ch.section_path[0], ch)
-    numbered = {h: ch for h, ch in tops.items() if strip_numbering(h) != h}
-    names = [strip_numbering(h) for h in numbered]
-    if len(numbered) < max(2, len(tops) / 2) or find_entity(question, names) or any("、" in n for n in names):
-        return None  # a section named asks of it; 统筹、协调 in a name cannot be counted as the verification reads it
-    allp, pos = with_chunks(passages, list(numbered.values()))
-    parts = "、".join(f"{strip_numbering(h).rstrip('。；;')}[{pos[ch.id]}]" for h, ch in numbered.items())
-    return Draft(c.say("document_parts_count", count=len(numbered), word=word, parts=parts), allp, Intent.FIGURE)
-
-
-__all__ = ["counted_measures", "counted_parts", "figure", "numbered_list", "whole_document_parts"]
+__all__ = ["counted_measures", "counted_parts", "figure", "numbered_list"]
