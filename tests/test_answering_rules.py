@@ -242,6 +242,8 @@ def test_a_claim_put_as_the_documents_words_names_nothing_they_do_not(tokenizer:
     # a claim whose words the documents have, or one asked to be confirmed, is no such claim
     assert unstated_claim_words("听说厕所改造投资了450万元，是吗？", tokenizer.posseg, vocab) == ()
     assert unstated_claim_words("听说户厕改造投资了450万元？", tokenizer.posseg, vocab) == ()
+    # a word the dictionary does not list, only guessed a noun, is none (能领 of 每户能领)
+    assert unstated_claim_words("听说户厕改造每户能领450万元？", tokenizer.posseg, vocab) == ()
 
 
 def test_language_data_is_named_and_unknown_names_are_clear_errors() -> None:

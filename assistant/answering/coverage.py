@@ -229,12 +229,14 @@ def unstated_claim_words(question: str, posseg, vocab: Vocabulary) -> tuple[str,
     私家车每年要缴…) that no document mentions: the question rests on a claim the documents do
     not make. Every noun counts, not only those the dictionary lists as things, and a close
     passage makes none of them a paraphrase: the claim is put as the documents' own words.
+    A noun is a word jieba's dictionary lists as one, not one it only guessed (能领, 摇号).
     Empty for a question asking whether the claim holds (…是吗, 有没有), which is answered."""
     m = PREMISE.search(question)
     if m is None or YESNO_Q.search(question) or CONFIRM_ASKED.search(question):
         return ()
     claim = re.split(r"[，,。；;？?！!]", question[m.end():])[0]
-    nouns = [w for w, f in posseg.cut(claim) if len(w) >= 2 and f.startswith(_NOUN_FLAGS)]
+    tags = getattr(posseg, "word_tag_tab", {})
+    nouns = [w for w, _ in posseg.cut(claim) if len(w) >= 2 and (tags.get(w) or "").startswith(_NOUN_FLAGS)]
     return missing_nouns(question, nouns, vocab)
 
 
