@@ -139,7 +139,7 @@ class Vocabulary:
         return cls(
             text=text, sections=sections, glossary=tuple(glossary), synonyms=dict(synonyms or {}),
             children={k: tuple(v) for k, v in children.items()}, depth=depth, years={k: tuple(v) for k, v in years.items()},
-            places=tuple(sorted(places, key=len, reverse=True)), following=following,
+            places=longest_first(places), following=following,
             sequence={k: tuple(v) for k, v in sequence.items()},
             # as written and as a question has it after NFKC (（2024—2035年） → (2024—2035年))
             titles=tuple(longest_first({form for c in chunks for name in document_names(c.title) for form in (name, unicodedata.normalize("NFKC", name))})),
@@ -171,7 +171,7 @@ class Vocabulary:
     @cached_property
     def parent_headings(self) -> tuple[str, ...]:
         """The headings with subsections, longest first (how a question names one)."""
-        return tuple(sorted((h for h in self.children if len(h) >= 2), key=len, reverse=True))
+        return longest_first(h for h in self.children if len(h) >= 2)
 
     def ancestors(self, chunk: Chunk) -> list[str]:
         """The headings above a chunk's own section, nearest first."""
@@ -284,7 +284,7 @@ class Vocabulary:
     @cached_property
     def any_figure(self) -> re.Pattern[str] | None:
         """A number with any unit the corpus writes figures in, longest unit first (or None)."""
-        units = sorted({u for used in self.units.values() for u in used}, key=len, reverse=True)
+        units = longest_first({u for used in self.units.values() for u in used})
         return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})") if units else None
 
 
