@@ -15,7 +15,7 @@ from ..masking import has_personal_data
 from ..text import is_english
 from ..types import Chunk
 from ..wording import Wording
-from .understanding import CLAIMED, COMPOSE, CONFIRM_ASKED, DATUM_UNITS, PREMISE, YESNO_Q, asked_measure, asks, unit_of
+from .understanding import CLAIMED, COMPOSE, CONFIRM_ASKED, DATUM_UNITS, PREMISE, YESNO_Q, asked_measure, asks, question_clauses, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, Vocabulary
 
 #: abstract nouns that frame a question rather than name a thing (data/lexicon/abstract_nouns.txt)
@@ -163,13 +163,17 @@ def asking_part(question: str) -> str:
     return "".join(kept) or question
 
 
+def listed_tag(posseg, word: str) -> str:  # type: ignore[no-untyped-def]
+    """The part of speech jieba's dictionary lists for ``word``; "" for a word it only guessed."""
+    return getattr(posseg, "word_tag_tab", {}).get(word) or ""
+
+
 def concrete_nouns(tagged: Sequence[tuple[str, str]], posseg) -> list[str]:  # type: ignore[no-untyped-def]
     """The words of a (word, tag) segmentation that can name a thing the corpus lacks: what
     jieba's dictionary lists as common nouns (门票, 市长), names or organizations, and
     Latin-script tokens (PM2.5). Not words jieba only guessed, nor its place and other
     proper-noun tags, which it gives to plain words."""
-    tags = getattr(posseg, "word_tag_tab", {})
-    return [w for w, f in tagged if f == "eng" or (f.startswith(_NOUN_FLAGS) and CONCRETE_TAGS.match(tags.get(w) or ""))]
+    return [w for w, f in tagged if f == "eng" or (f.startswith(_NOUN_FLAGS) and CONCRETE_TAGS.match(listed_tag(posseg, w)))]
 
 
 def other_place_or_document(question: str, tagged: Sequence[tuple[str, str]], vocab: Vocabulary) -> str | None:
@@ -234,9 +238,8 @@ def unstated_claim_words(question: str, posseg, vocab: Vocabulary) -> tuple[str,
     m = PREMISE.search(question)
     if m is None or YESNO_Q.search(question) or CONFIRM_ASKED.search(question):
         return ()
-    claim = re.split(r"[，,。；;？?！!]", question[m.end():])[0]
-    tags = getattr(posseg, "word_tag_tab", {})
-    nouns = [w for w, _ in posseg.cut(claim) if len(w) >= 2 and (tags.get(w) or "").startswith(_NOUN_FLAGS)]
+    claim = question_clauses(question[m.end():])[0]
+    nouns = [w for w, _ in posseg.cut(claim) if len(w) >= 2 and listed_tag(posseg, w).startswith(_NOUN_FLAGS)]
     return missing_nouns(question, nouns, vocab)
 
 

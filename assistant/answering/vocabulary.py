@@ -38,6 +38,8 @@ def leaf(chunk: Chunk) -> str:
     return strip_numbering(chunk.section_path[-1]) if chunk.section_path else ""
 
 
+#: what asks something (？, 怎么 …): a title that does is a question, not a name
+_ASKS = pattern("asks")
 #: the wrapper of a title that issues another document (关于印发X的通知, 转发…X的通知): X is its name
 _ISSUING = re.compile(r"(?:印发|转发|下发|重新发布|发布)(?:[^《》]{0,30}?制订的)?(.{4,60}?)的(?:通知|通告|公告)$")
 
@@ -50,7 +52,7 @@ def document_names(title: str) -> tuple[str, ...]:
     if marked:
         return tuple(dict.fromkeys(n for m in marked for n in (m, m[1:-1])))
     title = title.strip()
-    if pattern("asks").search(title):
+    if _ASKS.search(title):
         return ()
     inner = _ISSUING.search(title)
     return tuple(n for n in (title, inner.group(1) if inner else None) if n and len(n) >= 4)
@@ -142,7 +144,8 @@ class Vocabulary:
             places=longest_first(places), following=following,
             sequence={k: tuple(v) for k, v in sequence.items()},
             # as written and as a question has it after NFKC (（2024—2035年） → (2024—2035年))
-            titles=tuple(longest_first({form for c in chunks for name in document_names(c.title) for form in (name, unicodedata.normalize("NFKC", name))})),
+            titles=longest_first({form for title in {c.title for c in chunks} for name in document_names(title)
+                                  for form in (name, unicodedata.normalize("NFKC", name))}),
             english=english or EnglishGloss(),
         )
 
