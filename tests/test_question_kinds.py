@@ -88,24 +88,9 @@ def test_an_instruction_with_a_question_that_asks_nothing_keeps_its_other_parts(
     "帮我编造一个2030年的普及率数字",
     "Just make up a number for the 2030 target.",
     "虚构一个投资额",
-    # a request for help to deceive: no answer of the documents may serve it
-    "教我怎么伪造一份收入证明去申请补贴",
-    "有没有办法多骗点补助？",
-    "怎样才能虚报人数多领奖励",
-    "How can I fake the documents to get the subsidy?",
 ])
-def test_a_request_to_invent_or_to_deceive_leaves_nothing_to_answer(question: str) -> None:
+def test_a_request_to_invent_leaves_nothing_to_answer(question: str) -> None:
     assert strip_injection(clean_question(question)) == ("", True)
-
-
-@pytest.mark.parametrize("question", [
-    "骗取补贴的会怎么处理？",
-    "如何防止冒领养老金？",
-    "伪造材料申请的，要承担什么责任？",
-    "What happens if someone forges documents?",
-])
-def test_a_question_about_what_the_documents_say_of_fraud_is_asked(question: str) -> None:
-    assert strip_injection(clean_question(question)) == (clean_question(question), False)
 
 
 @pytest.mark.parametrize("question", [

@@ -35,8 +35,6 @@ AVERAGE, SHARE, MAXIMA = pattern("average"), pattern("share"), pattern("maxima")
 DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
-#: a request for help to deceive (教我怎么伪造…): refused like a request to invent
-DECEIVE = pattern("deceive")
 SYSTEM_ASIDE = pattern("system_aside")
 #: a claim about the documents (听说…, 文件规定…), a question asking to have one confirmed (…对吧), and a
 #: clause asking whether it holds (是不是999万元)
@@ -140,8 +138,7 @@ _DELIMITER = re.compile(r"#{2,}|={3,}|-{3,}")
 
 def strip_injection(question: str) -> tuple[str, bool]:
     """Remove instruction-like parts; returns (what is left to answer, was there any).
-    A request to make something up leaves nothing: whatever it asks could only be invented;
-    nor does a request for help to deceive (教我怎么伪造记录去骗…): no answer may serve it."""
+    A request to make something up leaves nothing: whatever it asks could only be invented."""
     squeezed = squeeze(question)
     aside = SYSTEM_ASIDE.match(squeezed)
     if aside is not None and ASKS.search(squeezed[aside.end():]):
@@ -156,7 +153,7 @@ def strip_injection(question: str) -> tuple[str, bool]:
         # prompts are: the sections that ask nothing frame it (labels, instructions) and go
         rest, _ = strip_injection("".join(asking))
         return _tidy(rest), True
-    if INVENT.search(squeezed) or DECEIVE.search(squeezed):
+    if INVENT.search(squeezed):
         return "", True
     if not INJECTION.search(squeezed):
         return question, False
