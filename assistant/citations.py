@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from .lexicon import pattern
-from .text import CN_DIGITS, CN_WORDS, COUNT_WORDS, TIME_UNITS, cn_number
+from .lexicon import longest_first, pattern, unit_table
+from .text import CN_DIGITS, COUNT_WORDS, TIME_UNITS, cn_number
 from .types import Citation, RetrievedChunk
 
 MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
@@ -184,14 +184,17 @@ def _appears(figure: str, source: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d]|\.\d)", source) is not None
 
 
-#: a count of days, months or hours written in words (十五个工作日, 三十日): its value stands for
-#: the figure in digits that an answer computes with (15+10=25个工作日)
-_SPELLED_TIME = re.compile(rf"(?<![{CN_DIGITS}两十百])({CN_WORDS})(?={'|'.join(TIME_UNITS)})")
+#: a length of time or a measure written in words (十五个工作日, 二百米, 五十万元): its value
+#: stands for the figure in digits that an answer computes with (15+10=25个工作日, 200-50=150米)
+_SPELLED = re.compile(
+    rf"(?<![{CN_DIGITS}两十百千万零])([{CN_DIGITS}两十百千万零]+)"
+    rf"(?={'|'.join(longest_first({*TIME_UNITS, *(u for units in unit_table().values() for u in units)}))})"
+)
 
 
 def _spelled(source: str) -> set[str]:
-    """The values, in digits, of the lengths of time ``source`` writes in words."""
-    return {str(n) for m in _SPELLED_TIME.finditer(source) if (n := cn_number(m.group(1)))}
+    """The values, in digits, of the lengths of time and measures ``source`` writes in words."""
+    return {str(n) for m in _SPELLED.finditer(source) if (n := cn_number(m.group(1)))}
 
 
 def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Verification:

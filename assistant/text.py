@@ -132,7 +132,7 @@ def cjk_ratio(text: str) -> float:
 #: the Chinese digits one to nine, in order (一 = 1)
 CN_DIGITS = "一二三四五六七八九"
 _CN_VALUES = {**{d: i + 1 for i, d in enumerate(CN_DIGITS)}, "两": 2, "十": 10}
-#: a number in words that :func:`cn_number` reads, up to 九十九 (三十, 二十五)
+#: a number in words up to 九十九 (三十, 二十五); :func:`cn_number` reads larger ones too
 CN_WORDS = f"[{CN_DIGITS}两十]{{1,3}}"
 #: … or in digits (15)
 CN_OR_DIGITS = rf"\d+|{CN_WORDS}"
@@ -143,16 +143,38 @@ COUNT_WORDS = "个项条类种批处座台家所名户次件株棵套间辆位�
 TIME_UNITS = ("个工作日", "工作日", "个月", "小时", "日", "天")
 
 
+#: the places of a number in words, and the magnitudes that multiply what comes before them
+_CN_PLACES = {"十": 10, "百": 100, "千": 1000}
+_CN_MAGNITUDES = {"万": 10_000, "亿": 100_000_000}
+
+
 def cn_number(text: str) -> int | None:
-    """一 … 九十九 (and Arabic digits) as an int; None for anything else."""
+    """A number in words as an int (三十, 二十五, 一百五十, 两千, 五十万, 一千零五), or in digits;
+    None for anything else (二三, 十百, 百)."""
     if text.isdigit():
         return int(text)
-    if len(text) == 1:
-        return _CN_VALUES.get(text)
-    if re.fullmatch(f"[{CN_DIGITS}]?十[{CN_DIGITS}]?", text):
-        tens, _, ones = text.partition("十")
-        return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
-    return None
+    total = section = 0
+    digit: int | None = None
+    place = 10**9  # the last place written: places fall (一百五十), a magnitude starts anew
+    for ch in text:
+        if ch in _CN_VALUES and ch != "十":
+            if digit is not None:
+                return None  # two digits in a row (二三)
+            digit = _CN_VALUES[ch]
+        elif ch == "零":
+            digit = None
+        elif ch in _CN_PLACES:
+            if _CN_PLACES[ch] >= place or (digit is None and ch != "十"):
+                return None  # 十百; 百 alone (十 alone is ten)
+            place = _CN_PLACES[ch]
+            section += (1 if digit is None else digit) * place
+            digit = None
+        elif ch in _CN_MAGNITUDES and (section or digit):
+            total += (section + (digit or 0)) * _CN_MAGNITUDES[ch]
+            section, digit, place = 0, None, 10**9
+        else:
+            return None
+    return total + section + (digit or 0)
 
 
 def is_english(text: str) -> bool:

@@ -6,7 +6,7 @@ Rules: a figure stands verbatim (as a whole number) in a passage its sentence ci
 sentence with no marker after it cites nothing; a sum or difference written out from
 verified operands and exactly right; a quotient or share right as rounded; a count
 followed by the list it counts, a marker on every item; counted Chinese numerals
-(七个、两大) verbatim and whole; markers that point to no passage are dangling."""
+(七个、两大) verbatim and whole; a measure in words (二百米) as its value in digits; markers that point to no passage are dangling."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ PASSAGES = {
     7: "组织领导。",
     8: "监督考核。",
     9: "资金统筹。",
+    10: "禁止在公路用地外缘起向外五十米、桥梁周围二百米范围内采石，违者处一万元以上十万元以下罚款。",
 }
 
 
@@ -94,6 +95,11 @@ CASES = [
     ("chinese-count-shorter-tail", "设置了十七个考核点[6]。", False),
     ("chinese-count-whole", "设置了二十七个考核点[6]。", True),
     ("article-number-quoted", "第二十七条 全省共设置了二十七个考核点[6]。", True),
+    # a measure written in words stands for its value in digits (二百米 → 200)
+    ("measure-in-words-difference", "多200-50=150米[10]。", True),
+    ("measure-in-words-large", "最高100000元[10]。", True),
+    ("measure-in-words-misread", "多250-50=200米[10]。", False),
+    ("measure-in-words-not-cited", "多200-50=150米[9]。", False),
 ]
 
 

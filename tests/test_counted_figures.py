@@ -7,6 +7,7 @@ from assistant.answering import Intent
 from assistant.answering.figures import counted_measures
 from assistant.types import Chunk
 
+from .handmade import verified
 from .test_answering_rules import composer_over, identity, tokenizer  # noqa: F401  (fixtures)
 
 TITLE = "《青山县临时救助实施细则》"
@@ -54,3 +55,47 @@ def test_points_made_are_counted_not_timed() -> None:
 
     assert unit_of("那最后一天几点截止？") == "clock"
     assert unit_of("文件提出了几点意见？") != "clock"
+
+
+ROADS = [
+    chunk("村道用地外缘起向外五十米、隧道上方和洞口外一百米范围内禁止从事采石、爆破等活动。", 5),
+    chunk("供热企业应当保证采暖期内用户卧室、起居室的温度不低于十八摄氏度。", 6),
+    chunk("按照供热面积核算的基本热价不得超过全部按照供热面积核算热价的百分之三十。", 7),
+    chunk("县级人民政府应当建立一人一档的管理制度，责任落实到人。", 8),
+]
+
+
+def test_a_figure_written_in_words_answers_how_much(tokenizer, identity) -> None:  # noqa: F811
+    """Regulations write their figures in words: 一百米, 十八摄氏度, 百分之三十 answer 多少."""
+    c, ranked = composer_over(ROADS, tokenizer, identity)
+    assert "一百米" in c.compose("隧道洞口外多少米内不能爆破？", ranked[:1], Intent.FIGURE).text
+    assert "十八摄氏度" in c.compose("卧室温度最低要保证多少度？", ranked[1:2], Intent.FIGURE).text
+    assert "百分之三十" in c.compose("基本热价最多占全部热价的多少？", ranked[2:3], Intent.FIGURE).text
+    # a numeral of people or things in words is no figure: nothing answers how many
+    draft = c.compose("管理制度要求配备多少人？", ranked[3:], Intent.FIGURE)
+    assert draft.intent is Intent.NOT_STATED, draft.text
+
+
+FINES = [
+    chunk("未按规定办理养犬准养登记的，对个人可以处二百元以上二千元以下罚款。", 10),
+]
+
+
+def test_a_question_asked_in_a_measure_is_answered_in_it(tokenizer, identity) -> None:  # noqa: F811
+    """多少吨 is not answered by 二百元, 几天 not by 十八摄氏度."""
+    from assistant.answering.understanding import measure_named
+
+    assert [measure_named(q) for q in ("限载多少吨？", "提前几天进行试运行？", "多少米内？", "罚多少？", "多少登记费？")] == [
+        "吨", "天", "米", None, None]
+    c, ranked = composer_over([FINES[0], ROADS[1]], tokenizer, identity)
+    assert c.compose("养犬准养登记的犬只限重多少吨？", ranked[:1], Intent.FIGURE).intent is Intent.NOT_STATED
+    assert c.compose("卧室温度要提前几天达到？", ranked[1:], Intent.FIGURE).intent is not Intent.FIGURE  # no figure of days
+
+
+SCENIC = chunk("在重点保护区内有下列行为之一的，处以罚款：（一）乱扔垃圾的，处五十元罚款；（二）在非指定区域吸烟的，处二百元罚款。", 11)
+
+
+def test_a_total_of_fines_written_in_words(tokenizer, identity) -> None:  # noqa: F811
+    c, ranked = composer_over([SCENIC], tokenizer, identity)
+    draft = c.compose("乱扔垃圾被罚一次，又在非指定区域吸烟被罚一次，一共罚多少？", ranked, Intent.AGGREGATE)
+    assert "50+200=250元" in draft.text and verified(draft), draft.text

@@ -183,6 +183,14 @@ def test_numbers_and_spoken_positions() -> None:
     assert [spoken(n) for n in (1, 3, 12, -1, -2)] == ["第一", "第三", "第十二", "最后", "倒数第二"]
 
 
+def test_numbers_in_words_of_any_size() -> None:
+    from assistant.text import cn_number as in_words
+
+    assert [in_words(t) for t in ("一百五十", "二百", "两千", "五十万", "一千零五", "一万二千", "十万")] == [
+        150, 200, 2000, 500_000, 1005, 12_000, 100_000]
+    assert [in_words(t) for t in ("二三", "十百", "百", "万", "一百米")] == [None] * 5
+
+
 def test_the_part_at_a_position_is_answered_from_its_section(composer) -> None:  # noqa: F811
     second = composer.compose("保障措施的第二个方面是什么？", passages(4), Intent.GENERAL)
     assert second is not None and "强化资金保障" in second.text and "加强组织领导" not in second.text

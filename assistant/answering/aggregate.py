@@ -10,24 +10,30 @@ from decimal import Decimal
 
 from ..citations import decimals, rounded
 from ..lexicon import pattern, words
+from ..text import CN_DIGITS, cn_number
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
 from .scoring import clauses, end, sentences
-from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, question_clauses, unit_of
+from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, measure_named, question_clauses, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, leaf
 
 
 #: words every section of a list of figures shares; they single out none (data/lexicon/figure_words.txt)
 FIGURE_WORDS = words("figure_words")
-_NUM = re.compile(r"\d+(?:\.\d+)?")
+_NUM = re.compile(rf"\d+(?:\.\d+)?|[{CN_DIGITS}两十百千万零]+")
 
 
-def number(figure: str) -> str:
-    """The number of a quoted figure: 12.74亿元 → 12.74, 14个项目 → 14."""
+def _numeral(figure: str) -> str:
     m = _NUM.match(figure)
     assert m is not None, figure
     return m.group(0)
+
+
+def number(figure: str) -> str:
+    """The number of a quoted figure, in digits: 12.74亿元 → 12.74, 14个项目 → 14, 二百米 → 200."""
+    numeral = _numeral(figure)
+    return numeral if numeral[0].isdigit() else str(cn_number(numeral))
 
 
 def plain(value: Decimal) -> str:
@@ -38,8 +44,8 @@ def plain(value: Decimal) -> str:
 
 
 def unit_of_figure(figure: str) -> str:
-    """What follows the number: 12.74亿元 → 亿元."""
-    return figure[len(number(figure)):]
+    """What follows the number: 12.74亿元 → 亿元, 五十万元 → 元."""
+    return figure[len(_numeral(figure)):]
 
 
 Part = tuple[str, tuple[Chunk, ...]]  # a subsection's name and its chunks
@@ -123,7 +129,7 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     two such figures (上限60平方米，以40平方米为主; 分别给予20万元、10万元)."""
     measure = asked_measure(question)
     # years differ in years (相差几年: 2035年 and 2027年); a year is no figure otherwise
-    stated = _YEARS if measure == "年" and DIFFERENCE.search(question) else c.vocab.any_figure
+    stated = _YEARS if measure == "年" and DIFFERENCE.search(question) else _figures(c, question)
     if stated is None or MAXIMA.search(question):
         return None
     multiple = MULTIPLE.search(question) is not None  # 是…的几倍: one figure over the other
@@ -246,6 +252,14 @@ def unsaid_quantity(c: Composer, question: str, said: Sequence[str], figures: Se
 
 
 _YEARS = re.compile(YEAR.pattern + "年")  # a year as a figure (2035年)
+
+
+def _figures(c: Composer, question: str) -> re.Pattern[str] | None:
+    """The figures a total or difference is taken over: in digits with a unit of the corpus,
+    or in words with a unit of measure, in the one the question asks (多多少米; 几倍 asks none)."""
+    named = measure_named(question)
+    forms = [p.pattern for p in (c.vocab.any_figure, c.vocab.figure_in_words(None if named == "倍" else named)) if p]
+    return re.compile("|".join(forms)) if forms else None
 
 
 def _in_measure(figure: str, measure: str | None) -> bool:

@@ -140,11 +140,15 @@ class Composer:
             return subject + body
         return f"{subject}：{body}" if subject else body
 
-    def figure_pattern(self, unit: str | None) -> re.Pattern[str] | None:
-        """What answers a question for ``unit``: money and projects in the corpus's own units."""
+    def figure_pattern(self, unit: str | None, measure: str | None = None) -> re.Pattern[str] | None:
+        """What answers a question for ``unit``: money and projects in the corpus's own units;
+        a question of no such unit (asked in ``measure``) by any figure, or one in words."""
         if unit in ("money", "projects"):
             return self.vocab.figure_pattern(unit)
-        return pattern(f"answer_{unit}") if unit else pattern("answer_any")
+        if unit:
+            return pattern(f"answer_{unit}")
+        words = self.vocab.figure_in_words(measure)  # 多少米 over 二百米以内: a figure in words answers too
+        return re.compile(f"{pattern('answer_any').pattern}|{words.pattern}") if words else pattern("answer_any")
 
     def stating(self, heading: str, unit: str) -> int:
         """How many subsections of a heading state their own figure of ``unit`` (counted once

@@ -16,7 +16,7 @@ from .leads import bare_opener, counted_items
 from .leads import listed as with_items
 from .lists import list_answer
 from .scoring import clauses, end, sentences
-from .understanding import ASKED_MEASURE, TOTAL, Intent, count_word, find_entity, unit_of
+from .understanding import ASKED_MEASURE, TOTAL, Intent, count_word, find_entity, measure_named, unit_of
 from .vocabulary import leaf
 
 #: what a question asked for that the passages do not state, by unit (wording keys)
@@ -44,7 +44,7 @@ _WHICH_LAST = re.compile(_WHICH.pattern + r"(?:呢|啊|呀)?[？?]?$")
 
 def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     unit = unit_of(question)
-    wanted = c.figure_pattern(unit)
+    wanted = c.figure_pattern(unit, measure_named(question))
     if unit == "place" and ASK_VENUE.search(question):  # 在哪里申请: a place, or the office or website it is done at
         wanted = ANSWER_VENUE
     looser: list[re.Pattern[str]] = []  # patterns to try when none of ``wanted`` is stated

@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from ..lexicon import pattern
-from ..text import COUNT_WORDS, STOPWORDS
+from ..lexicon import longest_first, pattern, unit_table
+from ..text import COUNT_WORDS, STOPWORDS, TIME_UNITS
 from .vocabulary import Vocabulary
 
 
@@ -90,6 +90,23 @@ def asked_measure(question: str) -> str | None:
     """The unit a question asks its figure in, or None (多少 alone)."""
     m = _ASKED_IN.search(question)
     return m.group(1) if m else None
+
+
+#: units a figure is measured in: data/lexicon/units.yaml, units of time, measure words, and
+#: the bare units of years, months, weeks, ages, multiples and degrees
+_UNITS = longest_first({*(u for units in unit_table().values() for u in units), *TIME_UNITS, *COUNT_WORDS,
+                        "年", "月", "周", "岁", "倍", "度"})
+_HOW_MANY = re.compile(r"(?:几|多少)个?")
+
+
+def measure_named(question: str) -> str | None:
+    """The unit right after the question's 几 or 多少 (提前几天进行, 多少吨, 多少米内), or None
+    when it names none (罚多少, 多少登记费)."""
+    for m in _HOW_MANY.finditer(question):
+        unit = next((u for u in _UNITS if question.startswith(u, m.end())), None)
+        if unit is not None:
+            return unit
+    return None
 
 
 def unit_of(question: str) -> str | None:
