@@ -77,8 +77,17 @@ def test_a_figure_written_in_words_answers_how_much(tokenizer, identity) -> None
 
 
 FINES = [
+    chunk("养犬人应当向养犬主管部门办理养犬准养登记。", 9),
     chunk("未按规定办理养犬准养登记的，对个人可以处二百元以上二千元以下罚款。", 10),
 ]
+
+
+def test_a_fine_answers_only_a_question_about_penalties(tokenizer, identity) -> None:  # noqa: F811
+    """登记费多少 is not answered by the fine for not registering; 不登记罚多少 is."""
+    c, ranked = composer_over(FINES, tokenizer, identity)
+    fee = c.compose("办理养犬准养登记要交多少登记费？", ranked, Intent.FIGURE)
+    assert fee.intent is Intent.NOT_STATED and "二百元" not in fee.text
+    assert "二百元以上二千元以下罚款" in c.compose("不办养犬准养登记会罚多少？", ranked, Intent.FIGURE).text
 
 
 def test_a_question_asked_in_a_measure_is_answered_in_it(tokenizer, identity) -> None:  # noqa: F811
@@ -87,7 +96,7 @@ def test_a_question_asked_in_a_measure_is_answered_in_it(tokenizer, identity) ->
 
     assert [measure_named(q) for q in ("限载多少吨？", "提前几天进行试运行？", "多少米内？", "罚多少？", "多少登记费？")] == [
         "吨", "天", "米", None, None]
-    c, ranked = composer_over([FINES[0], ROADS[1]], tokenizer, identity)
+    c, ranked = composer_over([FINES[1], ROADS[1]], tokenizer, identity)
     assert c.compose("养犬准养登记的犬只限重多少吨？", ranked[:1], Intent.FIGURE).intent is Intent.NOT_STATED
     assert c.compose("卧室温度要提前几天达到？", ranked[1:], Intent.FIGURE).intent is not Intent.FIGURE  # no figure of days
 
