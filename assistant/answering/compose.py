@@ -15,6 +15,7 @@ from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
 from .levels import agrees, asked_level
 from .quantity import other_quantity, term_of_another, uncounted_time, unnamed_quote
+from .records import without_records
 from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of
 from .vocabulary import YEAR, Vocabulary, leaf
@@ -63,6 +64,7 @@ class Composer:
         self, question: str, passages: Sequence[RetrievedChunk], intent: Intent, query_vector=None,  # type: ignore[no-untyped-def]
     ) -> Draft | None:
         passages = tuple(passages)
+        passages = without_records(question, passages)  # 哪天施行 is not answered by the day it was adopted
         question = self.vocab.without_titles(question)  # 《…规划（2024—2035年）》是谁编制的: not about 2035
         for first in self.first:
             draft = first(self, question, passages, query_vector)
