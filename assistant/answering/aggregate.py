@@ -14,6 +14,7 @@ from ..text import CN_DIGITS, cn_number
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
+from .in_words import figure_in_words
 from .scoring import clauses, end, sentences
 from .understanding import DIFFERENCE, MAXIMA, MULTIPLE, TOTAL, Intent, asked_measure, asks, measure_named, question_clauses, unit_of
 from .vocabulary import GENERIC_WORDS, YEAR, leaf
@@ -258,7 +259,7 @@ def _figures(c: Composer, question: str) -> re.Pattern[str] | None:
     """The figures a total or difference is taken over: in digits with a unit of the corpus,
     or in words with a unit of measure, in the one the question asks (多多少米; 几倍 asks none)."""
     named = measure_named(question)
-    forms = [p.pattern for p in (c.vocab.any_figure, c.vocab.figure_in_words(None if named == "倍" else named)) if p]
+    forms = [p.pattern for p in (c.vocab.any_figure, figure_in_words(c.vocab, None if named == "倍" else named)) if p]
     return re.compile("|".join(forms)) if forms else None
 
 

@@ -13,6 +13,7 @@ from ..lexicon import pattern
 from ..retrieval import section_names
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
+from .in_words import figure_in_words
 from .levels import agrees, asked_level
 from .quantity import other_quantity, term_of_another, uncounted_time, unnamed_quote
 from .records import without_records
@@ -149,7 +150,7 @@ class Composer:
             return self.vocab.figure_pattern(unit)
         if unit:
             return pattern(f"answer_{unit}")
-        words = self.vocab.figure_in_words(measure)  # 多少米 over 二百米以内: a figure in words answers too
+        words = figure_in_words(self.vocab, measure)  # 多少米 over 二百米以内: a figure in words answers too
         return re.compile(f"{pattern('answer_any').pattern}|{words.pattern}") if words else pattern("answer_any")
 
     def stating(self, heading: str, unit: str) -> int:

@@ -27,10 +27,7 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 BOOK_TITLE = re.compile(r"《[^《》]+》")
 _NUMBER = r"\d+(?:\.\d+)?"
 #: a number written in words (二十五, 两千)
-_IN_WORDS = f"[{CN_DIGITS}两十百千万]+"
-#: kinds of units (data/lexicon/units.yaml) that count people, things or time: written in words
-#: they are as often no figure at all (一人一档, 一项工作, 一天)
-_COUNTED_KINDS = frozenset({"people", "count", "time", "projects", "indicators"})
+IN_WORDS = f"[{CN_DIGITS}两十百千万]+"
 
 #: words of a question that name nothing the documents could lack (data/lexicon/generic_words.txt)
 GENERIC_WORDS = words("generic_words")
@@ -276,7 +273,7 @@ class Vocabulary:
         words (二十五公里, which :attr:`units` does not count)."""
         return frozenset(
             u for units in unit_table().values() for u in units
-            if re.search(rf"(?:{_NUMBER}|{_IN_WORDS}){re.escape(u)}", self.text)
+            if re.search(rf"(?:{_NUMBER}|{IN_WORDS}){re.escape(u)}", self.text)
         )
 
     def figure_pattern(self, kind: str) -> re.Pattern[str] | None:
@@ -286,28 +283,6 @@ class Vocabulary:
         if not units:
             return None
         return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})")
-
-    @cached_property
-    def units_in_words(self) -> tuple[str, ...]:
-        """The units of measure the corpus writes a number in words with (一百米, 十八摄氏度),
-        longest first; not those of people, things or time, which words use without counting
-        (一人一档, 一项, 一天)."""
-        return longest_first(
-            u for kind, used in unit_table().items() if kind not in _COUNTED_KINDS for u in used if u in self.measured_units
-        )
-
-    def figure_in_words(self, measure: str | None = None) -> re.Pattern[str] | None:
-        """A figure written in words, as regulations write theirs: a share (百分之三十), or a
-        number with a unit of :attr:`units_in_words`. A question that asks in a measure (多少吨,
-        几天) is answered only by a figure in it (吨, not 五百元); one in none of these units
-        (多少钱, 几个) by none of them."""
-        units = self.units_in_words
-        if measure:
-            units = tuple(u for u in units if u.endswith(measure) or measure.startswith(u))
-        with_unit = rf"{_IN_WORDS}(?:{'|'.join(map(re.escape, units))})" if units else None
-        share = rf"[百千]分之{_IN_WORDS}" if not measure and re.search(rf"[百千]分之{_IN_WORDS}", self.text) else None
-        either = "|".join(p for p in (share, with_unit) if p)
-        return re.compile(rf"(?<![第{CN_DIGITS}两十百千万])(?:{either})") if either else None
 
     @cached_property
     def any_figure(self) -> re.Pattern[str] | None:
