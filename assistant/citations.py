@@ -22,7 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from .lexicon import longest_first, pattern, unit_table
-from .text import CN_DIGITS, COUNT_WORDS, TIME_UNITS, cn_number
+from .text import CN_NUMERAL, COUNT_WORDS, TIME_UNITS, cn_number
 from .types import Citation, RetrievedChunk
 
 MARKER = re.compile(r"\[(\d{1,3})\]")  # [1] … [999]; not a bracketed year such as [2024]
@@ -187,7 +187,7 @@ def _appears(figure: str, source: str) -> bool:
 #: a length of time or a measure written in words (十五个工作日, 二百米, 五十万元): its value
 #: stands for the figure in digits that an answer computes with (15+10=25个工作日, 200-50=150米)
 _SPELLED = re.compile(
-    rf"(?<![{CN_DIGITS}两十百千万零])([{CN_DIGITS}两十百千万零]+)"
+    rf"(?<![{CN_NUMERAL}])([{CN_NUMERAL}]+)"
     rf"(?={'|'.join(longest_first({*TIME_UNITS, *(u for units in unit_table().values() for u in units)}))})"
 )
 

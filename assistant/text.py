@@ -134,6 +134,8 @@ CN_DIGITS = "一二三四五六七八九"
 _CN_VALUES = {**{d: i + 1 for i, d in enumerate(CN_DIGITS)}, "两": 2, "十": 10}
 #: a number in words up to 九十九 (三十, 二十五); :func:`cn_number` reads larger ones too
 CN_WORDS = f"[{CN_DIGITS}两十]{{1,3}}"
+#: the characters of a number in words of any size (一百五十, 五十万, 一千零五): what :func:`cn_number` reads
+CN_NUMERAL = f"{CN_DIGITS}两十百千万零"
 #: … or in digits (15)
 CN_OR_DIGITS = rf"\d+|{CN_WORDS}"
 #: the measure words things are counted in (3个, 五项, 2种, 10座): what a count question asks in

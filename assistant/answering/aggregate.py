@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..citations import decimals, rounded
 from ..lexicon import pattern, words
-from ..text import CN_DIGITS, cn_number
+from ..text import CN_NUMERAL, cn_number
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .figures import figure
@@ -22,7 +22,7 @@ from .vocabulary import GENERIC_WORDS, YEAR, leaf
 
 #: words every section of a list of figures shares; they single out none (data/lexicon/figure_words.txt)
 FIGURE_WORDS = words("figure_words")
-_NUM = re.compile(rf"\d+(?:\.\d+)?|[{CN_DIGITS}两十百千万零]+")
+_NUM = re.compile(rf"\d+(?:\.\d+)?|[{CN_NUMERAL}]+")
 
 
 def _numeral(figure: str) -> str:

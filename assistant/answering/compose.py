@@ -64,7 +64,6 @@ class Composer:
     def compose(
         self, question: str, passages: Sequence[RetrievedChunk], intent: Intent, query_vector=None,  # type: ignore[no-untyped-def]
     ) -> Draft | None:
-        passages = tuple(passages)
         passages = without_records(question, passages)  # 哪天施行 is not answered by the day it was adopted
         question = self.vocab.without_titles(question)  # 《…规划（2024—2035年）》是谁编制的: not about 2035
         for first in self.first:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..lexicon import longest_first, unit_table
-from ..text import CN_DIGITS
+from ..text import CN_NUMERAL
 from .vocabulary import IN_WORDS, Vocabulary
 
 #: kinds of units (data/lexicon/units.yaml) that count people, things or time: written in words
@@ -32,4 +32,4 @@ def figure_in_words(vocab: Vocabulary, measure: str | None = None) -> re.Pattern
     with_unit = rf"{IN_WORDS}(?:{'|'.join(map(re.escape, units))})" if units else None
     share = _SHARE.pattern if not measure and _SHARE.search(vocab.text) else None
     either = "|".join(p for p in (share, with_unit) if p)
-    return re.compile(rf"(?<![第{CN_DIGITS}两十百千万])(?:{either})") if either else None
+    return re.compile(rf"(?<![第{CN_NUMERAL}])(?:{either})") if either else None

@@ -5,8 +5,8 @@ nothing else. A question that asks none of that is answered from the passages wi
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..lexicon import pattern
 from ..types import RetrievedChunk

@@ -18,7 +18,7 @@ from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
 from ..lexicon import document_parts, everyday_words, longest_first, pattern, unit_table, words
 from ..retrieval import expansions
-from ..text import CN_DIGITS
+from ..text import CN_NUMERAL
 from ..types import Chunk, Document
 from .abbreviations import document_words
 
@@ -27,7 +27,7 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 BOOK_TITLE = re.compile(r"《[^《》]+》")
 _NUMBER = r"\d+(?:\.\d+)?"
 #: a number written in words (二十五, 两千)
-IN_WORDS = f"[{CN_DIGITS}两十百千万]+"
+IN_WORDS = f"[{CN_NUMERAL}]+"
 
 #: words of a question that name nothing the documents could lack (data/lexicon/generic_words.txt)
 GENERIC_WORDS = words("generic_words")
