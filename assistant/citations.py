@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from .lexicon import longest_first, pattern, unit_table
+from .lexicon import all_units, longest_first, pattern
 from .text import CN_NUMERAL, COUNT_WORDS, TIME_UNITS, cn_number
 from .types import Citation, RetrievedChunk
 
@@ -188,7 +188,7 @@ def _appears(figure: str, source: str) -> bool:
 #: stands for the figure in digits that an answer computes with (15+10=25个工作日, 200-50=150米)
 _SPELLED = re.compile(
     rf"(?<![{CN_NUMERAL}])([{CN_NUMERAL}]+)"
-    rf"(?={'|'.join(longest_first({*TIME_UNITS, *(u for units in unit_table().values() for u in units)}))})"
+    rf"(?={'|'.join(longest_first({*TIME_UNITS, *all_units()}))})"
 )
 
 

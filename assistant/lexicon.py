@@ -52,7 +52,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     data = yaml.safe_load((DATA_DIR / "patterns.yaml").read_text(encoding="utf-8")) or {}
     table = {str(k): str(v) for k, v in data.items()}
     # the kinds of document (data/lexicon/document_kinds.txt), one list for every pattern naming one
-    table["_document_kind"] = "|".join(longest_first(words("document_kinds")))
+    table["_document_kind"] = "|".join(document_kinds())
     return compile_patterns(table)
 
 
@@ -69,6 +69,18 @@ def unit_table() -> dict[str, tuple[str, ...]]:
     """What a figure may be counted in, by kind (money → 亿元, 万元, 元 …), longest first."""
     data = yaml.safe_load((DATA_DIR / "lexicon" / "units.yaml").read_text(encoding="utf-8")) or {}
     return {str(k): longest_first(str(u) for u in v) for k, v in data.items()}
+
+
+def all_units() -> tuple[str, ...]:
+    """Every unit of :func:`unit_table`, of whatever kind, longest first."""
+    return longest_first({u for units in unit_table().values() for u in units})
+
+
+@lru_cache(maxsize=1)
+def document_kinds() -> tuple[str, ...]:
+    """The kinds of official document (data/lexicon/document_kinds.txt), longest first: what a
+    title ends with (…实施方案) and what a question calls a document by (这份条例, 规定里说)."""
+    return longest_first(words("document_kinds"))
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from ..lexicon import longest_first, pattern, unit_table
+from ..lexicon import all_units, longest_first, pattern
 from ..text import COUNT_WORDS, STOPWORDS, TIME_UNITS
 from .vocabulary import Vocabulary
 
@@ -94,8 +94,7 @@ def asked_measure(question: str) -> str | None:
 
 #: units a figure is measured in: data/lexicon/units.yaml, units of time, measure words, and
 #: the bare units of years, months, weeks, ages, multiples and degrees
-_UNITS = longest_first({*(u for units in unit_table().values() for u in units), *TIME_UNITS, *COUNT_WORDS,
-                        "年", "月", "周", "岁", "倍", "度"})
+_UNITS = longest_first({*all_units(), *TIME_UNITS, *COUNT_WORDS, "年", "月", "周", "岁", "倍", "度"})
 _HOW_MANY = re.compile(r"(?:几|多少)个?")
 
 

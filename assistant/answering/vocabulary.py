@@ -16,7 +16,7 @@ import yaml
 from ..bilingual import EnglishGloss
 from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
-from ..lexicon import document_parts, everyday_words, longest_first, pattern, unit_table, words
+from ..lexicon import all_units, document_parts, everyday_words, longest_first, pattern, unit_table, words
 from ..retrieval import expansions
 from ..text import CN_NUMERAL
 from ..types import Chunk, Document
@@ -271,10 +271,7 @@ class Vocabulary:
     def measured_units(self) -> frozenset[str]:
         """The units of data/lexicon/units.yaml the corpus writes after a number in digits or in
         words (二十五公里, which :attr:`units` does not count)."""
-        return frozenset(
-            u for units in unit_table().values() for u in units
-            if re.search(rf"(?:{_NUMBER}|{IN_WORDS}){re.escape(u)}", self.text)
-        )
+        return frozenset(u for u in all_units() if re.search(rf"(?:{_NUMBER}|{IN_WORDS}){re.escape(u)}", self.text))
 
     def figure_pattern(self, kind: str) -> re.Pattern[str] | None:
         """A number with one of the corpus's units of ``kind`` (12.74亿元, 14个项目), or None
