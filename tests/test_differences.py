@@ -34,18 +34,6 @@ def test_two_years_of_two_named_sections_differ_in_years(tokenizer, identity) ->
     assert over_clauses(c, "近期目标和远期目标一共多少年？", ranked[:2]) is None  # years are not added up
 
 
-@pytest.mark.parametrize("question", ["近期目标和远期目标之间相隔几年？", "从近期目标到远期目标，中间隔了几年？", "近期目标和远期目标相距几年？"])
-def test_how_far_apart_two_years_are_is_their_difference(tokenizer, identity, question: str) -> None:  # noqa: F811
-    from assistant.answering import classify
-    from assistant.answering.coverage import Thresholds, decide
-
-    c, ranked = composer_over(CHUNKS, tokenizer, identity)
-    assert classify(question) is Intent.AGGREGATE
-    draft = c.compose(question, ranked[:2], Intent.AGGREGATE)
-    assert draft is not None and "2035-2027=8年" in draft.text, draft.text
-    assert decide(question, 0.9, c.vocab, Thresholds(), tokenizer.posseg).covered  # 间隔, 相隔 name no thing
-
-
 def test_the_two_figures_of_one_sentence_are_subtracted_when_the_words_cannot_tell_them(tokenizer, identity) -> None:  # noqa: F811
     c, ranked = composer_over(CHUNKS, tokenizer, identity)
     draft = over_clauses(c, "单套面积的上限比主打户型的面积大多少平方米？", ranked[2:3])
@@ -116,4 +104,3 @@ def test_multiples_the_passage_states_are_no_operands(tokenizer, identity) -> No
     rent = chunk(("第十八条",), "收入超出限额1.5倍至3倍以内的,按照项目租金标准的1.5倍计租;逾期不腾退的,按照项目租金标准的2倍收取租金。", 0)
     c, ranked = composer_over([rent], tokenizer, identity)
     assert over_clauses(c, "逾期不腾退的按租金标准的几倍收取？", ranked) is None  # the figure answers it
-

@@ -44,17 +44,3 @@ def test_a_follow_up_asking_for_another_kind_of_thing_is_not_answered_by_the_con
     draft = conversed(composer, own, searched, (), composer.say)
     assert draft.intent is Intent.NOT_STATED, draft.text  # a year was asked: the conversation's 3.5亿元 answers nothing
     assert "3.5亿元" not in draft.text
-
-
-def test_that_of_another_section_swaps_the_section_of_the_earlier_question() -> None:
-    """那近期的呢 after 远期目标是到哪一年 asks the same of 近期目标: …的 is the section itself."""
-    from assistant.answering import Vocabulary
-    from assistant.answering.understanding import rewrite_followup
-
-    goals = [Chunk(id=f"g{k}", source="plan.md", title=TITLE, section_path=("二、目标", name), ordinal=k, text=text)
-             for k, (name, text) in enumerate([("1. 近期目标", "到2027年，全区基本建成。"), ("2. 远期目标", "到2035年，全面建成。")])]
-    vocab = Vocabulary.from_chunks(goals)
-    earlier = ["规划的远期目标是到哪一年？"]
-    for follow_up in ("那近期的呢？", "那近期呢？", "那近期目标呢？"):
-        rewritten = rewrite_followup(follow_up, earlier, vocab)
-        assert "近期" in rewritten and "哪一年" in rewritten and "远期" not in rewritten, (follow_up, rewritten)

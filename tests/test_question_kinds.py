@@ -511,22 +511,3 @@ def test_every_pattern_naming_a_kind_of_document_knows_every_kind() -> None:
     for kind in DOCUMENT_KINDS:
         assert pattern("premise").search(f"{kind}里说每户补贴999元"), kind
         assert pattern("this_document").search(f"这份{kind}什么时候施行？"), kind
-
-
-@pytest.mark.parametrize(
-    "question, unit",
-    [("补贴每个月几号发？", "date"), ("报名几号截止？", "date"), ("办事大厅在几号楼？", None), ("坐地铁几号线能到？", None), ("去几号窗口交材料？", None)],
-)
-def test_which_number_of_the_month_asks_a_date_and_which_building_does_not(question: str, unit: str | None) -> None:
-    from assistant.answering.understanding import unit_of
-
-    assert unit_of(question) == unit
-
-
-def test_a_day_of_the_month_is_answered_by_a_day_and_not_by_a_monthly_sum(tokenizer, identity) -> None:  # noqa: F811
-    paid = chunk(("三、发放",), "补贴实行按月发放，发放时间为每月25日前。", 0)
-    sum_ = chunk(("二、标准",), "符合条件的，每户每月补贴200元。", 1)
-    c, ranked = composer_over([paid, sum_], tokenizer, identity)
-    assert "每月25日前" in c.compose("补贴每个月几号发？", ranked, Intent.FIGURE).text  # type: ignore[union-attr]
-    draft = c.compose("补贴每个月几号发？", ranked[1:], Intent.FIGURE)
-    assert draft is not None and draft.intent is Intent.NOT_STATED and "200元" not in draft.text

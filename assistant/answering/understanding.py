@@ -236,7 +236,7 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
         return question
     if entity and prev_entity and entity != prev_entity and re.search(r"呢[？?]?$|^(?:那|那么|还有)", question):
         core = re.sub(r"^(?:那|那么|还有)|呢[？?]?$|[？?]$", "", question).strip()
-        if re.sub(r"方面|领域|的$", "", core) in (entity, re.sub(r"方面|领域", "", entity)):  # 那X方面呢, 那X的呢: X itself
+        if re.sub(r"方面|领域", "", core) in (entity, re.sub(r"方面|领域", "", entity)):  # 那X方面呢: X itself
             return previous.replace(prev_entity, entity)
         return f"{entity}{core.replace(entity, '')}"
     if not entity and prev_entity:
