@@ -80,14 +80,16 @@ def kinds_of(row: dict[str, Any]) -> list[str]:
     out = [row["refusal_kind"]] if row.get("refusal_kind") in ("not_covered", "off_topic") else []
     if row.get("rating") == "not_helpful":
         out.append("disliked")
-    if row.get("injection") or row.get("refusal_kind") == "injection":
+    if row.get("injection") or row.get("refusal_kind") in ("injection", "wrongdoing"):
         out.append("injection")
     return out
 
 
 def outcome_of(row: dict[str, Any]) -> str:
-    """How the question went, once per question: its refusal kind, else disliked."""
-    return row.get("refusal_kind") or "disliked"
+    """How the question went, once per question: its refusal kind (a request for help to
+    deceive counts as an injection: a misuse of the assistant), else disliked."""
+    kind = row.get("refusal_kind") or "disliked"
+    return "injection" if kind == "wrongdoing" else kind
 
 
 def cluster(vectors: np.ndarray, weights: np.ndarray | None = None, threshold: float = THRESHOLD,

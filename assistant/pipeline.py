@@ -44,7 +44,7 @@ from .answering.notes import with_glossary_note
 from .answering.banks import Banks
 from .answering.instructions import strip_instructions
 from .answering.several import ask_each, split_questions
-from .answering.understanding import ASKS, unit_of
+from .answering.understanding import ASKS, asks_to_deceive, unit_of
 from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
@@ -227,6 +227,9 @@ class Assistant:
 
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
         query = prepare_query(query)
+        if asks_to_deceive(query):  # how to fake a certificate: the rules and penalties are asked of, never this
+            yield from refuse(Decision(False, "wrongdoing"))
+            return
         own = query  # what the follow-up itself asks
         if history:
             query = rewrite(query, history, (lambda: self.llm) if mode == "llm" else None, serving.vocabulary)

@@ -34,8 +34,10 @@ from .types import Answer
 log = logging.getLogger(__name__)
 
 #: Refusals that are recorded (empty, over-long or busy questions are not); an injection
-#: refusal (a question that only gives instructions or asks to make something up) is marked.
-RECORDED_KINDS = ("not_covered", "off_topic", "injection")
+#: refusal (a question that only gives instructions or asks to make something up) is marked,
+#: and so is a request for help to deceive (wrongdoing).
+RECORDED_KINDS = ("not_covered", "off_topic", "injection", "wrongdoing")
+MISUSE_KINDS = ("injection", "wrongdoing")
 MAX_CHARS = 500  # a stored question is cut here (longer ones are refused before answering)
 
 COLUMNS = ("id", "hour", "question", "refusal_kind", "injection", "rating", "reason",
@@ -46,7 +48,7 @@ CREATE TABLE IF NOT EXISTS unanswered (
     id           TEXT PRIMARY KEY,   -- random per answer; identifies no person
     hour         TEXT NOT NULL,      -- UTC, ISO 8601, rounded down to the hour
     question     TEXT NOT NULL,      -- masked
-    refusal_kind TEXT,               -- not_covered | off_topic | injection | NULL (answered)
+    refusal_kind TEXT,               -- not_covered | off_topic | injection | wrongdoing | NULL (answered)
     injection    INTEGER NOT NULL DEFAULT 0,
     rating       TEXT,               -- not_helpful | helpful | NULL (not rated)
     reason       TEXT,
@@ -174,7 +176,7 @@ class UnansweredLog:
 
     @staticmethod
     def _injection(question: str, kind: str | None = None) -> bool:
-        return kind == "injection" or strip_injection(clean_question(question))[1]
+        return kind in MISUSE_KINDS or strip_injection(clean_question(question))[1]
 
     @_never_raises
     def answered(self, answer_id: str, question: str, answer: Answer, channel: str) -> None:

@@ -39,7 +39,7 @@ _LEVEL = "省市县区州"
 @dataclass(frozen=True)
 class Decision:
     covered: bool
-    kind: str | None = None  # "not_covered" | "off_topic" | "injection"
+    kind: str | None = None  # "not_covered" | "off_topic" | "injection" | "wrongdoing"
     reason: str = ""
     missing: tuple[str, ...] = ()
 
@@ -332,7 +332,7 @@ def decide(  # type: ignore[no-untyped-def]
 
 
 def refusal_text(decision: Decision, nearest: Chunk | None, wording: Wording) -> str:
-    if decision.kind in ("off_topic", "injection"):
+    if decision.kind in ("off_topic", "injection", "wrongdoing"):
         return wording(decision.kind)
     # the missing words are echoed: never one that holds personal data or a long number
     echoed = [w for w in decision.missing if not has_personal_data(w) and not _LONG_NUMBER.search(unicodedata.normalize("NFKC", w))][:2]

@@ -40,6 +40,9 @@ SYSTEM_ASIDE = pattern("system_aside")
 #: clause asking whether it holds (是不是999万元)
 PREMISE, CONFIRM_ASKED, CONFIRM_CLAUSE = pattern("premise"), pattern("confirm_asked"), pattern("confirm_clause")
 COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
+#: an act of deceit or evasion, a question asking how to do something, and what makes a question
+#: about such an act one about its consequence or prevention
+WRONGDOING, ASK_HOW, WRONGDOING_ABOUT = pattern("wrongdoing"), pattern("ask_how"), pattern("wrongdoing_about")
 #: a length of time named (期限, 有效期, 多久)
 LENGTH_OF_TIME = pattern("length_of_time")
 #: money asked for itself, not only named as the subject of another question
@@ -185,6 +188,13 @@ def strip_injection(question: str) -> tuple[str, bool]:
     return _tidy("".join(asking).strip() or rest), True
 
 
+def asks_to_deceive(question: str) -> bool:
+    """Does the question ask how to deceive or evade (教我怎么伪造出生证明, 如何躲过检查偷排,
+    how can I fake an invoice)? Not one that asks what follows from it, who deals with it or how
+    it is prevented (伪造材料会被怎么处理, 如何防止骗保): those the documents answer."""
+    return bool(WRONGDOING.search(question) and ASK_HOW.search(question) and not WRONGDOING_ABOUT.search(question))
+
+
 def _tidy(rest: str) -> str:
     """What is left of a message around an instruction, without the words that lead back to
     the question (好了，正经问一句： / 告诉我)."""
@@ -249,6 +259,6 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 
 __all__ = [
-    "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asked_measure", "asks", "classify", "content_words", "count_word", "find_entity",
+    "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asked_measure", "asks", "asks_to_deceive", "classify", "content_words", "count_word", "find_entity",
     "leans_on_earlier", "question_clauses", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]
