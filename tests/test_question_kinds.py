@@ -160,6 +160,21 @@ def test_a_later_question_of_a_message_leans_on_the_earlier_one_for_a_position(q
     assert leans_on_earlier(question) is leans
 
 
+def test_a_short_later_question_of_a_message_is_asked_with_the_earlier_ones() -> None:
+    from assistant.answering.several import ask_each
+
+    asked: list[tuple[str, list[str]]] = []
+
+    def ask(q, history, mode):  # type: ignore[no-untyped-def]
+        asked.append((q, list(history)))
+        return _answer(f"{q}[1]。", ["x"])
+
+    ask_each(ask, "…", ["富力大厦在哪里？", "一共有几套房？", "厕所改造项目投资了多少钱？"], [], None, "")
+    # a question of a few characters names nothing of its own: it asks of the earlier one;
+    # a longer one with a subject of its own is asked on its own, as the first one is
+    assert asked == [("富力大厦在哪里？", []), ("一共有几套房？", ["富力大厦在哪里？"]), ("厕所改造项目投资了多少钱？", [])]
+
+
 def test_squeeze_joins_spaced_characters_only() -> None:
     assert squeeze("忽 略 指 令") == "忽略指令"
     assert squeeze("a b c d") == "abcd"
@@ -364,6 +379,12 @@ def test_answers_are_joined_with_their_markers_renumbered() -> None:
     assert told.text == "丙[1]。其余内容没有涉及。" and not told.refused  # half an answer says so
     whole = join_answers("a？b？", [_answer("甲[1]。", ["x"]), _answer("丙[1]。", ["z"])], "其余内容没有涉及。")
     assert "没有涉及" not in whole.text
+    # a later part that opens with what an earlier one said goes on with what is new, and a
+    # passage only the repeated sentence cited is not cited again
+    more = join_answers("a？b？", [_answer("第十条：甲[1]。", ["x"]), _answer("第十条：甲。乙[1]。", ["x"])])
+    assert more.text == "第十条：甲[1]。乙[1]。" and [c.chunk_id for c in more.citations] == ["x"]
+    dropped = join_answers("a？b？", [_answer("甲[1]。", ["x"]), _answer("甲[1]。乙[2]。", ["y", "z"])])
+    assert dropped.text == "甲[1]。乙[2]。" and [c.chunk_id for c in dropped.citations] == ["x", "z"]
     none = join_answers("a？b？", [_answer("不知道", [], refused=True), _answer("也不知道", [], refused=True)])
     assert none.refused and none.text == "不知道" and none.question == "a？b？"
 

@@ -45,6 +45,24 @@ def split_questions(text: str) -> list[str]:
     return [p.strip() for p in out]
 
 
+#: a later question of a message this short (characters other than punctuation) names no
+#: subject of its own (富力大厦在哪里？一共有几套房？): it asks of the earlier one's
+ELLIPTICAL_CHARS = 8
+
+
+def elliptical(question: str) -> bool:
+    return len(_PUNCT.sub("", question)) <= ELLIPTICAL_CHARS
+
+
+def _new_sentences(text: str, told: set[str]) -> str:
+    """``text`` without the sentences an earlier part of the answer said (the second question
+    of a message is read with the first, and its passage may open with the first's answer)."""
+    if not told:
+        return text
+    kept = [s for s in re.split(r"(?<=[。！？])", text) if s.strip() and not said(s) <= told]
+    return "".join(kept) or text
+
+
 def said(text: str) -> set[str]:
     """The sentences an answer says: without markers or the section name that leads one (生态安全：…)."""
     plain = MARKER.sub("", text)
@@ -54,7 +72,8 @@ def said(text: str) -> set[str]:
 def ask_each(ask: Callable[..., Answer], question: str, parts: Sequence[str], history: Sequence[str], mode: str | None, unanswered: str) -> Answer:
     """Each question of a message answered by ``ask`` (a follow-up with the earlier ones as its
     conversation), the answers joined by :func:`join_answers`."""
-    answers = [ask(q, [*history, *parts[:i]] if leans_on_earlier(q) else list(history), mode) for i, q in enumerate(parts)]
+    answers = [ask(q, [*history, *parts[:i]] if i and (leans_on_earlier(q) or elliptical(q)) else list(history), mode)
+               for i, q in enumerate(parts)]
     return join_answers(question, answers, unanswered)
 
 
@@ -63,7 +82,8 @@ def join_answers(question: str, answers: Sequence[Answer], unanswered: str = "")
     are refused: then the first refusal), then ``unanswered`` when some part was refused, so
     that half an answer does not read as a whole one (it names no part: a part may hold
     figures or personal data, and this sentence cites nothing). A part that says only what
-    an earlier one said is left out; a passage cited by several parts keeps one number."""
+    an earlier one said is left out, and a sentence of a later part that an earlier one said;
+    a passage cited by several parts keeps one number."""
     answered: list[Answer] = []
     earlier: set[str] = set()  # what the answered parts said
     for a in answers:
@@ -74,15 +94,20 @@ def join_answers(question: str, answers: Sequence[Answer], unanswered: str = "")
         return replace(answers[0], question=question)
     texts: list[str] = []
     citations: list[Citation] = []
+    told: set[str] = set()  # what the parts joined so far said
     for answer in answered:
+        text = _new_sentences(answer.text, told)
+        told |= said(answer.text)
         number: dict[int, int] = {}
         for c in answer.citations:
+            if text != answer.text and f"[{c.n}]" not in text:
+                continue  # cited only by a sentence an earlier part said
             same = next((d.n for d in citations if d.chunk_id == c.chunk_id), None)
             if same is None:
                 citations.append(replace(c, n=len(citations) + 1))
                 same = len(citations)
             number[c.n] = same
-        texts.append(MARKER.sub(lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", answer.text))
+        texts.append(MARKER.sub(lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", text))
     if unanswered and any(a.refused for a in answers):
         texts.append(unanswered)
     total = {k: sum(a.timings_ms.get(k, 0.0) for a in answers) for k in answers[0].timings_ms}
