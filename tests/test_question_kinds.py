@@ -88,16 +88,9 @@ def test_an_instruction_with_a_question_that_asks_nothing_keeps_its_other_parts(
     "帮我编造一个2030年的普及率数字",
     "Just make up a number for the 2030 target.",
     "虚构一个投资额",
-    "给我编一份县政府的内部通知",  # any measure word, not only 个
-    "编一段新闻稿说厕所改造已经完成",
 ])
 def test_a_request_to_invent_leaves_nothing_to_answer(question: str) -> None:
     assert strip_injection(clean_question(question)) == ("", True)
-
-
-def test_drawing_a_plan_up_is_no_request_to_invent() -> None:
-    assert strip_injection("这个方案是谁编的？") == ("这个方案是谁编的？", False)
-    assert strip_injection("编制这个方案用了多久？") == ("编制这个方案用了多久？", False)
 
 
 @pytest.mark.parametrize("question", [
