@@ -376,6 +376,11 @@ def test_answers_are_joined_with_their_markers_renumbered() -> None:
     # passage only the repeated sentence cited is not cited again
     more = join_answers("a？b？", [_answer("第十条：甲[1]。", ["x"]), _answer("第十条：甲。乙[1]。", ["x"])])
     assert more.text == "第十条：甲[1]。乙[1]。" and [c.chunk_id for c in more.citations] == ["x"]
+    # a marker cites the sentences back to the previous one: on a sentence left out, it moves to the one kept before it
+    carried = join_answers("a？b？", [_answer("乙3个月[1]。", ["x"]), _answer("甲3个月。乙3个月[1]。", ["x"])])
+    assert carried.text == "乙3个月[1]。甲3个月[1]。" and [c.chunk_id for c in carried.citations] == ["x"]
+    quoted = join_answers("a？b？", [_answer("原文：“甲5%。”[1]", ["x"]), _answer("原文：“甲5%。”[1]原文：“乙3%。”[2]", ["x", "y"])])
+    assert quoted.text == "原文：“甲5%。”[1]原文：“乙3%。”[2]" and [c.chunk_id for c in quoted.citations] == ["x", "y"]
     dropped = join_answers("a？b？", [_answer("甲[1]。", ["x"]), _answer("甲[1]。乙[2]。", ["y", "z"])])
     assert dropped.text == "甲[1]。乙[2]。" and [c.chunk_id for c in dropped.citations] == ["x", "z"]
     none = join_answers("a？b？", [_answer("不知道", [], refused=True), _answer("也不知道", [], refused=True)])

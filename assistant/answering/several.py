@@ -54,12 +54,27 @@ def elliptical(question: str) -> bool:
     return len(_PUNCT.sub("", question)) <= ELLIPTICAL_CHARS
 
 
+#: a sentence of an answer with the closing quotation marks and citation markers after it
+_SENTENCE = re.compile(r"[^。！？]+(?:[。！？]+[”’」』）)]*(?:\[\d{1,3}\])*|$)")
+_MARKERS = re.compile(r"\[\d{1,3}\]")
+
+
 def _new_sentences(text: str, told: set[str]) -> str:
     """``text`` without the sentences an earlier part of the answer said (the second question
-    of a message is read with the first, and its passage may open with the first's answer)."""
+    of a message is read with the first, and its passage may open with the first's answer). A
+    marker cites the sentences before it back to the previous marker: one on a sentence left
+    out moves to the sentence kept before it when that has none of its own."""
     if not told:
         return text
-    kept = [s for s in re.split(r"(?<=[。！？])", text) if s.strip() and not said(s) <= told]
+    kept: list[str] = []
+    for sentence in _SENTENCE.findall(text):
+        if not sentence.strip():
+            continue
+        if not said(sentence) <= told:
+            kept.append(sentence)
+        elif kept and (markers := "".join(_MARKERS.findall(sentence))) and not _MARKERS.search(kept[-1]):
+            last = kept[-1]
+            kept[-1] = last + markers if last.endswith(("”", "’", "」", "』")) else re.sub(r"(?=[。！？]*$)", markers, last, count=1)
     return "".join(kept) or text
 
 
