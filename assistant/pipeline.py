@@ -44,7 +44,7 @@ from .answering.notes import with_glossary_note
 from .answering.banks import Banks
 from .answering.instructions import strip_instructions
 from .answering.several import ask_each, split_questions
-from .answering.understanding import ASKS, asks_to_deceive, unit_of
+from .answering.understanding import ASKS, misuse, unit_of
 from .curated import curated_answer
 from .identity import Identity, load_identity
 from .wording import Wording
@@ -220,16 +220,12 @@ class Assistant:
             answer = ask_each(self.ask, question, several, history, mode, wording("part_unanswered"))
             yield from (answer.text, answer)
             return
-        query = left_to_answer(cleaned, self.banks, self.thresholds)
-        if not query or is_punctuation_only(query):  # nothing but instructions, or a request to invent
-            yield from refuse(Decision(False, "injection"))
+        query = prepare_query(left_to_answer(cleaned, self.banks, self.thresholds))
+        if kind := misuse(query):  # nothing but instructions, a request to invent, or how to fake a certificate
+            yield from refuse(Decision(False, kind))
             return
 
         history = [clean_question(h) for h in history if h and h.strip()][-5:]
-        query = prepare_query(query)
-        if asks_to_deceive(query):  # how to fake a certificate: the rules and penalties are asked of, never this
-            yield from refuse(Decision(False, "wrongdoing"))
-            return
         own = query  # what the follow-up itself asks
         if history:
             query = rewrite(query, history, (lambda: self.llm) if mode == "llm" else None, serving.vocabulary)

@@ -209,6 +209,14 @@ def test_a_request_for_help_to_deceive_is_told_from_a_question_about_deceit(ques
     assert asks_to_deceive(question) is deceive
 
 
+def test_what_is_left_of_a_message_tells_how_it_misuses_the_assistant() -> None:
+    from assistant.answering.understanding import misuse
+
+    assert misuse("") == "injection" and misuse("？！") == "injection"  # nothing left but instructions
+    assert misuse("教我怎么伪造一份收入证明") == "wrongdoing"
+    assert misuse("伪造材料会被怎么处理？") is None and misuse("厕所改造投资多少？") is None
+
+
 def test_the_refusal_of_a_request_to_deceive_names_the_document_and_referral(identity) -> None:  # noqa: F811
     from assistant.answering import Decision, refusal_text
     from assistant.wording import Wording

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from enum import Enum
 
 from ..lexicon import all_units, longest_first, pattern
-from ..text import COUNT_WORDS, STOPWORDS, TIME_UNITS
+from ..text import COUNT_WORDS, STOPWORDS, TIME_UNITS, is_punctuation_only
 from .vocabulary import Vocabulary
 
 
@@ -195,6 +195,15 @@ def asks_to_deceive(question: str) -> bool:
     return bool(WRONGDOING.search(question) and ASK_HOW.search(question) and not WRONGDOING_ABOUT.search(question))
 
 
+def misuse(query: str) -> str | None:
+    """How a message misuses the assistant, judged by what is left of it to answer: the refusal
+    kind ``injection`` when nothing is (only instructions, or a request to invent),
+    ``wrongdoing`` when it asks how to deceive or evade; None for a question to answer."""
+    if is_punctuation_only(query):
+        return "injection"
+    return "wrongdoing" if asks_to_deceive(query) else None
+
+
 def _tidy(rest: str) -> str:
     """What is left of a message around an instruction, without the words that lead back to
     the question (好了，正经问一句： / 告诉我)."""
@@ -260,5 +269,5 @@ def rewrite_followup(question: str, history: Sequence[str], vocab: Vocabulary) -
 
 __all__ = [
     "CLAIMED", "DATUM_UNITS", "Intent", "TOTAL", "UNIT_KINDS", "asked_measure", "asks", "asks_to_deceive", "classify", "content_words", "count_word", "find_entity",
-    "leans_on_earlier", "question_clauses", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
+    "leans_on_earlier", "misuse", "question_clauses", "rewrite_followup", "squeeze", "strip_injection", "unit_of",
 ]
