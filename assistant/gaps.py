@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .unanswered import UnansweredStore
+from .unanswered import MISUSE_KINDS, UnansweredStore
 
 #: Cosine at or above which two questions are taken to ask the same thing (calibrated).
 THRESHOLD = 0.935
@@ -80,7 +80,7 @@ def kinds_of(row: dict[str, Any]) -> list[str]:
     out = [row["refusal_kind"]] if row.get("refusal_kind") in ("not_covered", "off_topic") else []
     if row.get("rating") == "not_helpful":
         out.append("disliked")
-    if row.get("injection") or row.get("refusal_kind") in ("injection", "wrongdoing"):
+    if row.get("injection") or row.get("refusal_kind") in MISUSE_KINDS:
         out.append("injection")
     return out
 
@@ -89,7 +89,7 @@ def outcome_of(row: dict[str, Any]) -> str:
     """How the question went, once per question: its refusal kind (a request for help to
     deceive counts as an injection: a misuse of the assistant), else disliked."""
     kind = row.get("refusal_kind") or "disliked"
-    return "injection" if kind == "wrongdoing" else kind
+    return "injection" if kind in MISUSE_KINDS else kind
 
 
 def cluster(vectors: np.ndarray, weights: np.ndarray | None = None, threshold: float = THRESHOLD,

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 #: refusal (a question that only gives instructions or asks to make something up) is marked,
 #: and so is a request for help to deceive (wrongdoing).
 RECORDED_KINDS = ("not_covered", "off_topic", "injection", "wrongdoing")
+#: refusals of a message that misuses the assistant (instructions only, a request to invent, or
+#: how to deceive): marked, and charted together as injections
 MISUSE_KINDS = ("injection", "wrongdoing")
 MAX_CHARS = 500  # a stored question is cut here (longer ones are refused before answering)
 

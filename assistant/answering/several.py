@@ -56,7 +56,6 @@ def elliptical(question: str) -> bool:
 
 #: a sentence of an answer with the closing quotation marks and citation markers after it
 _SENTENCE = re.compile(r"[^。！？]+(?:[。！？]+[”’」』）)]*(?:\[\d{1,3}\])*|$)")
-_MARKERS = re.compile(r"\[\d{1,3}\]")
 
 
 def _new_sentences(text: str, told: set[str]) -> str:
@@ -72,7 +71,7 @@ def _new_sentences(text: str, told: set[str]) -> str:
             continue
         if not said(sentence) <= told:
             kept.append(sentence)
-        elif kept and (markers := "".join(_MARKERS.findall(sentence))) and not _MARKERS.search(kept[-1]):
+        elif kept and (markers := "".join(m.group(0) for m in MARKER.finditer(sentence))) and not MARKER.search(kept[-1]):
             last = kept[-1]
             kept[-1] = last + markers if last.endswith(("”", "’", "」", "』")) else re.sub(r"(?=[。！？]*$)", markers, last, count=1)
     return "".join(kept) or text
@@ -99,20 +98,24 @@ def join_answers(question: str, answers: Sequence[Answer], unanswered: str = "")
     figures or personal data, and this sentence cites nothing). A part that says only what
     an earlier one said is left out, and a sentence of a later part that an earlier one said;
     a passage cited by several parts keeps one number."""
-    answered: list[Answer] = []
+    answered: list[tuple[Answer, set[str]]] = []  # each answered part, and what it said
     earlier: set[str] = set()  # what the answered parts said
     for a in answers:
-        if not a.refused and not (answered and said(a.text) <= earlier):
-            answered.append(a)
-            earlier |= said(a.text)
+        if a.refused:
+            continue
+        says = said(a.text)
+        if answered and says <= earlier:
+            continue  # it says only what an earlier part said
+        answered.append((a, says))
+        earlier |= says
     if not answered:
         return replace(answers[0], question=question)
     texts: list[str] = []
     citations: list[Citation] = []
     told: set[str] = set()  # what the parts joined so far said
-    for answer in answered:
+    for answer, says in answered:
         text = _new_sentences(answer.text, told)
-        told |= said(answer.text)
+        told |= says
         number: dict[int, int] = {}
         for c in answer.citations:
             if text != answer.text and f"[{c.n}]" not in text:
@@ -127,8 +130,8 @@ def join_answers(question: str, answers: Sequence[Answer], unanswered: str = "")
         texts.append(unanswered)
     total = {k: sum(a.timings_ms.get(k, 0.0) for a in answers) for k in answers[0].timings_ms}
     return replace(
-        answered[0], question=question, text="".join(texts), citations=tuple(citations),
-        retrieved=tuple(r for a in answered for r in a.retrieved), timings_ms=total,
+        answered[0][0], question=question, text="".join(texts), citations=tuple(citations),
+        retrieved=tuple(r for a, _ in answered for r in a.retrieved), timings_ms=total,
     )
 
 
