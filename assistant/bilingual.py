@@ -122,9 +122,11 @@ class EnglishGloss:
     def __bool__(self) -> bool:
         return bool(self.phrases or self.words)
 
-    def __call__(self, question: str) -> tuple[str, ...]:
+    def __call__(self, question: str, whole: bool = False) -> tuple[str, ...]:
         """The corpus's Chinese words the English words of ``question`` stand for: the
-        longest phrase of a definition first, a word of a short definition failing that."""
+        longest phrase of a definition first, a word of a short definition failing that;
+        with ``whole``, only whole definitions (``term`` alone, a word of ``long term``, is
+        no 远期)."""
         ws, out, i = english_words(question), [], 0
         while i < len(ws):
             for n in range(min(LONGEST_PHRASE, len(ws) - i), 0, -1):
@@ -134,7 +136,7 @@ class EnglishGloss:
                     i += n
                     break
             else:
-                out.extend(self.words.get(ws[i], ()))
+                out.extend(() if whole else self.words.get(ws[i], ()))
                 i += 1
         return tuple(dict.fromkeys(out))
 

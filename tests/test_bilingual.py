@@ -58,6 +58,47 @@ def test_words_the_corpus_does_not_write_and_negated_definitions_give_nothing() 
     assert "安" not in g.words.get("peaceful", ())
 
 
+def test_whole_definitions_only_when_asked() -> None:
+    # "application" alone is a word of the definition "application form": no whole one
+    assert gloss()("Where is the application?") == ("申请",)
+    assert gloss()("Where is the application?", whole=True) == ()
+    assert gloss()("Do old people get preferential treatment?", whole=True) == ("老年人", "优待")
+
+
+def test_an_english_question_names_a_section_its_glossed_words_write() -> None:
+    """safeguard measures → 保障 + 措施 → the section 保障措施; a name that is one glossed word
+    alone is not named by it, and a Chinese question names sections by its own words."""
+    from assistant.answering.vocabulary import Vocabulary, composed_of
+    from assistant.types import Chunk
+
+    assert composed_of("保障措施", {"保障", "措施"}) and not composed_of("保障措施", {"保障"})
+    assert not composed_of("措施", {"措施"})
+    entries = [("保障", ("to ensure; to guarantee; safeguard",)), ("措施", ("measure; step",)), ("组织", ("organization",))]
+    chunks = [Chunk(id=f"c{k}", source="a.md", title="方案", section_path=("三、保障措施", name), text=f"{name}的内容。", ordinal=k)
+              for k, name in enumerate(("（一）加强组织领导", "（二）强化资金保障"))]
+    vocab = Vocabulary.from_chunks(chunks, english=EnglishGloss.build([c.section + c.text for c in chunks], entries))
+    assert "保障措施" in vocab.section_words("What safeguard measures are there?", synonyms=False).split("|")
+    assert vocab.section_words("保障措施有哪些？", synonyms=False) == "保障措施有哪些？"
+    assert "保障措施" not in vocab.section_words("What measures are there?", synonyms=False).split("|")
+
+
+def test_an_english_list_question_naming_a_heading_is_answered_by_its_parts() -> None:
+    from assistant.answering import FIRST, HANDLERS, Composer, Intent, SentenceScorer, Vocabulary
+    from assistant.identity import derive_identity
+    from assistant.types import Document
+    from assistant.text import ChineseTokenizer
+    from assistant.types import Chunk, RetrievedChunk
+    from assistant.wording import Wording
+
+    entries = [("保障", ("safeguard",)), ("措施", ("measure",))]
+    chunks = [Chunk(id=f"c{k}", source="a.md", title="方案", section_path=("三、保障措施", name), text=f"{name}的具体内容。", ordinal=k)
+              for k, name in enumerate(("（一）加强组织领导", "（二）强化资金保障", "（三）严格监督考核"))]
+    vocab = Vocabulary.from_chunks(chunks, english=EnglishGloss.build([c.section + c.text for c in chunks], entries))
+    composer = Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(derive_identity([Document("a.md", "方案", "……", {"issuer": "县政府"})])), HANDLERS, FIRST)
+    draft = composer.compose("What safeguard measures does the scheme list?", tuple(RetrievedChunk(c, 1.0, k + 1) for k, c in enumerate(chunks)), Intent.LIST)
+    assert draft is not None and all(name in draft.text for name in ("加强组织领导", "强化资金保障", "严格监督考核")), draft.text
+
+
 def test_stored_with_a_build_and_opened_again(tmp_path: Path) -> None:
     g = gloss()
     assert g.write(tmp_path) == len(g.phrases) + len(g.words)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from ..citations import MARKER, figures
 from ..lexicon import pattern
 from ..retrieval import section_names
+from ..text import is_english
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
 from .counts import unlisted_count
@@ -127,8 +128,10 @@ class Composer:
     ) -> tuple[RetrievedChunk, ...]:
         """Passages of the sections the question names (or their short forms), and with
         ``by_synonym`` those a word of it stands for. Only an open question is steered by a
-        synonym: a figure question keeps its own words."""
-        words = self.vocab.section_words(question) if by_synonym else question
+        synonym: a figure question keeps its own words. An English question names sections
+        only by what its words gloss."""
+        english = is_english(question) and not by_synonym  # its own words are those it glosses
+        words = self.vocab.section_words(question, synonyms=not english) if by_synonym or english else question
         named = tuple(p for p in passages if any(n in words for n in section_names(p.chunk, self.vocab.forms)))
         if named or not by_synonym:
             return named
@@ -174,7 +177,8 @@ class Composer:
 
     def parent_heading(self, question: str) -> str | None:
         """The heading with subsections that the question names (保障措施), the longest."""
-        return next((h for h in self.vocab.parent_headings if h in question), None)
+        named = self.vocab.section_words(question, synonyms=False) if is_english(question) else question  # safeguard measures: 保障措施
+        return next((h for h in self.vocab.parent_headings if h in named), None)
 
     def parts(self, heading: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         """The subsection names of ``heading``, each with the marker of its first chunk

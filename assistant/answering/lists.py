@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from ..chunking import strip_numbering
+from ..text import is_english
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .enumerations import enumerated, marker_of, numbered_run
@@ -21,7 +22,8 @@ from .vocabulary import leaf
 
 def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     heading = c.parent_heading(question)
-    leaf_entity = find_entity(question, [e for e in c.vocab.entities if e != heading])
+    words = c.vocab.section_words(question) if is_english(question) else question  # a field of the key projects: the field's
+    leaf_entity = find_entity(words, [e for e in c.vocab.entities if e != heading])
     if heading and not leaf_entity:
         parts = c.parts(heading, passages)
         if parts is not None:

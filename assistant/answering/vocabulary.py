@@ -18,7 +18,7 @@ from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
 from ..lexicon import all_units, document_parts, everyday_words, longest_first, pattern, unit_table, words
 from ..retrieval import expansions
-from ..text import CN_NUMERAL
+from ..text import CN_NUMERAL, is_english
 from ..types import Chunk, Document
 from .abbreviations import document_words
 
@@ -89,6 +89,20 @@ def everyday_synonyms(text: str, table: dict[str, tuple[str, ...]] | None = None
         if written:
             out[word] = written
     return out
+
+
+def composed_of(name: str, words: set[str] | frozenset[str], least: int = 2) -> bool:
+    """Is ``name`` written as ``least`` or more of ``words`` one after another (保障措施 of
+    保障 and 措施)? A name that is one of them alone is not: a single glossed word is too
+    common a word to name a section by."""
+    reach = {0: 0}  # position in the name → the most words a run of them ending there has
+    for i in range(len(name)):
+        if i not in reach:
+            continue
+        for w in words:
+            if w and name.startswith(w, i):
+                reach[i + len(w)] = max(reach.get(i + len(w), 0), reach[i] + 1)
+    return reach.get(len(name), 0) >= least
 
 
 @dataclass
@@ -216,10 +230,13 @@ class Vocabulary:
         """Section names a follow-up can switch to, and their short forms, longest first."""
         return tuple(sorted(self.entity_depth, key=lambda n: (-len(n), self.entity_depth[n], n)))
 
-    def section_words(self, question: str) -> str:
+    def section_words(self, question: str, synonyms: bool = True) -> str:
         """The question followed by the section names its other words stand for, by the
-        synonyms (长远 → 远期目标, long-term → 远期目标)."""
-        extra = [w for w in expansions(question, (), self.synonyms) if w in self.entity_depth]
+        synonyms (长远 → 远期目标) and, for an English one, by what its words gloss
+        (safeguard measures → 保障 + 措施 → 保障措施)."""
+        extra = [w for w in expansions(question, (), self.synonyms) if w in self.entity_depth] if synonyms else []
+        glossed = set(self.english(question, whole=True)) if is_english(question) else set()
+        extra += [n for n in self.entity_depth if glossed and composed_of(n, glossed)]
         return "|".join(dict.fromkeys([question, *extra]))
 
     @cached_property
