@@ -130,8 +130,10 @@ class Composer:
         ``by_synonym`` those a word of it stands for. Only an open question is steered by a
         synonym: a figure question keeps its own words. An English question names sections
         only by what its words gloss."""
-        english = is_english(question) and not by_synonym  # its own words are those it glosses
-        words = self.vocab.section_words(question, synonyms=not english) if by_synonym or english else question
+        if by_synonym:
+            words = self.vocab.section_words(question)
+        else:  # an English question's own words are those it glosses
+            words = self.vocab.section_words(question, synonyms=False) if is_english(question) else question
         named = tuple(p for p in passages if any(n in words for n in section_names(p.chunk, self.vocab.forms)))
         if named or not by_synonym:
             return named

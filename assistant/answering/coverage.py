@@ -218,8 +218,8 @@ def folded(text: str) -> str:
 def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     """A figure the question claims the documents state (听说每户每年发500元, 文件规定至少新建50座,
     or a sum a clause of its own takes for granted: 长护险每月发500元补贴，去哪领) that no document
-    states: the question rests on it and is not answered. A yes/no question is asked whether
-    the claim holds, and is answered with the document's own figure."""
+    states: the question rests on it and is not answered. A question asking whether the claim
+    holds (听说…，是吗; 文件里说…吗) is answered with the document's own figure."""
     if not CONFIRM_ASKED.search(question):
         for m in granted_sums(question):
             if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}\s*{m.group(2)}元", folded(vocab.text)):

@@ -22,7 +22,8 @@ from .vocabulary import leaf
 
 def list_answer(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     heading = c.parent_heading(question)
-    words = c.vocab.section_words(question) if is_english(question) else question  # a field of the key projects: the field's
+    # an English question names a section by its gloss or a synonym (the ecological economy field of the key projects)
+    words = c.vocab.section_words(question) if is_english(question) else question
     leaf_entity = find_entity(words, [e for e in c.vocab.entities if e != heading])
     if heading and not leaf_entity:
         parts = c.parts(heading, passages)
