@@ -40,8 +40,10 @@ _OVER_TERM = re.compile(r"(\d+(?:\.\d+)?)([千万亿]?元)×(\d+)(?:年|个月)\
 #: a range of two dates of one year (4月1日至6月20日) and, in an answer, the days it lasts (共81天)
 DATE_RANGE = pattern("date_range")
 _SPAN = re.compile(rf"(?:{DATE_RANGE.pattern})共(?P<days>\d+)天")
-#: a sentence: up to its end mark, with the closing quotes or brackets and the markers right after it (。”[1])
-_SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；][”’」』）)]*(?:\[\d{1,3}\])*|\n|$)")
+#: what belongs to a sentence after its end mark: closing quotes or brackets and the markers (。”[1])
+SENTENCE_TAIL = r"[”’」』）)]*(?:\[\d{1,3}\])*"
+#: a sentence: up to its end mark, with its tail
+_SENTENCE = re.compile(rf"[^。！？；\n]*(?:[。！？；]{SENTENCE_TAIL}|\n|$)")
 
 
 def figures(text: str) -> list[str]:

@@ -222,7 +222,7 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
     holds (听说…，是吗; 文件里说…吗) is answered with the document's own figure."""
     if not CONFIRM_ASKED.search(question):
         for m in granted_sums(question):
-            if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}\s*{m.group(2)}元", folded(vocab.text)):
+            if not _states(vocab, m.group(1), rf"\s*{m.group(2)}元"):
                 return f"{m.group(1)}{m.group(2)}元"
     if not PREMISE.search(question) or YESNO_Q.search(question):
         return None
@@ -231,9 +231,14 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
         # 60岁 as 60周岁 and 3月 as 3个月
         unit = m.group(2).removesuffix("的")  # 最高50万的贷款: 50万
         measure = rf"\s*[周个]?{re.escape(unit)}" if unit else r"(?!\d)"
-        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", folded(vocab.text)):
+        if not _states(vocab, m.group(1), measure):
             return m.group(1) + unit
     return None
+
+
+def _states(vocab: Vocabulary, number: str, measure: str) -> bool:
+    """Does a document write ``number`` followed by ``measure`` (a pattern)?"""
+    return re.search(rf"(?<![\d.]){re.escape(number)}{measure}", folded(vocab.text)) is not None
 
 
 def granted_sums(question: str) -> list[re.Match[str]]:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from ..citations import MARKER
+from ..citations import MARKER, SENTENCE_TAIL
 from ..types import Answer, Citation
 from .understanding import leans_on_earlier
 
@@ -55,7 +55,7 @@ def elliptical(question: str) -> bool:
 
 
 #: a sentence of an answer with the closing quotation marks and citation markers after it
-_SENTENCE = re.compile(r"[^。！？]+(?:[。！？]+[”’」』）)]*(?:\[\d{1,3}\])*|$)")
+_SENTENCE = re.compile(rf"[^。！？]+(?:[。！？]+{SENTENCE_TAIL}|$)")
 
 
 def _new_sentences(text: str, told: set[str]) -> str:
