@@ -494,30 +494,6 @@ def test_where_to_do_something_is_answered_by_the_office_it_is_done_at(tokenizer
     assert located is not None and located.intent is Intent.NOT_STATED
 
 
-def test_an_address_asked_is_a_place_answered_only_by_an_address(tokenizer, identity) -> None:  # noqa: F811
-    """地址在哪, 什么位置 and a bare 在哪？ ask where a thing is: a sentence that names the thing
-    but no place or address is no answer, one with an address (…路1号) is; the word 地址
-    frames the question and names no thing of its own; a mail address is a contact."""
-    from assistant.answering import Vocabulary
-    from assistant.answering.figures import figure
-    from assistant.answering.understanding import unit_of
-    from .test_answering_rules import chunk, composer_over
-
-    assert unit_of("服务中心的办公地址在哪？") == unit_of("服务中心具体在什么位置？") == unit_of("服务中心在哪？") == "place"
-    assert unit_of("举报的电子邮箱地址是多少？") == "contact" and unit_of("近期目标定在哪一年？") == "year"
-    assert unit_of("落户地址那一类要交什么材料？") is None
-    named = chunk(("四、服务平台",), "每年安排经费支持青年创业服务中心建设，为青年提供创业指导。", 9)
-    address = chunk(("五、联系方式",), "材料送至区商务局（钱王街390号302室），联系人：李老师。", 10)
-    c, ranked = composer_over([named, CHUNKS[4]], tokenizer, identity)
-    draft = figure(c, "青年创业服务中心的办公地址在哪？", ranked)
-    assert draft is not None and draft.intent is Intent.NOT_STATED, draft.text
-    c, ranked = composer_over([address, CHUNKS[4]], tokenizer, identity)
-    draft = figure(c, "材料要送到商务局的哪个地址？", ranked)
-    assert draft is not None and "钱王街390号" in draft.text, draft.text
-    decision = decide("材料要送到商务局的哪个地址？", 0.9, Vocabulary.from_chunks([address], places=identity.place_names), Thresholds(), tokenizer.posseg)
-    assert decision.covered, decision
-
-
 @pytest.mark.parametrize("question", ["征求意见时收到了多少条意见？", "一共印了多少份材料？"])
 def test_how_many_with_a_measure_word_asks_for_a_count(question: str) -> None:
     from assistant.answering.understanding import unit_of
