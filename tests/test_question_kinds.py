@@ -528,14 +528,6 @@ def test_a_count_asked_in_tiao_is_answered_by_one_in_xiang(tokenizer, identity) 
     ("每户补贴999元的话一共多少？", None),  # no claim about the documents: a hypothetical
     ("条例规定每户补贴999元，去哪里领？", "999元"),  # any kind of document (data/lexicon/document_kinds.txt)
     ("规定里说每户补贴999元，去哪里领？", "999元"),
-    # a sum a clause of its own takes for granted, without 听说: a benefit given or a rate raised
-    ("改厕每户发999元补贴，去哪里领？", "999元"),
-    ("改厕补贴已经上调到每户2万元，从哪天开始执行？", "2万元"),
-    ("改厕每户发999元补贴，是真的吗？", None),  # asked to be confirmed
-    ("厕所改造共投资450万元，钱怎么用？", None),  # the documents state it
-    ("我买了999元的材料，能补贴多少？", None),  # the asker's own
-    ("假如每户补贴999元，一共多少？", None),  # a case put
-    ("一台冰箱卖999元，能补多少？", None),  # a price, no benefit given
 ])
 def test_a_question_resting_on_a_figure_the_documents_never_state(identity, question: str, claimed: str | None) -> None:  # noqa: F811
     from assistant.answering import Vocabulary

@@ -27,9 +27,6 @@ DOMAIN_WORDS = words("domain_words")
 #: English stems that make a question one about a policy document (data/lexicon/english_topic.txt)
 ENGLISH_TOPIC = re.compile(r"\b(?:" + "|".join(longest_first(words("english_topic"))) + ")", re.I)
 ABOUT_ME, ASKS, OTHER_DOCUMENT = pattern("about_me"), pattern("asks"), pattern("other_document")
-GRANTED, SUPPOSED = pattern("granted"), pattern("supposed")
-#: a sum of money in a question (500元, 5万元, 1000块): the number and its magnitude
-_SUM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([万亿千]?)(?:元|块)")
 
 _NOUN_FLAGS = ("n", "vn", "eng", "an")
 CONCRETE_TAGS = re.compile(r"n$|nr|nt")
@@ -216,14 +213,9 @@ def folded(text: str) -> str:
 
 
 def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
-    """A figure the question claims the documents state (听说每户每年发500元, 文件规定至少新建50座,
-    or a sum a clause of its own takes for granted: 长护险每月发500元补贴，去哪领) that no document
-    states: the question rests on it and is not answered. A question asking whether the claim
-    holds (听说…，是吗; 文件里说…吗) is answered with the document's own figure."""
-    if not CONFIRM_ASKED.search(question):
-        for m in granted_sums(question):
-            if not _states(vocab, m.group(1), rf"\s*{m.group(2)}元"):
-                return f"{m.group(1)}{m.group(2)}元"
+    """A figure the question claims the documents state (听说每户每年发500元, 文件规定至少新建50座)
+    that no document states: the question rests on it and is not answered. A yes/no question
+    is asked whether the claim holds, and is answered with the document's own figure."""
     if not PREMISE.search(question) or YESNO_Q.search(question):
         return None
     for m in CLAIMED.finditer(question):  # the number and what follows it: 500元, 50座, 2030年
@@ -231,22 +223,9 @@ def unstated_claim(question: str, vocab: Vocabulary) -> str | None:
         # 60岁 as 60周岁 and 3月 as 3个月
         unit = m.group(2).removesuffix("的")  # 最高50万的贷款: 50万
         measure = rf"\s*[周个]?{re.escape(unit)}" if unit else r"(?!\d)"
-        if not _states(vocab, m.group(1), measure):
+        if not re.search(rf"(?<![\d.]){re.escape(m.group(1))}{measure}", folded(vocab.text)):
             return m.group(1) + unit
     return None
-
-
-def _states(vocab: Vocabulary, number: str, measure: str) -> bool:
-    """Does a document write ``number`` followed by ``measure`` (a pattern)?"""
-    return re.search(rf"(?<![\d.]){re.escape(number)}{measure}", folded(vocab.text)) is not None
-
-
-def granted_sums(question: str) -> list[re.Match[str]]:
-    """The sums (number, 万/亿/千) the clauses before the asking one take for granted as a
-    benefit given or a rate raised (每月发500元补贴，…; data/patterns.yaml granted): not in a
-    clause that asks, puts a case (假如…) or speaks of the asker (我买了3000元的…)."""
-    parts = [c for c in question_clauses(question) if c.strip()]
-    return [m for c in parts[:-1] if GRANTED.search(c) and not ASKS.search(c) and not SUPPOSED.search(c) for m in _SUM.finditer(c)]
 
 
 def unstated_claim_words(question: str, posseg, vocab: Vocabulary) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
