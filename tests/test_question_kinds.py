@@ -580,23 +580,3 @@ def test_every_pattern_naming_a_kind_of_document_knows_every_kind() -> None:
     for kind in DOCUMENT_KINDS:
         assert pattern("premise").search(f"{kind}里说每户补贴999元"), kind
         assert pattern("this_document").search(f"这份{kind}什么时候施行？"), kind
-
-
-def test_a_count_asked_to_be_listed_is_not_answered_by_the_count_alone(tokenizer, identity) -> None:  # noqa: F811
-    """这12项指标具体是哪些 asks for the twelve: a passage that says there are 12 and names three
-    fields does not list them (not stated); when the passage lists every one, or the question
-    asks for the fields (是从哪三个方面设置的), it answers."""
-    from assistant.answering.counts import listed_items, unlisted_count
-    from .test_answering_rules import chunk, composer_over
-
-    assert listed_items("项目包括A工程、B工程、C工程等[1]。") == 3
-    assert unlisted_count("这12项指标具体是哪些？", "从安全、经济和文化三个方面设置了12项指标[1]。") == "12项指标"
-    assert unlisted_count("这3项补贴分别是什么？", "共设3项补贴：建房补贴、租房补贴、购房补贴[1]。") is None
-    assert unlisted_count("12项指标是从哪三个方面设置的？", "从安全、经济和文化三个方面设置了12项指标[1]。") is None
-    assert unlisted_count("那5个项目分别是啥？", "涉及14个项目，项目包括A工程、B工程、C工程等[1]。") is None  # another count
-    fields = chunk(("四、考核指标",), "指标体系从安全、经济和文化三个方面，设置了12项考核指标。", 30)
-    c, ranked = composer_over([fields, CHUNKS[4]], tokenizer, identity)
-    draft = c.compose("12项考核指标具体是哪些？", ranked, Intent.LIST)
-    assert draft is not None and draft.intent is Intent.NOT_STATED and "12项考核指标" in draft.text, draft.text
-    draft = c.compose("12项考核指标是从哪几个方面设置的？", ranked, Intent.LIST)
-    assert draft is not None and draft.intent is not Intent.NOT_STATED and "安全" in draft.text, draft.text

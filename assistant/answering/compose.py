@@ -14,7 +14,6 @@ from ..retrieval import section_names
 from ..text import is_english
 from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
-from .counts import unlisted_count
 from .in_words import figure_in_words
 from .levels import agrees, asked_level
 from .quantity import other_quantity, term_of_another, uncounted_time, unnamed_quote
@@ -96,9 +95,6 @@ class Composer:
                 return Draft(self.say("not_stated", subject=subject, what=self.say("what_value")), passages, Intent.NOT_STATED)
             if (unit := uncounted_time(question, draft.text)) is not None:  # 公示几天 answered with an age and years
                 return Draft(self.say("not_stated", subject=self.say("not_stated_any"), what=self.say(unit)), passages, Intent.NOT_STATED)
-        if draft is not None and (counted := unlisted_count(question, draft.text)) is not None:
-            # 这25项指标具体是哪些 answered by “共设置25项指标” and five fields: the count, not the list
-            return Draft(self.say("not_stated", subject=counted, what=self.say("what_list")), passages, Intent.NOT_STATED)
         return without_trailing_opener(draft) if draft is not None else None
 
     def at_level(self, question: str, passages: tuple[RetrievedChunk, ...]) -> tuple[RetrievedChunk, ...]:
