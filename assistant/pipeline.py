@@ -261,7 +261,7 @@ class Assistant:
                 log.warning("LLM answer replaced by the extractive one: %s", err)
                 how = "extractive-fallback"
 
-        draft = conversed(serving.composer, own_words(query, own, result.query), result, serving.glossary, wording)
+        draft = conversed(serving.composer, own_words(query, own, result.query), result, serving.glossary, wording, self.embedder.embed_query)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         if draft.intent is Intent.NOT_STATED:
             yield from refuse(Decision(False, "not_covered", missing=(draft.text,)), result.chunks, how=how)
@@ -335,11 +335,16 @@ def own_words(query: str, own: str, searched: str) -> str:
     return to_simplified(clean_question(own)) if query.endswith(" " + own) else searched
 
 
-def conversed(composer: Composer, words: str, result: RetrievalResult, glossary: Sequence[Term], wording: Wording) -> Draft:
-    """The answer chosen by ``words`` (:func:`own_words`); when those are a follow-up's own
-    and state nothing it asks for (那最后一天几点截止 next to 申报时间是…至…17时), the answer
-    chosen by the conversation as searched, if that asks for the same kind of thing."""
-    draft = extractive(composer, words, result.chunks, result.query_vector, glossary, wording)
+def conversed(
+    composer: Composer, words: str, result: RetrievalResult, glossary: Sequence[Term], wording: Wording,
+    embed: Callable[[str], Sequence[float]] | None = None,
+) -> Draft:
+    """The answer chosen by ``words`` (:func:`own_words`), by their meaning too when they are a
+    follow-up's own (``embed``: the query vector moved toward theirs); when they state
+    nothing it asks for (那最后一天几点截止 next to 申报时间是…至…17时), the answer chosen by
+    the conversation as searched, if that asks for the same kind of thing."""
+    own = result.toward(embed(words)) if embed is not None and words != result.query else result
+    draft = extractive(composer, words, result.chunks, own.query_vector, glossary, wording)
     if draft.intent is not Intent.NOT_STATED or words == result.query:
         return draft
     if (classify(words), unit_of(words)) != (classify(result.query), unit_of(result.query)):

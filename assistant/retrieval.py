@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .chunking import heading_forms, strip_numbering
@@ -44,6 +44,17 @@ class RetrievalResult:
     query_vector: tuple[float, ...] | None = None  # the embedded query (dense and hybrid modes)
     #: the passages closest in meaning, before keyword search is fused in (dense and hybrid modes)
     nearest: tuple[RetrievedChunk, ...] = ()
+
+    def toward(self, vector: Sequence[float]) -> RetrievalResult:
+        """This result with its query vector moved halfway toward ``vector`` (the sum of the
+        two unit vectors, normalized): what a follow-up itself asks (那不批呢, 会通知我吗) and
+        the conversation it belongs to, for choosing the answering sentence among the passages
+        the conversation found. Unchanged without a query vector."""
+        if self.query_vector is None:
+            return self
+        both = [a + b for a, b in zip(self.query_vector, vector)]
+        norm = sum(x * x for x in both) ** 0.5 or 1.0
+        return replace(self, query_vector=tuple(x / norm for x in both))
 
 
 class Retriever:

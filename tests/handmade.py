@@ -13,12 +13,12 @@ from assistant.types import Chunk, Document
 from assistant.wording import Wording
 
 
-def composer_of(chunks: Sequence[Chunk], title: str, issuer: str, body: str = "第一条 …") -> Composer:
+def composer_of(chunks: Sequence[Chunk], title: str, issuer: str, body: str = "第一条 …", vectors=None) -> Composer:  # type: ignore[no-untyped-def]
     """A composer whose vocabulary is ``chunks`` alone, speaking for a document ``title`` by
-    ``issuer`` whose text begins with ``body``."""
+    ``issuer`` whose text begins with ``body`` (clause cosines by ``vectors``, or words only)."""
     identity = derive_identity([Document(chunks[0].source, title, body, {"issuer": issuer})])
     vocab = Vocabulary.from_chunks(list(chunks))
-    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer()), Wording(identity), HANDLERS, FIRST)
+    return Composer(vocab, SentenceScorer(vocab, ChineseTokenizer(), vectors), Wording(identity), HANDLERS, FIRST)
 
 
 def verified(draft) -> bool:  # type: ignore[no-untyped-def]

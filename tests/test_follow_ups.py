@@ -1,8 +1,10 @@
 """A follow-up's answer on hand-made chunks, without the embedding model: chosen by the
-follow-up's own words, and by the whole conversation when those state nothing it asks for
-and the conversation asks for the same kind of thing."""
+follow-up's own words and meaning, and by the whole conversation when those state nothing it
+asks for and the conversation asks for the same kind of thing."""
 
 from __future__ import annotations
+
+import pytest
 
 from assistant.answering import Intent
 from assistant.pipeline import conversed, extractive
@@ -44,3 +46,36 @@ def test_a_follow_up_asking_for_another_kind_of_thing_is_not_answered_by_the_con
     draft = conversed(composer, own, searched, (), composer.say)
     assert draft.intent is Intent.NOT_STATED, draft.text  # a year was asked: the conversation's 3.5亿元 answers nothing
     assert "3.5亿元" not in draft.text
+
+
+DECISIONS = Chunk(
+    id="t2", source="faq.md", title=TITLE, section_path=("五、审批",), ordinal=2,
+    text="区民政部门应当在收到审核意见之日起3个工作日内作出审批决定。不予批准的，应当出具书面通知并说明理由。",
+)
+
+
+class Meanings:
+    """Clause cosines by a two-dimensional meaning: the conversation (1, 0) is about the
+    decision, the follow-up (0, 1) about a refusal; no clause vectors are stored."""
+
+    stored = None
+
+    def chunk_similarities(self, query_vector, groups):  # type: ignore[no-untyped-def]
+        def cosine(text: str) -> float:
+            meaning = (0.9, 0.2) if "作出审批决定" in text else (0.5, 0.9) if "不予批准" in text else (0.3, 0.3)
+            return meaning[0] * query_vector[0] + meaning[1] * query_vector[1]
+
+        return [[cosine(t) for t in texts] for _, texts in groups]
+
+
+def test_a_follow_up_is_answered_by_the_sentence_closest_to_its_own_meaning_within_the_conversation() -> None:
+    composer = composer_of([DECISIONS], TITLE, ISSUER, vectors=Meanings())
+    own = "要是没通过呢，会告诉我吗？"  # shares no word with either sentence that tells them apart
+    searched = RetrievalResult(
+        query="多久能出审批结果？ 要是没通过呢，会告诉我吗？", chunks=(RetrievedChunk(DECISIONS, 1.0, 1),), query_vector=(1.0, 0.0),
+    )
+    by_conversation = conversed(composer, own, searched, (), composer.say)
+    assert "出具书面通知" not in by_conversation.text, by_conversation.text  # what the whole conversation is closest to
+    draft = conversed(composer, own, searched, (), composer.say, embed=lambda words: (0.0, 1.0))
+    assert "出具书面通知" in draft.text, draft.text
+    assert searched.toward((0.0, 1.0)).query_vector == pytest.approx((2 ** -0.5, 2 ** -0.5))  # halfway, a unit vector
