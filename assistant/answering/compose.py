@@ -148,12 +148,8 @@ class Composer:
         return f"{subject}：{body}" if subject else body
 
     def figure_pattern(self, unit: str | None, measure: str | None = None) -> re.Pattern[str] | None:
-        """What answers a question for ``unit``: money and projects in the corpus's own units,
-        an amount also in words (处二百元以上一千元以下罚款, as laws write theirs); a question of
-        no such unit (asked in ``measure``) by any figure, or one in words."""
-        if unit == "money" and (in_words := figure_in_words(self.vocab, "元")) is not None:
-            digits = self.vocab.figure_pattern(unit)
-            return re.compile(f"{digits.pattern}|{in_words.pattern}") if digits is not None else in_words
+        """What answers a question for ``unit``: money and projects in the corpus's own units;
+        a question of no such unit (asked in ``measure``) by any figure, or one in words."""
         if unit in ("money", "projects"):
             return self.vocab.figure_pattern(unit)
         if unit:
