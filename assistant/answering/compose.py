@@ -22,6 +22,9 @@ from .scoring import SentenceScorer, end
 from .understanding import MAXIMA, Intent, unit_of
 from .vocabulary import YEAR, Vocabulary, leaf
 
+#: a question that asks for a fine (data/patterns.yaml ask_fine): no sum the documents invest answers it
+ASK_FINE = pattern("ask_fine")
+
 
 #: the last sentence of an answer when it only opens a list it does not go on with (…有关
 #: 事项通告如下：[1]。, …应同时符合以下条件：[2]。): after other sentences, it says nothing
@@ -72,8 +75,9 @@ class Composer:
             if draft is not None:
                 return draft
         named = self.named(question, passages, by_synonym=intent is Intent.GENERAL)
-        if intent is Intent.FIGURE and not named and unit_of(question) == "money" and self.short_kind and self.short_kind in question:
-            intent = Intent.AGGREGATE  # “这个规划要花多少钱”: the whole document, unless its words single out a section
+        if (intent is Intent.FIGURE and not named and unit_of(question) == "money" and self.short_kind and self.short_kind in question
+                and not ASK_FINE.search(question)):
+            intent = Intent.AGGREGATE  # “这个规划要花多少钱”: the whole document, unless its words single out a section (not a fine)
         if intent is Intent.AGGREGATE and len({leaf(p.chunk) for p in named}) == 1 and not MAXIMA.search(question):
             intent = Intent.FIGURE  # one section's own figure, nothing to add up
         if named and intent is not Intent.AGGREGATE:

@@ -34,7 +34,9 @@ _SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
 ASK_VENUE = pattern("ask_venue")
 ANSWER_VENUE = re.compile(f"{pattern('answer_place').pattern}|{pattern('answer_office').pattern}", re.I)
 #: a question about a penalty, and a figure that is a fine (data/patterns.yaml)
-ASK_PENALTY, FINE_AFTER = pattern("ask_penalty"), pattern("fine_after")
+ASK_PENALTY, ASK_FINE, FINE_AFTER = pattern("ask_penalty"), pattern("ask_fine"), pattern("fine_after")
+#: a fine named before its figure in a clause (罚款标准为每次200元)
+FINE_BEFORE = re.compile(r"罚(?:款|金)[^，,。；;：:]{0,8}$")
 #: 哪几种 asks which ones, not how many
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
 #: a count of kinds (几种, 多少类, 几项): what the items of a list are; not 几家 or 多少人, which
@@ -76,10 +78,11 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             return Draft("".join(_stated(c, passages, b) for b in each if b), passages, Intent.FIGURE)
     best: tuple[float, int, str, str] | None = None
     fines = ASK_PENALTY.search(question) is not None  # 登记费多少 is not answered by a fine
+    only_fines = unit == "money" and ASK_FINE.search(question) is not None  # 罚多少钱 by a fine alone, not a sum invested
     # the first passages first; the rest only when none of them states such a figure
     for pattern in [wanted, *looser]:  # a figure of what is counted first, then of its measure word alone
         for candidates in ([named] if named else [passages[:3], passages[3:]]):
-            best = _best(c, q, pattern, candidates, passages, bool(named), near, fines) if pattern is not None else None
+            best = _best(c, q, pattern, candidates, passages, bool(named), near, fines, only_fines) if pattern is not None else None
             if best is not None:
                 break
         if best is not None:
@@ -93,7 +96,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
             unit = "count"  # a number the passages do not state
         if unit in STATED_AS:
             subject = "、".join(sections) if sections else c.say("not_stated_any")
-            return Draft(c.say("not_stated", subject=subject, what=_what(c, unit)), passages, Intent.NOT_STATED)
+            what = c.say("what_amount") if only_fines else _what(c, unit)
+            return Draft(c.say("not_stated", subject=subject, what=what), passages, Intent.NOT_STATED)
         return None
     if unit == "money" and (item := item_of_a_sum(question, best[2], wanted)) is not None:
         return Draft(c.say("not_stated", subject=item, what=_what(c, unit)), passages, Intent.NOT_STATED)
@@ -166,12 +170,12 @@ def _names_listed_kind(c: Composer, question: str, rc: RetrievedChunk) -> bool:
 
 def _best(  # type: ignore[no-untyped-def]
     c: Composer, q: set[str], wanted: re.Pattern[str], candidates, passages: tuple[RetrievedChunk, ...], named: bool,
-    near: dict[tuple[str, str], float] | None = None, fines: bool = True,
+    near: dict[tuple[str, str], float] | None = None, fines: bool = True, only_fines: bool = False,
 ) -> tuple[float, int, str, str] | None:
     """(score, passage position, sentence, clause) of the clause among ``candidates`` that
     states a figure ``wanted`` matches, best first by the words it shares with the question
     (or, with ``near``, the sentences' cosines to it, by how close to the closest); without
-    ``fines``, a figure that is a fine (处五百元罚款) states none."""
+    ``fines``, a figure that is a fine (处五百元罚款) states none; with ``only_fines``, only one does."""
     best: tuple[float, int, str, str] | None = None
     top = max(near.values()) if near else 0.0
     for rc in candidates:
@@ -185,7 +189,8 @@ def _best(  # type: ignore[no-untyped-def]
             for clause in clauses(s):
                 # “5. 政府主导…”: a list item's number labels it, it is not a figure
                 text = strip_numbering(clause) if clause == s or s.startswith(clause) else clause
-                if any(fines or not FINE_AFTER.match(text, m.end()) for m in wanted.finditer(text)):
+                fine = [FINE_AFTER.match(text, m.end()) is not None or FINE_BEFORE.search(text, 0, m.start()) is not None for m in wanted.finditer(text)]
+                if any(fine) if only_fines else any(fines or not f for f in fine):
                     score = overlap + 0.4 / (pos + 1) + 0.2 * c.scorer.overlap(q, clause)
                     if best is None or score > best[0]:
                         best = (score, pos, s, clause)
