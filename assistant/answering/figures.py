@@ -9,7 +9,7 @@ from ..chunking import strip_numbering
 from ..lexicon import pattern
 from ..text import is_english
 from ..types import RetrievedChunk
-from .compose import Composer, Draft
+from .compose import ASK_FINE, Composer, Draft
 from .complete import completed
 from .enumerations import enumerated
 from .leads import bare_opener, counted_items
@@ -34,9 +34,7 @@ _SUM = re.compile(r"共|合计|总计|总投资|累计|总额")
 ASK_VENUE = pattern("ask_venue")
 ANSWER_VENUE = re.compile(f"{pattern('answer_place').pattern}|{pattern('answer_office').pattern}", re.I)
 #: a question about a penalty, and a figure that is a fine (data/patterns.yaml)
-ASK_PENALTY, ASK_FINE, FINE_AFTER = pattern("ask_penalty"), pattern("ask_fine"), pattern("fine_after")
-#: a fine named before its figure in a clause (罚款标准为每次200元)
-FINE_BEFORE = re.compile(r"罚(?:款|金)[^，,。；;：:]{0,8}$")
+ASK_PENALTY, FINE_AFTER, FINE_BEFORE = pattern("ask_penalty"), pattern("fine_after"), pattern("fine_before")
 #: 哪几种 asks which ones, not how many
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
 #: a count of kinds (几种, 多少类, 几项): what the items of a list are; not 几家 or 多少人, which
@@ -189,7 +187,7 @@ def _best(  # type: ignore[no-untyped-def]
             for clause in clauses(s):
                 # “5. 政府主导…”: a list item's number labels it, it is not a figure
                 text = strip_numbering(clause) if clause == s or s.startswith(clause) else clause
-                fine = [FINE_AFTER.match(text, m.end()) is not None or FINE_BEFORE.search(text, 0, m.start()) is not None for m in wanted.finditer(text)]
+                fine = [bool(FINE_AFTER.match(text, m.end()) or FINE_BEFORE.search(text, 0, m.start())) for m in wanted.finditer(text)]
                 if any(fine) if only_fines else any(fines or not f for f in fine):
                     score = overlap + 0.4 / (pos + 1) + 0.2 * c.scorer.overlap(q, clause)
                     if best is None or score > best[0]:
