@@ -321,7 +321,7 @@ def left_to_answer(question: str, banks: Banks, thresholds: Thresholds) -> str:
     query, patterned = strip_injection(question)
     if not query:
         return query
-    stripped = strip_instructions(query, banks.instruction_scores, thresholds.instruction, thresholds.instruction_margin)
+    stripped = strip_instructions(query, banks.instruction_scores, thresholds.instruction, thresholds.instruction_margin, rest=patterned)
     # around an instruction, a rest that asks nothing (然后确认补助是500万元, 随便编一个数字给我)
     # is one more instruction
     return "" if (patterned or stripped.instructions) and not ASKS.search(stripped.question) else stripped.question

@@ -41,14 +41,16 @@ class Stripped:
         return bool(self.instructions) and not _content(self.question)
 
 
-def strip_instructions(question: str, scores: Scores, least: float, margin: float) -> Stripped:
+def strip_instructions(question: str, scores: Scores, least: float, margin: float, rest: bool = False) -> Stripped:
     """``question`` without the parts at least ``least`` close to an instruction and closer to
     it than to any ordinary question by ``margin``. A question of one part is left whole:
     the cosines of a whole question are not calibrated here (the patterns and the coverage
-    decision judge it)."""
+    decision judge it) — unless it is the ``rest`` of a message whose other part, an
+    instruction the patterns know, was taken out: then it is one part of several, as those
+    the thresholds were fitted on."""
     pieces = parts(question)
     scored = [k for k, p in enumerate(pieces) if len(_content(p)) >= _MIN_CHARS]
-    if len(scored) < 2:
+    if len(scored) < (1 if rest else 2):
         return Stripped(question)
     found = scores([pieces[k].strip() for k in scored])
     flagged = {k for k, (inj, off) in zip(scored, found) if inj >= least and inj - off >= margin}
