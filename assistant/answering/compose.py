@@ -130,10 +130,7 @@ class Composer:
         ``by_synonym`` those a word of it stands for. Only an open question is steered by a
         synonym: a figure question keeps its own words. An English question names sections
         only by what its words gloss."""
-        if by_synonym:
-            words = self.vocab.section_words(question)
-        else:  # an English question's own words are those it glosses
-            words = self.vocab.section_words(question, synonyms=False) if is_english(question) else question
+        words = self.vocab.section_words(question) if by_synonym else self.own_names(question)
         named = tuple(p for p in passages if any(n in words for n in section_names(p.chunk, self.vocab.forms)))
         if named or not by_synonym:
             return named
@@ -179,8 +176,13 @@ class Composer:
 
     def parent_heading(self, question: str) -> str | None:
         """The heading with subsections that the question names (保障措施), the longest."""
-        named = self.vocab.section_words(question, synonyms=False) if is_english(question) else question  # safeguard measures: 保障措施
+        named = self.own_names(question)
         return next((h for h in self.vocab.parent_headings if h in named), None)
+
+    def own_names(self, question: str) -> str:
+        """What a question names sections with by its own words: those words, and for an
+        English question what they gloss (safeguard measures: 保障措施), no synonym."""
+        return self.vocab.section_words(question, synonyms=False) if is_english(question) else question
 
     def parts(self, heading: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
         """The subsection names of ``heading``, each with the marker of its first chunk
