@@ -149,3 +149,15 @@ def test_paragraphs_opening_with_a_short_sentence_are_listed_by_it(tokenizer, id
     assert draft is not None and draft.text == "基本原则包括：坚持市场运作；坚持便民利民[1]。"
     lines = [(RUN_IN_RULES, "坚持市场运作。企业自主回收。"), (RUN_IN_RULES, "回收网点应当就近设置，方便群众交投。")]
     assert paragraph_items(lines) == []  # one paragraph opens with a long sentence: no list
+
+
+def test_a_sentence_of_another_section_makes_no_question_about_one_item(tokenizer, identity) -> None:  # noqa: F811
+    """A list question that shares more words with a sentence of another section (…原则确定) is
+    still about the list its best passage's section makes: that sentence is no item of it."""
+    elsewhere = chunk(("二、补贴发放",), "本细则所列补贴比例参照上年度分解原则确定，按月发放。", 10)
+    c, _ = composer_over([RUN_IN_RULES, elsewhere, PLATFORM], tokenizer, identity)
+    ranked = (RetrievedChunk(RUN_IN_RULES, 1.0, 1), RetrievedChunk(elsewhere, 0.9, 2))
+    draft = paragraph_list(c, "细则确定了哪几项基本原则？", ranked)
+    assert draft is not None and draft.text == "基本原则包括：坚持市场运作；坚持便民利民[1]。"
+    # a question about what one item says is still answered from that item
+    assert paragraph_list(c, "基本原则里企业自主回收时政府怎么引导？", ranked) is None

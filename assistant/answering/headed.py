@@ -88,9 +88,11 @@ def headed_list(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]
 def about_one_item(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], heads: Sequence[str]) -> bool:
     """Is the question about what one item of the best passage's list says (…通过哪些渠道公布)
     rather than the list? It then shares more words with its best sentence than with the
-    list's section and ``heads``, and is answered from that sentence."""
+    list's section and ``heads``, and is answered from that sentence. Only the sentences of
+    that section are its items': one of another section is about no item of this list."""
     q = c.scorer.qtokens(question)
-    best = c.scorer.best_sentences(question, passages, 1)
+    own = tuple(rc for rc in passages if rc.chunk.section_path == passages[0].chunk.section_path)
+    best = c.scorer.best_sentences(question, own, 1)
     return bool(best) and c.scorer.overlap(q, best[0][2]) > c.scorer.overlap(q, " ".join([passages[0].chunk.section, *heads]))
 
 
