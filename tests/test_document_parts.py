@@ -49,3 +49,31 @@ def test_a_per_unit_word_names_no_thing(identity) -> None:  # noqa: F811
     assert missing_nouns("每平米补多少钱", ["每平米"], vocab) == ()
     assert missing_nouns("每个月的租金是多少", ["租金"], vocab) == ("租金",)
 
+
+
+RULES_PATH = ("青山县养犬管理条例",)
+REGULATION = [
+    chunk(RULES_PATH, "2018年12月29日 青山县人民代表大会常务委员会第十五次会议通过\n2019年3月28日 省人民代表大会常务委员会批准", 10),
+    chunk(("第二条",), "市、县人民政府应当自本条例施行之日起一年内制定犬只收容办法。", 11),
+    chunk(("第十一条",), "犬只登记实行免费办理。", 12),
+    chunk(("第二十八条",), "本条例自2019年7月1日起施行。", 13),
+]
+
+
+def test_the_day_a_document_takes_effect_is_its_closing_sentence(tokenizer, identity) -> None:  # noqa: F811
+    from assistant.answering.effective import effective_date
+
+    composer, ranked = composer_over(REGULATION, tokenizer, identity)
+    preamble = ranked[:1]  # retrieval brought the title's dates (通过, 批准), not the closing article
+    for question in ("这个条例从哪天起施行？", "《》是从哪一天起施行的？", "When did this regulation come into force?"):
+        draft = effective_date(composer, question, preamble)
+        assert draft is not None and draft.text == "本条例自2019年7月1日起施行[2]。", (question, draft)
+        assert draft.passages[1].chunk.id == "c13"
+    composed = composer.compose("这个条例从哪天起施行？", preamble, Intent.FIGURE)  # tried before the figure's own handler
+    assert composed is not None and composed.text == "本条例自2019年7月1日起施行[2]。"
+    assert effective_date(composer, "条例施行前办的证还有效吗？", preamble) is None  # asks no date
+    assert effective_date(composer, "条例有效期到什么时候？", preamble) is None  # when it ends
+    assert effective_date(composer, "依据的条例什么时候施行？", preamble) is None  # a document it cites
+    assert effective_date(composer, "犬只登记从什么时候开始实施？", preamble) is None  # a measure of it, named
+    notice, ranked = composer_over(NOTICE, tokenizer, identity)
+    assert effective_date(notice, "这个方案什么时候开始实施？", ranked) is None  # it states no such day

@@ -19,6 +19,7 @@ from .general import general, yesno
 from .items import items_total
 from .lists import definition, list_answer, membership
 from .members import members
+from .effective import effective_date
 from .parts import document_part
 from .rates import per_unit
 from .respectively import respective
@@ -48,8 +49,9 @@ HANDLERS: dict[Intent, Handler] = {
 #: (15个工作日内…可以延长10个工作日), the days of a date range,
 #: which N members of a group no passage lists (哪六个产业), the band of a scale that holds
 #: the question's own amount (罚了8万元, 奖励多少), a price per unit applied to the question's
-#: own amount (报了3000千瓦时), a part of the document asked by name (文号)
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, date_span, validity_end, members, banded, per_unit, document_part)
+#: own amount (报了3000千瓦时), a part of the document asked by name (文号), the day the
+#: document takes effect (本条例自2019年7月1日起施行)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, date_span, validity_end, members, banded, per_unit, document_part, effective_date)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",

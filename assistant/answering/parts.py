@@ -14,7 +14,7 @@ from .understanding import Intent
 CITED, THIS = pattern("cited_document"), pattern("this_document")
 
 
-def _document(c: Composer, source: str) -> list[Chunk]:
+def document_chunks(c: Composer, source: str) -> list[Chunk]:
     """The chunks of one document, in its order."""
     return sorted((ch for chunks in c.vocab.sequence.values() for ch in chunks if ch.source == source), key=lambda ch: ch.ordinal)
 
@@ -29,7 +29,7 @@ def document_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
         return None
     found: list[tuple[Chunk, str]] = []
     for stated in asked:
-        hit = next(((ch, s) for ch in _document(c, passages[0].chunk.source) for s in sentences(ch.text) if stated.search(s)), None)
+        hit = next(((ch, s) for ch in document_chunks(c, passages[0].chunk.source) for s in sentences(ch.text) if stated.search(s)), None)
         if hit is None:
             return None
         found.append(hit)
@@ -37,4 +37,4 @@ def document_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     return Draft("；".join(f"{end(s)}[{at[ch.id]}]" for ch, s in found) + "。", allp, Intent.FIGURE)
 
 
-__all__ = ["document_part"]
+__all__ = ["CITED", "THIS", "document_chunks", "document_part"]
