@@ -6,8 +6,6 @@ of the title and its preamble, which hold other dates (通过, 批准)."""
 
 from __future__ import annotations
 
-import re
-
 from ..lexicon import document_kinds, pattern
 from ..text import is_english
 from ..types import Chunk, RetrievedChunk
@@ -18,8 +16,12 @@ from .understanding import Intent
 
 #: a question about when the document takes effect, and the sentence that says it (data/patterns.yaml)
 ASKS, STATED = pattern("ask_effective"), pattern("effective_stated")
-#: a question about when it ends, the document named by a kind word (条例, 办法) or in English
-EXPIRY, KIND, KIND_EN = pattern("ask_expiry"), pattern("this_document"), pattern("this_document_en")
+#: a question about when it ends, and the document named in an English question
+EXPIRY, KIND_EN = pattern("ask_expiry"), pattern("this_document_en")
+#: what may come before the asking words when the question names no subject of its own: its
+#: subject is the document, whose title the composer took out (嘉兴市养犬管理条例是从哪一天起施行的
+#: → 《》是从哪一天起施行的), or that a follow-up points back at (那它从什么时候开始执行)
+NO_SUBJECT = pattern("no_subject")
 
 
 def effective_date(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
@@ -31,7 +33,7 @@ def effective_date(c: Composer, question: str, passages: tuple[RetrievedChunk, .
     if not passages or asked is None or EXPIRY.search(question) or CITED.search(question):
         return None
     named = KIND_EN.search(question) if is_english(question) else (
-        THIS.search(question) or _kind_named(question) or not _BEFORE.sub("", question[: asked.start()]))
+        THIS.search(question) or _kind_named(question) or not NO_SUBJECT.sub("", question[: asked.start()]))
     if not named:
         return None
     found: tuple[Chunk, str] | None = None
@@ -44,12 +46,6 @@ def effective_date(c: Composer, question: str, passages: tuple[RetrievedChunk, .
     chunk, s = found
     allp, at = with_chunks(passages, [chunk])
     return Draft(f"{c.lead(chunk, s)}[{at[chunk.id]}]。", allp, Intent.FIGURE)
-
-
-#: what may come before the asking words when the question names no subject of its own: its
-#: subject is the document, whose title the composer took out (嘉兴市养犬管理条例是从哪一天起施行的
-#: → 是从哪一天起施行的), or that a follow-up points back at (那它从什么时候开始执行)
-_BEFORE = re.compile(r"[\s，,。？?、：:《》“”]|请问|那么|那|它|这|该|是|从|自|于|在|的|就|又|都")
 
 
 def _kind_named(question: str) -> bool:
