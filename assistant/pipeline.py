@@ -343,7 +343,7 @@ def conversed(
     follow-up's own (``embed``: the query vector moved toward theirs); when they state
     nothing it asks for (那最后一天几点截止 next to 申报时间是…至…17时), the answer chosen by
     the conversation as searched, if that asks for the same kind of thing."""
-    own = result.toward(embed(words)) if embed is not None and words != result.query else result
+    own = result.toward(embed(words)) if embed is not None and words != result.query and result.query_vector is not None else result
     draft = extractive(composer, words, result.chunks, own.query_vector, glossary, wording)
     if draft.intent is not Intent.NOT_STATED or words == result.query:
         return draft

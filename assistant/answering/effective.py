@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from ..lexicon import document_kinds, pattern
 from ..text import is_english
-from ..types import Chunk, RetrievedChunk
+from ..types import RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .parts import CITED, THIS, document_chunks
-from .scoring import sentences
+from .parts import CITED, THIS, stated_in
 from .understanding import Intent
 
 #: a question about when the document takes effect, and the sentence that says it (data/patterns.yaml)
@@ -36,11 +35,8 @@ def effective_date(c: Composer, question: str, passages: tuple[RetrievedChunk, .
         THIS.search(question) or _kind_named(question) or not NO_SUBJECT.sub("", question[: asked.start()]))
     if not named:
         return None
-    found: tuple[Chunk, str] | None = None
-    for chunk in document_chunks(c, passages[0].chunk.source):
-        for s in sentences(chunk.text):
-            if STATED.search(s):
-                found = (chunk, s)  # the last one: the closing article (an earlier one may cite it: 自本条例施行之日起)
+    # the last one: the closing article (an earlier sentence may cite it: 自本条例施行之日起)
+    found = stated_in(c, passages[0].chunk.source, STATED, last=True)
     if found is None:
         return None
     chunk, s = found

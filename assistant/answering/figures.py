@@ -166,6 +166,11 @@ def _names_listed_kind(c: Composer, question: str, rc: RetrievedChunk) -> bool:
     )
 
 
+def _is_fine(text: str, m: re.Match[str]) -> bool:
+    """Is the figure ``m`` of ``text`` a fine (处五百元罚款, 罚款标准为每次200元)?"""
+    return FINE_AFTER.match(text, m.end()) is not None or FINE_BEFORE.search(text, 0, m.start()) is not None
+
+
 def _best(  # type: ignore[no-untyped-def]
     c: Composer, q: set[str], wanted: re.Pattern[str], candidates, passages: tuple[RetrievedChunk, ...], named: bool,
     near: dict[tuple[str, str], float] | None = None, fines: bool = True, only_fines: bool = False,
@@ -187,8 +192,9 @@ def _best(  # type: ignore[no-untyped-def]
             for clause in clauses(s):
                 # “5. 政府主导…”: a list item's number labels it, it is not a figure
                 text = strip_numbering(clause) if clause == s or s.startswith(clause) else clause
-                fine = [bool(FINE_AFTER.match(text, m.end()) or FINE_BEFORE.search(text, 0, m.start())) for m in wanted.finditer(text)]
-                if any(fine) if only_fines else any(fines or not f for f in fine):
+                found = wanted.finditer(text)
+                if (any(_is_fine(text, m) for m in found) if only_fines else
+                        any(fines or not _is_fine(text, m) for m in found)):
                     score = overlap + 0.4 / (pos + 1) + 0.2 * c.scorer.overlap(q, clause)
                     if best is None or score > best[0]:
                         best = (score, pos, s, clause)

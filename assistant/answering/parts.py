@@ -4,6 +4,8 @@ such a question, so retrieval seldom brings them; they are looked up in the docu
 
 from __future__ import annotations
 
+import re
+
 from ..lexicon import pattern
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
@@ -19,6 +21,18 @@ def document_chunks(c: Composer, source: str) -> list[Chunk]:
     return sorted((ch for chunks in c.vocab.sequence.values() for ch in chunks if ch.source == source), key=lambda ch: ch.ordinal)
 
 
+def stated_in(c: Composer, source: str, stated: re.Pattern[str], last: bool = False) -> tuple[Chunk, str] | None:
+    """The first sentence of the document ``source`` that ``stated`` finds, with its chunk (the
+    ``last`` one: a closing article), or None."""
+    hits = ((ch, s) for ch in document_chunks(c, source) for s in sentences(ch.text) if stated.search(s))
+    if not last:
+        return next(hits, None)
+    found = None
+    for found in hits:
+        pass
+    return found
+
+
 def document_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     """The first line of the document that states each part the question asks for by name
     (a line of its own: a number inside a sentence is a cited document's), for a question
@@ -29,7 +43,7 @@ def document_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
         return None
     found: list[tuple[Chunk, str]] = []
     for stated in asked:
-        hit = next(((ch, s) for ch in document_chunks(c, passages[0].chunk.source) for s in sentences(ch.text) if stated.search(s)), None)
+        hit = stated_in(c, passages[0].chunk.source, stated)
         if hit is None:
             return None
         found.append(hit)
@@ -37,4 +51,4 @@ def document_part(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     return Draft("；".join(f"{end(s)}[{at[ch.id]}]" for ch, s in found) + "。", allp, Intent.FIGURE)
 
 
-__all__ = ["CITED", "THIS", "document_chunks", "document_part"]
+__all__ = ["CITED", "THIS", "document_chunks", "document_part", "stated_in"]
