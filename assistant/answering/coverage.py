@@ -115,27 +115,12 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
             continue  # 每吨, 每平米: the unit of a rate, no thing
         if word.endswith("性") and len(word) >= 3:
             continue  # 阶段性, 系统性: a quality, not a thing
-        if asked != "money" and _as_verb(word, question):
-            continue  # 经历了哪几个阶段: a verb the dictionary took for a noun (补贴了多少钱 still asks its sum)
         if word[-1] in "里上下中边" and vocab.known(word[:-1]):
             continue  # 河里, 山上: a place word around a known word
         if len(word) >= 3 and word[0] in _MEASURE_WORDS and vocab.known(word[1:]):
             continue  # 份文件 of 哪份文件: a measure word the dictionary joined to a known noun
         out.append(word)
     return tuple(dict.fromkeys(out))
-
-
-#: what may follow the aspect particle 了 of a verb in a question (经历了哪几个阶段), unlike
-#: the 了 that ends a sentence (有补贴了吗), and unlike 了 before the verb's own quantity asked
-#: (中间隔了几年, 补贴了多少钱): that quantity names what the figure is of
-_AFTER_ASPECT = r"(?![吗呢吧没啊呀么嘛？?。！!，,、；;\s]|多少|几|$)"
-
-
-def _as_verb(word: str, question: str) -> bool:
-    """Is ``word`` used as a verb wherever the question has it: followed by the aspect particle
-    了 and more of the sentence (编制经历了哪几个阶段)? A noun takes no aspect."""
-    at = [m.end() for m in re.finditer(re.escape(word), question)]
-    return bool(at) and all(re.match(rf"了{_AFTER_ASPECT}", question[k:]) for k in at)
 
 
 #: what may stand between a quantity and the 多少 that asks it (年利率是多少, 年收入超过多少)
