@@ -43,3 +43,19 @@ def test_a_fine_is_answered_by_the_fine_stated_before_or_after_its_figure() -> N
 def test_a_sum_asked_without_a_fine_is_still_answered_by_the_sum() -> None:
     draft = answer([FUNDS, FINES], "河道清淤和岸线整治工程投资多少？")
     assert draft is not None and "1200万元" in draft.text, draft.text
+
+
+LAW = Chunk(id="r3", source="scheme.md", title=TITLE, section_path=("第三十九条",), ordinal=3,
+            text="违反本条例规定，危害河道设施安全的，由县水利局责令停止违法行为，对单位处三万元以上十万元以下罚款，对个人处五千元以下罚款。")
+
+
+def test_a_fine_written_in_words_is_a_sum_of_money() -> None:
+    """Laws write their fines in words (五千元, 三万元以上十万元以下): such a figure answers how much
+    money, while the words for a unit alone (万元) are no sum."""
+    draft = answer([FUNDS, LAW], "个人危害河道设施安全要罚多少钱？")
+    assert draft is not None and draft.intent is not Intent.NOT_STATED and "五千元以下" in draft.text, draft.text
+    assert verified(draft)
+    vocab = composer_of([LAW], TITLE, ISSUER).vocab
+    money = vocab.figure_pattern("money")
+    assert money is not None and money.search("每万元产值") is None and money.search("处十万元以下罚款").group(0) == "十万元"
+    assert money.search("三十万元").group(0) == "三十万元"  # the whole number, not 十万元 of it

@@ -18,7 +18,7 @@ from ..chunking import heading_forms, strip_numbering
 from ..glossary import Term
 from ..lexicon import all_units, document_parts, everyday_words, longest_first, pattern, unit_table, words
 from ..retrieval import expansions
-from ..text import CN_NUMERAL, is_english
+from ..text import CN_DIGITS, CN_NUMERAL, is_english
 from ..types import Chunk, Document
 from .abbreviations import document_words
 
@@ -28,6 +28,9 @@ BOOK_TITLE = re.compile(r"《[^《》]+》")
 _NUMBER = r"\d+(?:\.\d+)?"
 #: a number written in words (二十五, 两千)
 IN_WORDS = f"[{CN_NUMERAL}]+"
+#: a sum of money in digits or, as laws write their fines, in words (五千元, 一万元以上): a
+#: number in words starts with a digit word (万元 alone is no sum)
+_MONEY_NUMBER = rf"(?:{_NUMBER}|[{CN_DIGITS}两十][{CN_NUMERAL}]*)"
 
 #: words of a question that name nothing the documents could lack (data/lexicon/generic_words.txt)
 GENERIC_WORDS = words("generic_words")
@@ -279,7 +282,8 @@ class Vocabulary:
         """The units of data/lexicon/units.yaml that the corpus writes a number with."""
         found: dict[str, tuple[str, ...]] = {}
         for kind, units in unit_table().items():
-            used = tuple(u for u in units if re.search(rf"{_NUMBER}{re.escape(u)}", self.text))
+            number = _MONEY_NUMBER if kind == "money" else _NUMBER
+            used = tuple(u for u in units if re.search(rf"{number}{re.escape(u)}", self.text))
             if used:
                 found[kind] = used
         return found
@@ -296,7 +300,8 @@ class Vocabulary:
         units = self.units.get(kind)
         if not units:
             return None
-        return re.compile(rf"(?<![\d.]){_NUMBER}(?:{'|'.join(map(re.escape, units))})")
+        number = _MONEY_NUMBER if kind == "money" else _NUMBER
+        return re.compile(rf"(?<![\d.{CN_NUMERAL}第]){number}(?:{'|'.join(map(re.escape, units))})")
 
     @cached_property
     def any_figure(self) -> re.Pattern[str] | None:
