@@ -195,8 +195,15 @@ _SPELLED = re.compile(
 
 
 def _spelled(source: str) -> set[str]:
-    """The values, in digits, of the lengths of time and measures ``source`` writes in words."""
-    return {str(n) for m in _SPELLED.finditer(source) if (n := cn_number(m.group(1)))}
+    """The values, in digits, of the lengths of time and measures ``source`` writes in words,
+    and of those in 万 or 亿 also in that magnitude."""
+    out = set()
+    for m in _SPELLED.finditer(source):
+        words = m.group(1)
+        out.add(str(cn_number(words) or ""))
+        if len(words) > 1 and words[-1] in "万亿":  # 一百万元 is also 100 of 万元 (100-1=99万元)
+            out.add(str(cn_number(words[:-1]) or ""))
+    return out - {""}
 
 
 def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Verification:

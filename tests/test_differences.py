@@ -104,3 +104,56 @@ def test_multiples_the_passage_states_are_no_operands(tokenizer, identity) -> No
     rent = chunk(("第十八条",), "收入超出限额1.5倍至3倍以内的,按照项目租金标准的1.5倍计租;逾期不腾退的,按照项目租金标准的2倍收取租金。", 0)
     c, ranked = composer_over([rent], tokenizer, identity)
     assert over_clauses(c, "逾期不腾退的按租金标准的几倍收取？", ranked) is None  # the figure answers it
+
+
+# ----------------------------------------------------------------------------- the two sides of 比
+HARM = chunk(("第三十九条",), "违反本条例规定，危害供热设施安全的，由供热主管部门责令停止违法行为，对单位处三万元以上十万元以下罚款，"
+             "对个人处五千元以下罚款。", 0)
+HINDER = chunk(("第三十八条",), "违反本条例规定，用户有妨碍供热设施正常运行行为的，由供热主管部门责令限期改正，逾期不改正的，"
+               "对单位用户可以处一万元以上五万元以下罚款，对个人用户可以处二百元以上一千元以下罚款。", 1)
+
+
+def test_each_side_of_a_comparison_is_the_figure_of_its_own_case(tokenizer, identity) -> None:  # noqa: F811
+    """A比B多多少 over two articles of fines in words: each side's figure is the one of the
+    case its words name (危害 against 妨碍, 个人 against 单位), the upper one of a range asked
+    for the highest; the difference is written out from them and verified."""
+    from assistant.answering.compared import compared
+
+    from .handmade import verified
+
+    c, ranked = composer_over([HINDER, HARM], tokenizer, identity)
+    draft = compared(c, "个人危害供热设施安全的最高罚款，比个人妨碍供热设施正常运行的最高罚款多多少钱？", ranked)
+    assert draft is not None and draft.intent is Intent.AGGREGATE and "5000-1000=4000元" in draft.text, draft
+    assert verified(draft)
+    draft = compared(c, "单位妨碍供热设施正常运行的最低罚款比个人的最低罚款多多少钱？", ranked)
+    assert draft is not None and "10000-200=9800元" in draft.text, draft
+    # a range, and neither its highest nor its lowest figure asked: no figure of the side
+    assert compared(c, "个人危害供热设施安全的罚款比个人妨碍供热设施正常运行的罚款多多少钱？", ranked) is None
+
+
+def test_the_sides_are_items_of_a_list_and_large_sums_stay_in_their_magnitude(tokenizer, identity) -> None:  # noqa: F811
+    from assistant.answering.compared import compared
+
+    from .handmade import verified
+
+    roads = chunk(("第四十三条",), "禁止在村道的公路用地外缘起向外五十米、大中型桥梁和渡口周围二百米范围内从事采石、爆破等活动。", 0)
+    c, ranked = composer_over([roads], tokenizer, identity)
+    draft = compared(c, "禁止采石的范围里，桥梁渡口周围比村道用地外缘向外多出多少米？", ranked)
+    assert draft is not None and "200-50=150米" in draft.text, draft
+    rooms = chunk(("第三十七条",), "擅自拆除服务用房的，由民政部门责令限期改正；逾期不改正的，处五万元以上五十万元以下罚款；"
+                  "情节严重的，处五十万元以上一百万元以下罚款。", 0)
+    c, ranked = composer_over([rooms], tokenizer, identity)
+    draft = compared(c, "擅自拆除服务用房，情节严重时的最高罚款比逾期不改正的最高罚款多多少？", ranked)
+    assert draft is not None and "100-50=50万元" in draft.text, draft
+    assert verified(draft)
+
+
+@pytest.mark.parametrize("question, sides", [
+    ("在重点管理区，单位养犬的最高罚款比个人超量养犬的最高罚款多多少钱？", ("在重点管理区", "单位养犬的最高罚款", "个人超量养犬的最高罚款")),
+    ("在三级医院住院和在乡镇卫生院住院，起付标准相差多少？", ("", "在三级医院住院起付标准", "在乡镇卫生院住院起付标准")),
+    ("单位的最高罚款是多少？", None),
+])
+def test_the_sides_of_a_comparison(question: str, sides) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answering.compared import _sides
+
+    assert _sides(question) == sides

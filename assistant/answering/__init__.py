@@ -9,7 +9,7 @@ given to the composer; :func:`assistant.citations.renumber` turns them into cita
 
 from __future__ import annotations
 
-from .aggregate import aggregate
+from .compared import aggregate_or_compared
 from .bands import banded
 from .compose import Composer, Draft, Handler, quote_fallback
 from .coverage import Decision, Thresholds, decide, refusal_text
@@ -39,7 +39,7 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.MEMBERSHIP: membership,
     Intent.DEFINITION: definition,
     Intent.YESNO: yesno,
-    Intent.AGGREGATE: aggregate,
+    Intent.AGGREGATE: aggregate_or_compared,
     Intent.GENERAL: general,
 }
 #: handlers tried before the intent's: an average or a share of one named section, the
