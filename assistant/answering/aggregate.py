@@ -25,7 +25,7 @@ FIGURE_WORDS = words("figure_words")
 _NUM = re.compile(rf"\d+(?:\.\d+)?|[{CN_NUMERAL}]+")
 
 
-def _numeral(figure: str) -> str:
+def numeral(figure: str) -> str:
     m = _NUM.match(figure)
     assert m is not None, figure
     return m.group(0)
@@ -33,8 +33,8 @@ def _numeral(figure: str) -> str:
 
 def number(figure: str) -> str:
     """The number of a quoted figure, in digits: 12.74亿元 → 12.74, 14个项目 → 14, 二百米 → 200."""
-    numeral = _numeral(figure)
-    return numeral if numeral[0].isdigit() else str(cn_number(numeral))
+    written = numeral(figure)
+    return written if written[0].isdigit() else str(cn_number(written))
 
 
 def plain(value: Decimal) -> str:
@@ -46,7 +46,7 @@ def plain(value: Decimal) -> str:
 
 def unit_of_figure(figure: str) -> str:
     """What follows the number: 12.74亿元 → 亿元, 五十万元 → 元."""
-    return figure[len(_numeral(figure)):]
+    return figure[len(numeral(figure)):]
 
 
 Part = tuple[str, tuple[Chunk, ...]]  # a subsection's name and its chunks
@@ -130,7 +130,7 @@ def over_clauses(c: Composer, question: str, passages: tuple[RetrievedChunk, ...
     two such figures (上限60平方米，以40平方米为主; 分别给予20万元、10万元)."""
     measure = asked_measure(question)
     # years differ in years (相差几年: 2035年 and 2027年); a year is no figure otherwise
-    stated = _YEARS if measure == "年" and DIFFERENCE.search(question) else _figures(c, question)
+    stated = _YEARS if measure == "年" and DIFFERENCE.search(question) else stated_figures(c, question)
     if stated is None or MAXIMA.search(question):
         return None
     multiple = MULTIPLE.search(question) is not None  # 是…的几倍: one figure over the other
@@ -255,7 +255,7 @@ def unsaid_quantity(c: Composer, question: str, said: Sequence[str], figures: Se
 _YEARS = re.compile(YEAR.pattern + "年")  # a year as a figure (2035年)
 
 
-def _figures(c: Composer, question: str) -> re.Pattern[str] | None:
+def stated_figures(c: Composer, question: str) -> re.Pattern[str] | None:
     """The figures a total or difference is taken over: in digits with a unit of the corpus,
     or in words with a unit of measure, in the one the question asks (多多少米; 几倍 asks none)."""
     named = measure_named(question)
@@ -361,4 +361,7 @@ def _multiple(
     return Draft(text, allp, Intent.AGGREGATE)
 
 
-__all__ = ["aggregate", "figures_of", "number", "over_clauses", "over_sections", "plain", "said_difference", "unit_of_figure", "unsaid_quantity", "written_sum"]
+__all__ = [
+    "aggregate", "figures_of", "number", "numeral", "over_clauses", "over_sections", "plain", "said_difference", "stated_figures",
+    "unit_of_figure", "unsaid_quantity", "written_sum",
+]

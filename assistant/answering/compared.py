@@ -13,9 +13,8 @@ from collections.abc import Sequence
 
 from ..text import cn_number
 from ..types import RetrievedChunk
-from .aggregate import aggregate, number, said_difference, unit_of_figure
+from .aggregate import aggregate, number, numeral, said_difference, stated_figures, unit_of_figure
 from .compose import Composer, Draft
-from .in_words import figure_in_words
 from .scoring import clauses, end, sentences
 from .understanding import Intent, measure_named, unit_of
 from .vocabulary import leaf
@@ -68,7 +67,7 @@ def compared(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -
 def _in_magnitude(fa: str, fb: str) -> tuple[str, str]:
     """Two figures written in words in 万 or 亿 (一百万元, 五十万元) as numbers of that magnitude
     (100万元, 50万元): their difference is then said as the documents count (50万元)."""
-    na, nb = (f[: len(f) - len(unit_of_figure(f))] for f in (fa, fb))
+    na, nb = numeral(fa), numeral(fb)
     magnitude = na[-1:]
     if magnitude not in ("万", "亿") or nb[-1:] != magnitude or na[0].isdigit() or nb[0].isdigit():
         return fa, fb
@@ -94,19 +93,18 @@ def _sides(question: str) -> tuple[str, str, str] | None:
 
 def _wanted(c: Composer, question: str) -> re.Pattern[str] | None:
     """The figures a side may be answered by: of the kind the question asks (多多少钱), else
-    any figure with a unit (in the measure it names, 多多少公里, as :func:`_in_measure` checks)."""
+    those a difference is taken over (:func:`.aggregate.stated_figures`; in the measure it
+    names, 多多少公里, as :func:`_in_measure` checks)."""
     unit = unit_of(question)
     if unit == "money":
         return c.figure_pattern(unit)
     if unit is None or measure_named(question):
-        forms = [p.pattern for p in (c.vocab.any_figure, figure_in_words(c.vocab, measure_named(question))) if p]
-        return re.compile("|".join(forms)) if forms else None
+        return stated_figures(c, question)
     return None
 
 
-def _in_measure(figure: str, question: str) -> bool:
+def _in_measure(figure: str, measure: str | None) -> bool:
     """Is a figure in the measure the question names (公里 of 多多少公里), if it names one?"""
-    measure = measure_named(question)
     return measure is None or unit_of_figure(figure).startswith(measure)
 
 
@@ -126,6 +124,7 @@ def _side_figure(
     if not marks:
         return None
     q = c.scorer.qtokens(side)
+    measure = measure_named(question)
     best: Found | None = None
     for pos, rc in enumerate(passages[:_PASSAGES]):
         section = leaf(rc.chunk) or rc.chunk.section
@@ -141,7 +140,7 @@ def _side_figure(
             lead = ""
             for clause in clauses(s):
                 for part in _parts(end(clause), wanted):
-                    figures = list(dict.fromkeys(m.group(0) for m in wanted.finditer(part) if _in_measure(m.group(0), question)))
+                    figures = list(dict.fromkeys(m.group(0) for m in wanted.finditer(part) if _in_measure(m.group(0), measure)))
                     if not figures:
                         lead += part
                         continue
