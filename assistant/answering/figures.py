@@ -35,8 +35,6 @@ ASK_VENUE = pattern("ask_venue")
 ANSWER_VENUE = re.compile(f"{pattern('answer_place').pattern}|{pattern('answer_office').pattern}", re.I)
 #: a question about a penalty, and a figure that is a fine (data/patterns.yaml)
 ASK_PENALTY, FINE_AFTER, FINE_BEFORE = pattern("ask_penalty"), pattern("fine_after"), pattern("fine_before")
-#: a sum paid to a person or body (data/patterns.yaml benefit)
-BENEFIT = pattern("benefit")
 #: 哪几种 asks which ones, not how many
 _WHICH = re.compile(r"哪几(?:个|大|项|条|类|种|批|处|座|家|所|名|件|套)")
 #: a count of kinds (几种, 多少类, 几项): what the items of a list are; not 几家 or 多少人, which
@@ -79,12 +77,10 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     best: tuple[float, int, str, str] | None = None
     fines = ASK_PENALTY.search(question) is not None  # 登记费多少 is not answered by a fine
     only_fines = unit == "money" and ASK_FINE.search(question) is not None  # 罚多少钱 by a fine alone, not a sum invested
-    # 补贴能拿多少 by a sentence naming such a sum alone, not by a sum invested
-    benefit = BENEFIT if unit in ("money", None) and not only_fines and asks_benefit(question) else None
     # the first passages first; the rest only when none of them states such a figure
     for pattern in [wanted, *looser]:  # a figure of what is counted first, then of its measure word alone
         for candidates in ([named] if named else [passages[:3], passages[3:]]):
-            best = _best(c, q, pattern, candidates, passages, bool(named), near, fines, only_fines, benefit) if pattern is not None else None
+            best = _best(c, q, pattern, candidates, passages, bool(named), near, fines, only_fines) if pattern is not None else None
             if best is not None:
                 break
         if best is not None:
@@ -97,9 +93,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         if unit is None and re.search(r"多少|多大|几[个项条成]", question):
             unit = "count"  # a number the passages do not state
         if unit in STATED_AS:
-            asked = benefit.search(question) if benefit is not None else None  # 补偿的具体金额
-            subject = "、".join(sections) if sections else asked.group(0) if asked else c.say("not_stated_any")
-            what = c.say("what_amount") if only_fines or benefit else _what(c, unit)
+            subject = "、".join(sections) if sections else c.say("not_stated_any")
+            what = c.say("what_amount") if only_fines else _what(c, unit)
             return Draft(c.say("not_stated", subject=subject, what=what), passages, Intent.NOT_STATED)
         return None
     if unit == "money" and (item := item_of_a_sum(question, best[2], wanted)) is not None:
@@ -109,12 +104,6 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         return Draft(items.text, items.passages, Intent.FIGURE)
     text = completed(c.scorer, question, passages, best[1], _stated(c, passages, best), query_vector=query_vector)
     return Draft(text, passages, Intent.FIGURE)
-
-
-def asks_benefit(question: str) -> bool:
-    """Does a question that asks how much name a sum paid to someone (有没有补贴，能拿多少,
-    奖励标准是多少)?"""
-    return BENEFIT.search(question) is not None and re.search(r"多少|几|多高|多大", question) is not None
 
 
 def counted_measures(question: str) -> tuple[str, ...]:
@@ -185,20 +174,16 @@ def _is_fine(text: str, m: re.Match[str]) -> bool:
 def _best(  # type: ignore[no-untyped-def]
     c: Composer, q: set[str], wanted: re.Pattern[str], candidates, passages: tuple[RetrievedChunk, ...], named: bool,
     near: dict[tuple[str, str], float] | None = None, fines: bool = True, only_fines: bool = False,
-    named_as: re.Pattern[str] | None = None,
 ) -> tuple[float, int, str, str] | None:
     """(score, passage position, sentence, clause) of the clause among ``candidates`` that
     states a figure ``wanted`` matches, best first by the words it shares with the question
     (or, with ``near``, the sentences' cosines to it, by how close to the closest); without
-    ``fines``, a figure that is a fine (处五百元罚款) states none; with ``only_fines``, only one does;
-    with ``named_as``, only a sentence (or its section's name) that it matches states one."""
+    ``fines``, a figure that is a fine (处五百元罚款) states none; with ``only_fines``, only one does."""
     best: tuple[float, int, str, str] | None = None
     top = max(near.values()) if near else 0.0
     for rc in candidates:
         pos = passages.index(rc)
         for s in sentences(rc.chunk.text):
-            if named_as is not None and not named_as.search(s) and not named_as.search(rc.chunk.section):
-                continue
             overlap = c.scorer.overlap(q, s) + c.scorer.overlap(q, rc.chunk.section) * 0.5
             if near and (rc.chunk.id, s) in near:
                 overlap = max(0.0, 1.0 - (top - near[(rc.chunk.id, s)]) / c.scorer.DENSE_SCALE) or 1e-6
