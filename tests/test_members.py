@@ -64,24 +64,3 @@ def test_the_group_is_named_in_what_is_not_stated(tokenizer, identity) -> None: 
 @pytest.mark.parametrize("question", ["重点任务是哪三个方面？", "分哪五个领域？", "原则是哪四条"])
 def test_which_n_asks_for_a_list(question: str) -> None:
     assert classify(question) is Intent.LIST
-
-
-COUNTED = [
-    chunk(("四、建设指标",), "从目标责任、生态安全、生态经济等五大方面，设置了25项示范区建设指标。", 6),
-    chunk(("五、文化设施",), "全县共有各类文化机构3个：文化馆、博物馆和图书馆。", 7),
-    chunk(("六、重点工程",), "生态安全领域涉及14个项目，项目包括河流治理工程、垃圾转运工程等。", 8),
-]
-
-
-@pytest.mark.parametrize("question, index, stated", [
-    ("25项示范区建设指标具体都是哪些？", [0], False),  # counted, never listed (the 五大方面 are no 指标)
-    ("3个文化机构分别是什么？", [1], True),  # a list of three
-    ("生态安全领域那5个项目分别是啥？", [2], True),  # the passage counts 14: a false premise, left to the list
-    ("保障措施的第二项具体是啥？", [0], True),  # a position, not members
-])
-def test_a_counted_group_asked_which_ones_is_stated_only_with_a_list_of_that_many(tokenizer, identity, question: str, index: list[int], stated: bool) -> None:  # noqa: F811
-    c, ranked = composer_over(COUNTED, tokenizer, identity)
-    draft = members(c, question, tuple(ranked[i] for i in index))
-    assert (draft is None) is stated, draft
-    if not stated:
-        assert draft is not None and draft.intent is Intent.NOT_STATED and "25项示范区建设指标的具体所指" in draft.text

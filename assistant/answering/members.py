@@ -20,10 +20,6 @@ from .vocabulary import BOOK_TITLE
 #: 哪六个, 是哪四长, 分别是哪五项: the count of the members asked for
 #: (哪两年 asks for years, not for members)
 WHICH_N = re.compile(r"哪([两二三四五六七八九十]|[2-9]|1\d)(?:个|大|项|条|类|种|家|位|方面|部分|(?![年月日天])[\u4e00-\u9fff])")
-#: 25项建设指标具体是哪些, 3个文化机构分别是什么: the count first, then which ones (第二项是什么
-#: asks a position, not members)
-COUNT_THEN_WHICH = re.compile(r"(?<![第\d])(\d+|[两二三四五六七八九十]+)(?:个|大|项|条|类|种|家|位|名|所|部|批)[\u4e00-\u9fff]{1,8}?"
-                              r"(?=(?:具体|分别|都|到底|究竟)*(?:是|有|包括|指)(?:哪些|什么|啥|哪几))")
 #: the group as the question names it: quoted, or by its count (六大优势产业, 四个阶段)
 _QUOTED = re.compile(r"[“\"‘']([^”\"’']{2,16})[”\"’']")
 _COUNTED = re.compile(r"[两二三四五六七八九十]+(?:大|个|项|条|类|种)?[\u4e00-\u9fff]{1,8}?(?=[，。？?、具分都是指里中有包]|$)")
@@ -60,10 +56,10 @@ def list_sizes(text: str) -> set[int]:
 def _counted_otherwise(question: str, n: int, passages: tuple[RetrievedChunk, ...]) -> bool:
     """Does a passage count the asked kind with another number (the question's 六个阶段, the
     passage's 四个阶段)? Then the question's count is a false premise, answered with the list."""
-    for m in re.finditer(r"(\d+|[两二三四五六七八九十]+)(个|大|项|类|种|条)?([\u4e00-\u9fff]{2})", question):
+    for m in re.finditer(r"([两二三四五六七八九十]+)(个|大|项|类|种|条)?([\u4e00-\u9fff]{2})", question):
         if cn_number(m.group(1)) != n:
             continue
-        stated = re.compile(rf"(\d+|[两二三四五六七八九十]+){m.group(2) or ''}{m.group(3)}")
+        stated = re.compile(rf"([两二三四五六七八九十]+){m.group(2) or ''}{m.group(3)}")
         if any(cn_number(x.group(1)) not in (n, None) for rc in passages for x in stated.finditer(rc.chunk.text)):
             return True
     return False
@@ -71,7 +67,7 @@ def _counted_otherwise(question: str, n: int, passages: tuple[RetrievedChunk, ..
 
 def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     """Not stated, when a question asks which N members and no list of the passages has N."""
-    m = WHICH_N.search(question) or COUNT_THEN_WHICH.search(question)
+    m = WHICH_N.search(question)
     n = cn_number(m.group(1)) if m else None
     if n is None or n < 2 or not passages or _counted_otherwise(question, n, passages):
         return None
@@ -81,12 +77,9 @@ def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
         return None
     if any(len(c.vocab.parts(h)) == n for rc in passages for h in c.vocab.ancestors(rc.chunk) if h in c.vocab.depth):
         return None
-    if m is not None and m.re is COUNT_THEN_WHICH:
-        subject = m.group(0)  # the group as counted (25项建设指标)
-    else:
-        named = _QUOTED.search(question) or _COUNTED.search(question[: m.start()] if m else question)
-        subject = named.group(1) if named and named.re is _QUOTED else named.group(0) if named else c.say("not_stated_any")
+    named = _QUOTED.search(question) or _COUNTED.search(question[: m.start()] if m else question)
+    subject = named.group(1) if named and named.re is _QUOTED else named.group(0) if named else c.say("not_stated_any")
     return Draft(c.say("not_stated", subject=subject, what=c.say("what_members")), passages, Intent.NOT_STATED)
 
 
-__all__ = ["COUNT_THEN_WHICH", "WHICH_N", "list_sizes", "members"]
+__all__ = ["WHICH_N", "list_sizes", "members"]
