@@ -14,6 +14,7 @@ import pytest
 
 from assistant.bilingual import EnglishGloss
 from assistant.evaluation import load_qa
+from assistant import pipeline
 from assistant.pipeline import Assistant
 
 from .conftest import ROOT, make_settings
@@ -94,6 +95,17 @@ def test_off_topic_questions_are_refused_as_off_topic(county: Assistant) -> None
     for q in OFF_TOPIC:
         answer = county.ask(q)
         assert answer.refused and answer.refusal_kind == "off_topic", (q, answer.text)
+
+
+def test_a_place_name_draws_a_question_to_the_passages_and_away_from_the_off_topic_bank(county: Assistant) -> None:
+    # what the bank margin weighs the place-free cosines for (coverage.decide)
+    serving = county.serving()
+    for q in ("柳河县明天会不会下雪？", "在柳河县怎么办理营业执照？", "柳河企业职工养老保险怎么交？"):
+        result = county.search(q)
+        own = county.banks.offtopic.similarity(result.query_vector) - (result.dense_top or 0.0)
+        placeless = pipeline._placeless(county, serving, result.query, True)
+        assert placeless is not None and placeless[0] - placeless[1] > own + 0.02, (q, own, placeless)
+    assert pipeline._placeless(county, serving, "企业上市有什么奖励？", True) is None  # no place: its own cosines
 
 
 def test_nothing_of_another_deployment_is_said(answers) -> None:
