@@ -282,13 +282,13 @@ def _decided(assistant: Assistant, serving: Serving, result: RetrievalResult, kn
     # looked up in the bilingual dictionary, found by keyword: 申请 for "apply" is in many)
     clause = serving.composer.scorer.best_clause(result.query_vector, result.nearest or result.chunks) if is_english(result.query) else None
     return decide(result.query, result.dense_top, serving.vocabulary, assistant.thresholds, serving.index.tokenizer.posseg, bank, clause, known,
-                  _placeless(assistant, serving, result.query, bank is not None))  # 天津春节会下雪吗 as 春节会下雪吗
+                  lambda: _placeless(assistant, serving, result.query))  # 天津春节会下雪吗 as 春节会下雪吗
 
 
-def _placeless(assistant: Assistant, serving: Serving, query: str, with_bank: bool) -> tuple[float, float] | None:
+def _placeless(assistant: Assistant, serving: Serving, query: str) -> tuple[float, float] | None:
     """A Chinese question's cosines to the off-topic bank and the nearest passage without the deployment's places, or None."""
     bare = serving.vocabulary.without_places(query)
-    if not with_bank or bare == query or not bare.strip() or is_english(query):
+    if bare == query or not bare.strip() or is_english(query):
         return None
     vector = assistant.embedder.embed_query(bare)
     return assistant.banks.offtopic.similarity(vector), max((s for _, s in serving.index.dense(vector, 1)), default=0.0)

@@ -103,9 +103,9 @@ def test_a_place_name_draws_a_question_to_the_passages_and_away_from_the_off_top
     for q in ("柳河县明天会不会下雪？", "在柳河县怎么办理营业执照？", "柳河企业职工养老保险怎么交？"):
         result = county.search(q)
         own = county.banks.offtopic.similarity(result.query_vector) - (result.dense_top or 0.0)
-        placeless = pipeline._placeless(county, serving, result.query, True)
+        placeless = pipeline._placeless(county, serving, result.query)
         assert placeless is not None and placeless[0] - placeless[1] > own + 0.02, (q, own, placeless)
-    assert pipeline._placeless(county, serving, "企业上市有什么奖励？", True) is None  # no place: its own cosines
+    assert pipeline._placeless(county, serving, "企业上市有什么奖励？") is None  # no place: its own cosines
 
 
 def test_nothing_of_another_deployment_is_said(answers) -> None:

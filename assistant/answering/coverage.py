@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -274,15 +274,15 @@ def unstated_article(question: str, vocab: Vocabulary) -> str | None:
 
 def decide(  # type: ignore[no-untyped-def]
     question: str, dense_top: float | None, vocab: Vocabulary, thresholds: Thresholds, posseg, bank: float | None = None,
-    clause: float | None = None, known: frozenset[str] = frozenset(), placeless: tuple[float, float] | None = None,
+    clause: float | None = None, known: frozenset[str] = frozenset(), placeless: Callable[[], tuple[float, float] | None] | None = None,
 ) -> Decision:
     """Does the corpus cover the question? Chinese: no concrete noun the corpus never
     mentions, and on topic; English: on topic (its best ``clause`` of the first passages not
     much further from it than the off-topic bank, ``bank`` being the best cosine to it; less
     strictly with a document word) and similar enough to a passage. ``known`` words are no
     unknown things (those of an earlier question of the conversation that was covered).
-    ``placeless``: the cosines to the bank and to the nearest passage of the question without
-    the deployment's place names, when it names one. A place draws a question towards every
+    ``placeless``: gives the cosines to the bank and to the nearest passage of the question
+    without the deployment's place names, when it names one (asked only when they decide). A place draws a question towards every
     passage of its documents and away from the bank, whose questions name other places
     (天津春节会下雪吗 is closer to them than 春节会下雪吗): these, not the question's own, are
     weighed against the bank margin. Not against the paraphrase threshold, fitted on questions
@@ -328,9 +328,10 @@ def decide(  # type: ignore[no-untyped-def]
         # a word of its own in a question close to a passage, asking for no datum the
         # passage could lack: a paraphrase, answered from that passage
         return Decision(True, reason=f"unknown {missing}, dense {score:.3f} ≥ {thresholds.paraphrase}")
-    near_bank, near_documents = placeless or (bank, score)
-    if not missing and near_bank is not None and near_bank - near_documents > thresholds.bank_margin:
-        return Decision(False, "off_topic", f"closer to the off-topic bank ({near_bank:.3f}) than to the documents ({near_documents:.3f})")
+    if not missing and bank is not None:
+        near_bank, near_documents = (placeless() if placeless else None) or (bank, score)
+        if near_bank - near_documents > thresholds.bank_margin:
+            return Decision(False, "off_topic", f"closer to the off-topic bank ({near_bank:.3f}) than to the documents ({near_documents:.3f})")
     if missing:  # a thing of the place the corpus lacks (its mayor): not an off-topic request
         kind = "not_covered" if on_topic or bare != question else "off_topic"
         return Decision(False, kind, f"not in the documents: {missing}", missing)
