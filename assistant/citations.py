@@ -7,7 +7,8 @@ only inside an explicit sum ``a+b+…=c``, quotient ``a÷b≈c`` (``≈c%`` for 
 ``a×b%=c`` whose operands are verified (for a rate, ``a`` may be the question's own
 amount: 罚款400万元 × the passage's 3%) and whose result is right as rounded, a price per
 unit or an amount per period over a term (``3000千瓦时×1.2元/千瓦时=3600元``, ``3000元×2年=6000元``),
-the days of a verified date range (``4月1日至6月20日共81天``), or the count of a list that follows
+the days of a verified date range (``4月1日至6月20日共81天``), the days or months between two
+verified dates (``2017年11月30日至2018年3月1日相隔91天``, ``…相隔91天，首尾两天都算共92天``), or the count of a list that follows
 it with a marker on every item (``共5个方面：组织领导[1]、…``), so a reader can check it.
 A length of time a passage writes in words (三十日, 十五个工作日) verifies the same figure in
 digits (30, 15), which a sum may add.
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from .lexicon import all_units, longest_first, pattern
@@ -40,6 +41,9 @@ _OVER_TERM = re.compile(r"(\d+(?:\.\d+)?)([千万亿]?元)×(\d+)(?:年|个月)\
 #: a range of two dates of one year (4月1日至6月20日) and, in an answer, the days it lasts (共81天)
 DATE_RANGE = pattern("date_range")
 _SPAN = re.compile(rf"(?:{DATE_RANGE.pattern})共(?P<days>\d+)天")
+#: the time between two dates, in an answer: 2017年11月30日至2018年3月1日相隔91天(，首尾两天都算共92天), 相隔3个月
+_DAY = r"(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日"
+_GAP = re.compile(rf"(?P<a>{_DAY})至(?P<b>{_DAY})(?P<through>（含当日）)?相隔(?P<n>\d+)(?P<unit>天|个月|年)(?:(?P<more>\d+)个月)?(?:，首尾两天都算共(?P<both>\d+)天)?")
 #: what belongs to a sentence after its end mark: closing quotes or brackets and the markers (。”[1])
 SENTENCE_TAIL = r"[”’」』）)]*(?:\[\d{1,3}\])*"
 #: a sentence: up to its end mark, with its tail
@@ -134,6 +138,42 @@ def _spans_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
         if any(d not in verified for d in dates) or days_in(m) != int(m.group("days")):
             return produced, False
         produced.add(m.group("days"))
+    return produced, True
+
+
+def gap(a: str, b: str, through: bool = False) -> tuple[int, int, bool] | None:
+    """From the date written ``a`` to the later ``b`` (to the end of ``b`` when ``through``):
+    the days (2017年11月30日, 2018年3月1日 → 91), the whole months and whether they are exact
+    (the same day of the month); None when one names its year and the other does not, or a
+    range with no year holds the end of February."""
+    parts = [re.fullmatch(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日", d) for d in (a, b)]
+    if any(p is None for p in parts) or (parts[0][1] is None) != (parts[1][1] is None):  # type: ignore[index]
+        return None
+    (y1, m1, d1), (y2, m2, d2) = ((int(p[1] or 2001), int(p[2]), int(p[3])) for p in parts)  # type: ignore[index]
+    if parts[0][1] is None and (m1, d1) <= (2, 28) < (m2, d2):  # type: ignore[index]
+        return None
+    try:
+        start, end = date(y1, m1, d1), date(y2, m2, d2) + timedelta(days=1 if through else 0)
+    except ValueError:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return ((end - start).days, months, end.day == start.day) if end > start else None
+
+
+def _gaps_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
+    """Days, months or years (and months) between two dates whose figures are verified."""
+    produced: set[str] = set()
+    for m in _GAP.finditer(sentence):
+        span = gap(m.group("a"), m.group("b"), m.group("through") is not None)
+        if any(f not in verified for f in re.findall(r"\d+", m.group("a") + m.group("b"))) or span is None:
+            return produced, False
+        days, months, exact = span
+        n, unit, more = int(m.group("n")), m.group("unit"), int(m.group("more") or 0)
+        right = {"天": n == days and not m.group("more"), "个月": n == months and exact and not m.group("more"),
+                 "年": n * 12 + more == months and (more > 0 or n > 0)}[unit]
+        if not right or (m.group("both") is not None and int(m.group("both")) != days + 1):
+            return produced, False
+        produced |= {m.group(k) for k in ("n", "more", "both") if m.group(k)}
     return produced, True
 
 
@@ -233,7 +273,8 @@ def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Ve
         quotients, quotients_ok = _quotients_ok(claim, found | produced)
         products, products_ok = _products_ok(claim, found | produced, set(given))
         spans, spans_ok = _spans_ok(claim, found)
-        produced |= quotients | products | spans | _counts_ok(claim)
+        gaps, gaps_ok = _gaps_ok(claim, found)
+        produced |= quotients | products | spans | gaps | _counts_ok(claim)
         unverified += [f for f in figures(claim) if f not in found and f not in produced]
         if not sums_ok:
             unverified.append("(sum)")
@@ -241,7 +282,7 @@ def verify(text: str, passages: dict[int, str], given: Sequence[str] = ()) -> Ve
             unverified.append("(quotient)")
         if not products_ok:
             unverified.append("(rate)")
-        if not spans_ok:
+        if not spans_ok or not gaps_ok:
             unverified.append("(days)")
     return Verification(
         ok=not unverified and not dangling,

@@ -16,6 +16,7 @@ from .coverage import Decision, Thresholds, decide, refusal_text
 from .extensions import extended_limit
 from .figures import figure
 from .general import general, yesno
+from .intervals import interval
 from .items import items_total
 from .lists import definition, list_answer, membership
 from .members import members
@@ -46,12 +47,13 @@ HANDLERS: dict[Intent, Handler] = {
 #: part of a heading at a position (第三个方面, 最后一条), the total of things a question lists,
 #: the total or difference of things a sentence gives figures respectively (分别给予…), an
 #: amount per period over the longest term (每年3000元，最长2年), a time limit with its extension
-#: (15个工作日内…可以延长10个工作日), the days of a date range,
+#: (15个工作日内…可以延长10个工作日), the time between two dated things (从通过到施行隔了几天), the days
+#: of a date range,
 #: which N members of a group no passage lists (哪六个产业), the band of a scale that holds
 #: the question's own amount (罚了8万元, 奖励多少), a price per unit applied to the question's
 #: own amount (报了3000千瓦时), a part of the document asked by name (文号), the day the
 #: document takes effect (本条例自2019年7月1日起施行)
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, date_span, validity_end, members, banded, per_unit, document_part, effective_date)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, interval, date_span, validity_end, members, banded, per_unit, document_part, effective_date)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
