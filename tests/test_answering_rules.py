@@ -204,7 +204,8 @@ def test_every_template_is_filled_for_a_derived_identity(identity) -> None:
              "subject": "s", "what": "投资额", "top": "t", "leaf": "l", "term": "t", "explanation": "e", "label": "",
              "sentence": "s", "basis": "b", "expression": "1+2", "total": "3", "unit": "万元", "marks": "[1]", "names": "n",
              "a": "1", "b": "2", "result": "1", "figure": "1万元", "mark": "[1]", "money": "1万元", "value": "1", "share": "1",
-             "text": "t", "which": "第三", "body": "b", "days": 180, "said": "s", "amount": "400万元", "rate": "3%", "price": "1.2元/千瓦时", "range": "4月1日至6月20日", "year": 2029, "measure": "条"}
+             "text": "t", "which": "第三", "body": "b", "days": 180, "said": "s", "amount": "400万元", "rate": "3%", "price": "1.2元/千瓦时", "range": "4月1日至6月20日", "year": 2029, "measure": "条",
+             "both": 181, "months": 6, "years": 8, "through": "", "length": "5年"}
     for key in load_templates():
         text = wording(key, **given)
         assert "{" not in text, key
@@ -1064,6 +1065,11 @@ def test_which_years_or_days_ask_no_count_of_time() -> None:
     assert uncounted_time("打工好几年了能申请吗", "申请人应在本市就业") is None
     assert uncounted_time("有效期是几年？", "本办法自2021年11月1日起施行") == "what_years"  # a date counts no years
     assert uncounted_time("公示几天？", "申请人年龄在45周岁以下") == "what_days"  # 周岁 is no week
+    # the day of a date counts no days (2021年4月13日, 二○一二年一月九日); a length in days does
+    assert uncounted_time("从成文到印发隔了几天？", "2021年4月13日[1]。") == "what_days"
+    assert uncounted_time("从成文到印发隔了几天？", "二○一二年一月九日。") == "what_days"
+    assert uncounted_time("公示几天？", "公示期为7日[1]。") is None
+    assert uncounted_time("公示几天？", "公示十五日[1]。") is None
     # the years between two stated ones: the answer states both
     assert uncounted_time("近期目标和远期目标相隔几年？", "近期目标：到2027年…[1]。远期目标：到2035年…[2]。") is None
 

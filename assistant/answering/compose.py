@@ -72,8 +72,8 @@ class Composer:
         question = self.vocab.without_titles(question)  # 《…规划（2024—2035年）》是谁编制的: not about 2035
         for first in self.first:
             draft = first(self, question, passages, query_vector)
-            if draft is not None:
-                return draft
+            if draft is not None:  # 隔了几天 answered with the date the document was signed: not stated
+                return self.not_counted(question, draft, passages) or draft
         named = self.named(question, passages, by_synonym=intent is Intent.GENERAL)
         if (intent is Intent.FIGURE and not named and unit_of(question) == "money" and self.short_kind and self.short_kind in question
                 and not ASK_FINE.search(question)):
@@ -97,9 +97,16 @@ class Composer:
             if other is not None:  # the figure of something else (保管费 for 年利率, 2035 for 2022)
                 subject = f"{other}年" if other[:1].isdigit() else other
                 return Draft(self.say("not_stated", subject=subject, what=self.say("what_value")), passages, Intent.NOT_STATED)
-            if (unit := uncounted_time(question, draft.text)) is not None:  # 公示几天 answered with an age and years
-                return Draft(self.say("not_stated", subject=self.say("not_stated_any"), what=self.say(unit)), passages, Intent.NOT_STATED)
+            if (uncounted := self.not_counted(question, draft, passages)) is not None:  # 公示几天 answered with an age and years
+                return uncounted
         return without_trailing_opener(draft) if draft is not None else None
+
+    def not_counted(self, question: str, draft: Draft, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+        """“Not stated” for a question that asks a count of days, months or years when the
+        figure or general ``draft`` states none (an age, a date), else None."""
+        if draft.intent not in (Intent.FIGURE, Intent.GENERAL) or (unit := uncounted_time(question, draft.text)) is None:
+            return None
+        return Draft(self.say("not_stated", subject=self.say("not_stated_any"), what=self.say(unit)), passages, Intent.NOT_STATED)
 
     def at_level(self, question: str, passages: tuple[RetrievedChunk, ...]) -> tuple[RetrievedChunk, ...]:
         """For a question about one level or class (享受1级待遇的…), the passages whose section

@@ -107,7 +107,7 @@ def term_of_another(question: str, answer: str) -> str | None:
 #: calendar (2025年) as a count of years
 _NUMERAL = f"[\\d{CN_DIGITS}两十百半]"
 TIME_COUNTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("what_days", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)个?(?:天|工作日)"), re.compile(rf"{_NUMERAL}+个?(?:天|日|工作日|周(?!岁)|小时)")),
+    ("what_days", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)个?(?:天|工作日)"), re.compile(rf"(?<![月\d{CN_DIGITS}两十百半]){_NUMERAL}+个?(?:天|日|工作日|周(?!岁)|小时)")),  # not a date's day (4月13日)
     ("what_months", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)个月"), re.compile(rf"{_NUMERAL}+个?月")),
     ("what_years", re.compile(r"(?<![头前后近这那好哪])(?:几|多少)年(?![级代度])"),
      re.compile(rf"(?<!\d)(?!(?:19|20)\d\d年){_NUMERAL}{{1,3}}(?:年(?![级度])|个月)")),
