@@ -4,13 +4,14 @@ answered with that sentence and ``2021年1月8日至2021年5月1日相隔113天`
 几年？” over “到2027年，…” (近期目标) and “到2035年，…” (远期目标) with ``2035-2027=8``, written
 so that the verification checks them.
 
-The question names its two sides (从A到B, A和B之间, A比B早); each is matched to the dated
-phrase of the document that holds most of its words (its section's name counting too): the
-text from the date to the next date or the clause's end, with what leads to it in the
-clause (自2021年5月1日起施行). A side that names a year looks among the dates of that year
-only. No answer here when a side's words are held by no dated phrase, or by two with
-different dates alike, or when both sides fall on one date, or the dates cannot give the
-length asked (days between two years)."""
+The question names its two sides (从A到B, A和B之间, A比B早, A以后过了几天才B); each is matched
+to the dated phrase of its documents that holds most of its words (its section's name
+counting too, the name of a document the phrase cites only to break a tie): the text from
+the date to the next date or the clause's end, with what leads to it in the clause
+(自2021年5月1日起施行). A side that names a year, or else the one year the question names,
+looks among the dates of that year only. No answer here when a side's words are held by no
+dated phrase, or by two with different dates alike, or when both sides fall on one date, or
+the dates cannot give the length asked (days between two years)."""
 
 from __future__ import annotations
 
@@ -103,9 +104,9 @@ def words_of(c: Composer, side: str) -> dict[str, tuple[str, ...]]:
 
 def match(c: Composer, side: str, candidates: list[Dated], year: str = "") -> Dated | None:
     """The dated phrase holding most of the side's words (with its section's name), among the
-    dates of the year the side names (else ``year``, when the documents date anything in it); None when none holds one, or two of different dates hold
-    as many alike (:func:`score`), or the best holds less than a third of its words that do
-    not name the document."""
+    dates of the year the side names (else ``year``, when the documents date anything in it);
+    None when none holds one, or two of different dates hold as many alike (``score``), or
+    the best holds less than a third of its words that do not name the document."""
     own = words_of(c, side)
     titles = {d.chunk.title for d in candidates}
     needed = sum(not any(w in t for t in titles) for w in own)  # 养犬条例省里批准: 省里, 批准 (养犬条例 names the document)
@@ -117,7 +118,7 @@ def match(c: Composer, side: str, candidates: list[Dated], year: str = "") -> Da
     def score(d: Dated) -> tuple[int, int, int]:
         """Its words held outside the names of documents, those held in them (…通过的《…关于修改…的
         决定》: a tie-break), then the longest run of the side's characters."""
-        where, named = _TITLE.sub("", d.phrase) + "".join(d.chunk.section_path), "".join(_TITLE.findall(d.phrase))
+        where, named = _TITLE.sub("", d.phrase) + " " + " ".join(d.chunk.section_path), " ".join(_TITLE.findall(d.phrase))
         held = [any(f in where for f in forms) for forms in own.values()]
         in_names = [not h and any(f in named for f in forms) for h, forms in zip(held, own.values())]
         return sum(held), sum(in_names), common_run(side, where)
@@ -137,7 +138,8 @@ def common_run(a: str, b: str) -> int:
 
 def unit_asked(question: str) -> str:
     """天, 个月, 年, or "" when the question leaves the unit to the dates (多久, how long)."""
-    m = _UNIT.search(question[ASKS.search(question).start():]) if ASKS.search(question) else None  # type: ignore[union-attr]
+    asked = ASKS.search(question)
+    m = _UNIT.search(question, asked.start()) if asked is not None else None
     if m is None or m.group(0) == "how long":
         return ""
     word = m.group(1) or m.group(2)
