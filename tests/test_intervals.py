@@ -152,12 +152,6 @@ def test_the_one_year_a_question_names_holds_both_sides() -> None:
     assert draft is not None and "2005年6月1日至2005年9月1日相隔92天" in draft.text and verified(draft)
 
 
-def test_a_counted_day_joined_to_an_adverb_is_no_thing() -> None:
-    vocab = Vocabulary.from_chunks(RULES)
-    assert missing_nouns("批准以后过了多少天才施行", ["天才"], vocab) == ()
-    assert missing_nouns("天才少年能申请吗", ["天才"], vocab) == ("天才",)
-
-
 def test_the_name_of_a_document_in_a_phrase_is_not_what_the_date_is_of() -> None:
     record = section_chunks(TITLE, [("条例", "2013年3月1日 市人民代表大会常务委员会会议通过\n"
                                            "根据2020年3月10日市人民代表大会常务委员会会议通过\n"

@@ -111,8 +111,6 @@ def missing_nouns(question: str, nouns: Sequence[str], vocab: Vocabulary) -> tup
             continue  # 透明度: the quality of a word the corpus has (not 满意度)
         if len(word) >= 3 and word[-1] in "会要能将在是有把被让" and vocab.known(word[:-1]):
             continue  # a name merged with a verb by the dictionary (X会 = X + 会)
-        if len(word) == 2 and word[0] in "天日年月" and word[1] in "才就后前内里" and re.search(f"(?:多少|几|\\d){word}", question):
-            continue  # 过了多少天才施行: a counted unit of time with the adverb the dictionary joined to it (天才)
         if word[0] == "每" and len(word) <= 3:
             continue  # 每吨, 每平米: the unit of a rate, no thing
         if word.endswith("性") and len(word) >= 3:
