@@ -4,14 +4,14 @@ answered with that sentence and ``2021年1月8日至2021年5月1日相隔113天`
 几年？” over “到2027年，…” (近期目标) and “到2035年，…” (远期目标) with ``2035-2027=8``, written
 so that the verification checks them.
 
-The question names its two sides (从A到B, A和B之间, A比B早, A以后过了几天才B); each is matched
-to the dated phrase of its documents that holds most of its words (its section's name
-counting too, the name of a document the phrase cites only to break a tie): the text from
-the date to the next date or the clause's end, with what leads to it in the clause
-(自2021年5月1日起施行). A side that names a year, or else the one year the question names,
-looks among the dates of that year only. No answer here when a side's words are held by no
-dated phrase, or by two with different dates alike, or when both sides fall on one date, or
-the dates cannot give the length asked (days between two years)."""
+The question names its two sides (从A到B, A和B之间, A比B早); each is matched to the dated
+phrase of its documents that holds most of its words (its section's name counting too, the
+name of a document the phrase cites only to break a tie): the text from the date to the
+next date or the clause's end, with what leads to it in the clause (自2021年5月1日起施行).
+A side that names a year looks among the dates of that year only. No answer here when a
+side's words are held by no dated phrase (or it holds less than a third of them), or by
+two with different dates alike, or when both sides fall on one date, or the dates cannot
+give the length asked (days between two years)."""
 
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ from .vocabulary import GENERIC_WORDS, YEAR
 
 #: the length asked, and the patterns of the two sides (data/patterns.yaml)
 ASKS = pattern("ask_interval")
-SIDES = tuple(pattern(f"interval_{n}") for n in ("from_to", "between", "to", "than", "after"))
-#: a date or a year as a document writes it, or a day of a month whose year an earlier date gave (3月24日)
-_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?|(?<![\d年])(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日")
+SIDES = tuple(pattern(f"interval_{n}") for n in ("from_to", "between", "than"))
+#: a date or a year as a document writes it
+_DATE = re.compile(r"(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}日)?)?")
 #: a document's name in a phrase: it names the document, not what the date is of (…批准的《…关于修改…的决定》修正)
 _TITLE = re.compile(r"《[^《》]*》")
 #: what ends the phrase of a date
@@ -44,8 +44,7 @@ TOP = 3
 
 
 class Dated(NamedTuple):
-    """A date a document writes (with the year an earlier date gave it), its phrase, and where
-    it stands."""
+    """A date a document writes, its phrase, and where it stands."""
 
     written: str
     phrase: str
@@ -68,7 +67,7 @@ def sides(question: str) -> tuple[str, str] | None:
         return None
     for p in SIDES:
         if (m := p.search(question)) is not None:
-            a, b = (re.sub(r"(?:算起|开始算)$", "", m.group(k).strip(" ，,的")).strip(" ，,的") for k in ("a", "b"))
+            a, b = (m.group(k).strip(" ，,的") for k in ("a", "b"))
             return (a, b) if a and b else None
     return None
 
@@ -78,7 +77,6 @@ def dated(chunk: Chunk) -> list[Dated]:
     or the date itself when a date comes before it in the clause, to the clause's end or the
     next date (2019年5月30日 …会议批准2019年6月1日 …: the words between are the first's)."""
     out = []
-    year = ""  # the year of the last date, for a day of a month after it
     for s in sentences(chunk.text):
         found = list(_DATE.finditer(s))
         for k, m in enumerate(found):
@@ -86,9 +84,7 @@ def dated(chunk: Chunk) -> list[Dated]:
             if k and found[k - 1].end() > start:  # the words between two dates are the first's
                 start = m.start()
             stop = min([b.start() for b in [_BREAK.search(s, m.end())] if b] + [found[k + 1].start() if k + 1 < len(found) else len(s)])
-            year = m.group("y") or year
-            written = m.group(0) if m.group("y") else f"{year}年{m.group(0)}" if year else m.group(0)
-            out.append(Dated(written, s[start:stop], chunk, s))
+            out.append(Dated(m.group(0), s[start:stop], chunk, s))
     return out
 
 
@@ -102,15 +98,15 @@ def words_of(c: Composer, side: str) -> dict[str, tuple[str, ...]]:
     return {t: (t, *c.vocab.synonyms.get(t, ())) for t in tokens if t not in STOPWORDS and t not in GENERIC_WORDS and t not in ABSTRACT_NOUNS}
 
 
-def match(c: Composer, side: str, candidates: list[Dated], year: str = "") -> Dated | None:
+def match(c: Composer, side: str, candidates: list[Dated]) -> Dated | None:
     """The dated phrase holding most of the side's words (with its section's name), among the
-    dates of the year the side names (else ``year``, when the documents date anything in it);
-    None when none holds one, or two of different dates hold as many alike (``score``), or
-    the best holds less than a third of its words that do not name the document."""
+    dates of the year the side names; None when none holds one, or two of different dates hold
+    as many alike (``score``), or the best holds less than a third of its words that do not
+    name the document."""
     own = words_of(c, side)
     titles = {d.chunk.title for d in candidates}
     needed = sum(not any(w in t for t in titles) for w in own)  # 养犬条例省里批准: 省里, 批准 (养犬条例 names the document)
-    years = set(YEAR.findall(side)) or ({year} if year and any(d.written.startswith(year) for d in candidates) else set())
+    years = set(YEAR.findall(side))
     pool = [d for d in candidates if not years or d.written[:4] in years]
     if not own:
         return None
@@ -178,11 +174,7 @@ def interval(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], q
     sources = list(dict.fromkeys(p.chunk.source for p in passages[:TOP]))
     chunks = [ch for run in c.vocab.sequence.values() for ch in run if ch.source in sources]
     candidates = [d for ch in chunks for d in dated(ch)]
-    # the one year a question names holds a side that names none (2012年修订的时候，市里修订和省里
-    # 批准之间: 批准 of 2012), when the documents date anything in it
-    years = set(YEAR.findall(question))
-    year = next(iter(years)) if len(years) == 1 else ""
-    found = [match(c, side, candidates, year) for side in named]
+    found = [match(c, side, candidates) for side in named]
     if found[0] is None or found[1] is None or found[0].written == found[1].written:
         return None
     a, b = sorted(found, key=lambda d: [int(x) for x in re.findall(r"\d+", d.written)])  # type: ignore[arg-type]
