@@ -16,6 +16,7 @@ give the length asked (days between two years)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..citations import gap
@@ -72,7 +73,8 @@ def sides(question: str) -> tuple[str, str] | None:
     return None
 
 
-def dated(chunk: Chunk) -> list[Dated]:
+@lru_cache(maxsize=4096)  # a chunk's dates are read once, not for every question that asks an interval
+def dated(chunk: Chunk) -> tuple[Dated, ...]:
     """Every date of ``chunk`` with its phrase: from the clause's start (自2021年5月1日起施行),
     or the date itself when a date comes before it in the clause, to the clause's end or the
     next date (2019年5月30日 …会议批准2019年6月1日 …: the words between are the first's)."""
@@ -85,7 +87,7 @@ def dated(chunk: Chunk) -> list[Dated]:
                 start = m.start()
             stop = min([b.start() for b in [_BREAK.search(s, m.end())] if b] + [found[k + 1].start() if k + 1 < len(found) else len(s)])
             out.append(Dated(m.group(0), s[start:stop], chunk, s))
-    return out
+    return tuple(out)
 
 
 def words_of(c: Composer, side: str) -> dict[str, tuple[str, ...]]:
