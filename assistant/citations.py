@@ -118,16 +118,12 @@ def _quotients_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:
 
 
 def days_in(m: re.Match[str]) -> int | None:
-    """The days a matched date range lasts, both ends counted; None for a range that holds
-    the end of February in a year it does not name (28 or 29 days), or no range at all."""
-    year, m1, d1, m2, d2 = m.group("year"), *(int(m.group(k)) for k in ("m1", "d1", "m2", "d2"))
-    if year is None and (m1, d1) <= (2, 28) < (m2, d2):
-        return None
-    try:  # a year the range does not name is taken as a common one
-        span = (date(int(year) if year else 2001, m2, d2) - date(int(year) if year else 2001, m1, d1)).days + 1
-    except ValueError:
-        return None
-    return span if span > 0 else None
+    """The days a matched date range lasts, both ends counted (:func:`gap` through its last
+    day); None for a range that holds the end of February in a year it does not name (28 or
+    29 days), or no range at all."""
+    year = f"{m.group('year')}年" if m.group("year") else ""
+    span = gap(f"{year}{int(m.group('m1'))}月{int(m.group('d1'))}日", f"{year}{int(m.group('m2'))}月{int(m.group('d2'))}日", through=True)
+    return span[0] if span is not None else None
 
 
 def _spans_ok(sentence: str, verified: set[str]) -> tuple[set[str], bool]:

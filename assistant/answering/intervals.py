@@ -25,6 +25,7 @@ from ..text import STOPWORDS
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
 from .coverage import ABSTRACT_NOUNS
+from .parts import document_chunks
 from .scoring import sentences
 from .understanding import TOTAL, Intent
 from .vocabulary import GENERIC_WORDS, YEAR
@@ -39,7 +40,7 @@ _TITLE = re.compile(r"《[^《》]*》")
 #: what ends the phrase of a date
 _BREAK = re.compile(r"[，,；;。：:\n]")
 #: the unit a question asks the length in
-_UNIT = re.compile(r"(天|日|个?月|年)(?!期)|how many (days|months|years)|how long")
+_UNIT = re.compile(r"(天|日|个?月|年)(?!期)")
 #: passages whose documents are searched
 TOP = 3
 
@@ -135,13 +136,12 @@ def common_run(a: str, b: str) -> int:
 
 
 def unit_asked(question: str) -> str:
-    """天, 个月, 年, or "" when the question leaves the unit to the dates (多久, how long)."""
+    """天, 个月, 年, or "" when the question leaves the unit to the dates (多久)."""
     asked = ASKS.search(question)
     m = _UNIT.search(question, asked.start()) if asked is not None else None
-    if m is None or m.group(0) == "how long":
+    if m is None:
         return ""
-    word = m.group(1) or m.group(2)
-    return {"日": "天", "days": "天", "天": "天", "月": "个月", "个月": "个月", "months": "个月"}.get(word, "年")
+    return {"日": "天", "天": "天", "月": "个月", "个月": "个月"}.get(m.group(1), "年")
 
 
 def length(c: Composer, question: str, a: Dated, b: Dated, marks: str) -> str | None:
@@ -173,9 +173,8 @@ def interval(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], q
     named = sides(question)
     if named is None or not passages:
         return None
-    sources = list(dict.fromkeys(p.chunk.source for p in passages[:TOP]))
-    chunks = [ch for run in c.vocab.sequence.values() for ch in run if ch.source in sources]
-    candidates = [d for ch in chunks for d in dated(ch)]
+    sources = dict.fromkeys(p.chunk.source for p in passages[:TOP])
+    candidates = [d for source in sources for ch in document_chunks(c, source) for d in dated(ch)]
     found = [match(c, side, candidates) for side in named]
     if found[0] is None or found[1] is None or found[0].written == found[1].written:
         return None
