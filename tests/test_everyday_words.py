@@ -75,6 +75,8 @@ def test_the_short_names_of_state_bodies_stand_for_their_full_names(posseg):
     text = "本条例于2019年3月28日经青山市第十六届人民代表大会常务委员会第十九次会议通过"
     synonyms = everyday_synonyms(text)
     assert synonyms["人大常委会"] == ("人民代表大会常务委员会",) and synonyms["人大"] == ("人民代表大会",)
+    assert synonyms["常委会"] == ("常务委员会",) and "政协" not in synonyms  # the text names no 政治协商会议
+    assert everyday_synonyms("征求市政治协商会议委员意见")["政协"] == ("政治协商会议",)
     question = "条例是哪天由市人大常委会通过的"
     tagged = [(w, f) for w, f in posseg.cut(question) if len(w) >= 2]
     assert missing_nouns(question, concrete_nouns(tagged, posseg), _vocab(text, {})) != ()  # without them: missing
