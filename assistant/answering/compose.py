@@ -16,6 +16,7 @@ from ..types import Chunk, RetrievedChunk
 from ..wording import Wording
 from .in_words import figure_in_words
 from .levels import agrees, asked_level
+from .penalties import rules_first
 from .quantity import other_quantity, term_of_another, uncounted_time, unnamed_quote
 from .records import without_records
 from .scoring import SentenceScorer, end
@@ -69,6 +70,7 @@ class Composer:
         self, question: str, passages: Sequence[RetrievedChunk], intent: Intent, query_vector=None,  # type: ignore[no-untyped-def]
     ) -> Draft | None:
         passages = without_records(question, passages)  # 哪天施行 is not answered by the day it was adopted
+        passages = rules_first(question, passages, self.vocab.sequence)  # 能不能带狗进商场: the article, not its penalty
         question = self.vocab.without_titles(question)  # 《…规划（2024—2035年）》是谁编制的: not about 2035
         for first in self.first:
             draft = first(self, question, passages, query_vector)
