@@ -146,6 +146,21 @@ def test_an_item_whose_list_opens_in_the_chunk_before_gets_that_opener_cited() -
     assert verified(draft)
 
 
+def test_a_yes_or_no_question_answered_by_an_item_gets_its_opener_too() -> None:
+    """可以装地锁吗 over （五）擅自…设置…地锁: the opener (不得实施下列行为) is what says no."""
+    head = Chunk(id="k8", source="rules.md", title=TITLE, section_path=("第三章 使用", "第三十六条"), ordinal=8,
+                 text="任何单位和个人不得实施下列行为：\n（一）擅自改变公共停车场的性质；\n（二）擅自改变公共停车场的用途；")
+    tail = Chunk(id="k9", source="rules.md", title=TITLE, section_path=("第三章 使用", "第三十六条"), ordinal=9,
+                 text="（三）擅自在城市道路范围内设置地桩、地锁等障碍物；\n（四）非法占用道路临时停车泊位。")
+    composer = composer_of([head, tail], TITLE, ISSUER)
+    draft = composer.compose("我想在家门口的路边装个地锁，这样可以吗？", (RetrievedChunk(tail, 1.0, 1),), Intent.YESNO)
+    assert draft is not None and draft.intent is Intent.YESNO
+    assert "不得实施下列行为" in draft.text and "地锁" in draft.text, draft.text
+    assert draft.text.index("不得实施下列行为") < draft.text.index("（三）")
+    assert "[2]" in draft.text and len(draft.passages) == 2  # the chunk the opener stands in is cited
+    assert verified(draft)
+
+
 def test_an_opener_of_two_sentences_on_its_line_is_quoted_whole() -> None:
     duties = Chunk(id="k6", source="rules.md", title=TITLE, section_path=("第五章 责任", "第四十二条"), ordinal=6,
                    text="有下列情形之一的，对责任人给予通报批评；构成犯罪的，依法追究刑事责任：\n（一）挪用照护资金的；\n（二）虚报照护人数的。")

@@ -39,6 +39,22 @@ TIE_BUDGET = 200
 _MEASURES = frozenset("年月日天周岁个万亿元%‰人户项条次倍吨亩米家所名座")
 
 
+def quoted_item(
+    c: Composer, passages: tuple[RetrievedChunk, ...], pos: int, s: str,
+) -> tuple[tuple[RetrievedChunk, ...], str, tuple[str, Chunk] | None]:
+    """The sentence ``s`` of passage ``pos`` quoted with its marker, after the sentence that
+    opens its list when it is an item of one (任何单位和个人不得实施下列行为： before （五）擅自…设置
+    地锁): what the item is a case of, which the item alone does not say. Returns the passages
+    (with the opener's chunk when it was not retrieved), the text and the opener found."""
+    text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
+    if (opened := opener_of(c, passages[pos].chunk, s)) is not None:
+        opener, where = opened
+        passages, number = with_chunks(passages, [where])
+        marker = "" if where is passages[pos].chunk else f"[{number[where.id]}]"
+        text = f"{c.lead(where, opener)}{marker}{end(s)}[{pos + 1}]。"
+    return passages, text, opened
+
+
 def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     named = c.named(question, passages, by_synonym=True)
     if len(named) == 1 and len(named[0].chunk.text) <= WHOLE_PASSAGE:
@@ -55,12 +71,7 @@ def general(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     cut = rejoined(c, passages, pos, s)
     if cut is not None:
         return cut
-    text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
-    if (opened := opener_of(c, passages[pos].chunk, s)) is not None:  # an item of a list: what it is a case of first
-        opener, where = opened
-        passages, number = with_chunks(passages, [where])
-        marker = "" if where is passages[pos].chunk else f"[{number[where.id]}]"
-        text = f"{c.lead(where, opener)}{marker}{end(s)}[{pos + 1}]。"
+    passages, text, opened = quoted_item(c, passages, pos, s)
     items = listed(c, passages, pos, s, text)
     if items is not None:
         return items
@@ -207,11 +218,11 @@ def yesno(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], quer
     score, pos, s = best[0]
     # no 是的: the passage that covers the subject need not say yes
     opener = c.say("stated") if score >= 0.75 else c.say("related")
-    text = f"{c.lead(passages[pos].chunk, s)}[{pos + 1}]。"
+    passages, text, _ = quoted_item(c, passages, pos, s)  # 可以装地锁吗: 不得实施下列行为 says no, not the item
     items = listed(c, passages, pos, s, text)  # 有下列情形之一的…： the cases are what answers
     if items is not None:
         return Draft(opener + items.text, items.passages, Intent.YESNO)
     return Draft(opener + text, passages, Intent.YESNO)
 
 
-__all__ = ["general", "yesno"]
+__all__ = ["general", "quoted_item", "yesno"]
