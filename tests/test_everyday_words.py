@@ -81,16 +81,3 @@ def test_the_short_names_of_state_bodies_stand_for_their_full_names(posseg):
     tagged = [(w, f) for w, f in posseg.cut(question) if len(w) >= 2]
     assert missing_nouns(question, concrete_nouns(tagged, posseg), _vocab(text, {})) != ()  # without them: missing
     assert missing_nouns(question, concrete_nouns(tagged, posseg), _vocab(text, synonyms)) == ()
-
-
-@pytest.mark.parametrize(("text", "question", "word"), [
-    ("流浪犬由城市管理部门捕捉后送交收容场所。", "流浪狗谁来收容", "流浪狗"),
-    ("收集运输车辆应当密闭运输，并喷涂统一标识。", "垃圾车有什么要求", "垃圾车"),
-    ("任何单位和个人不得擅自占用停车泊位。", "能不能占用别人的停车位", "停车位"),
-])
-def test_the_everyday_words_of_local_regulations_stand_for_their_formal_words(posseg, text, question, word):
-    """Regulations on dogs, waste and parking write 流浪犬, 收集运输车辆, 停车泊位 where citizens type
-    流浪狗, 垃圾车, 停车位 (the sections written for the topics of local regulations)."""
-    tagged = [(w, f) for w, f in posseg.cut(question) if len(w) >= 2]
-    assert word in missing_nouns(question, concrete_nouns(tagged, posseg), _vocab(text, {}))  # without them: missing
-    assert word not in missing_nouns(question, concrete_nouns(tagged, posseg), _vocab(text, everyday_synonyms(text)))
