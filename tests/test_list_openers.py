@@ -133,30 +133,27 @@ def test_an_answering_item_of_a_list_comes_after_what_it_is_a_case_of() -> None:
     assert verified(draft)
 
 
-def test_an_item_whose_list_opens_in_the_chunk_before_gets_that_opener_cited() -> None:
-    head = Chunk(id="k4", source="rules.md", title=TITLE, section_path=("第五章 责任", "第四十一条"), ordinal=4,
-                 text="有下列情形之一的，不予发放照护补贴：\n（一）申请人已享受同类补贴的；\n（二）申请人提供虚假材料的；")
-    tail = Chunk(id="k5", source="rules.md", title=TITLE, section_path=("第五章 责任", "第四十一条"), ordinal=5,
-                 text="（三）申请人主动撤回申请的；\n（四）其他不予发放的情形。")
-    composer = composer_of([head, tail], TITLE, ISSUER)
-    draft = composer.compose("我把申请撤回了还能拿补贴吗？", (RetrievedChunk(tail, 1.0, 1),), Intent.GENERAL)
-    assert draft is not None
-    assert "不予发放照护补贴" in draft.text and "主动撤回申请" in draft.text, draft.text
-    assert "[2]" in draft.text and len(draft.passages) == 2  # the chunk the opener stands in is cited
-    assert verified(draft)
+def _cut_article(path: tuple[str, str], first: int, head: str, tail: str) -> tuple[Chunk, Chunk]:
+    """An article a chunk boundary cut after its opener and first items."""
+    return (Chunk(id=f"k{first}", source="rules.md", title=TITLE, section_path=path, ordinal=first, text=head),
+            Chunk(id=f"k{first + 1}", source="rules.md", title=TITLE, section_path=path, ordinal=first + 1, text=tail))
 
 
-def test_a_yes_or_no_question_answered_by_an_item_gets_its_opener_too() -> None:
-    """可以装地锁吗 over （五）擅自…设置…地锁: the opener (不得实施下列行为) is what says no."""
-    head = Chunk(id="k8", source="rules.md", title=TITLE, section_path=("第三章 使用", "第三十六条"), ordinal=8,
-                 text="任何单位和个人不得实施下列行为：\n（一）擅自改变公共停车场的性质；\n（二）擅自改变公共停车场的用途；")
-    tail = Chunk(id="k9", source="rules.md", title=TITLE, section_path=("第三章 使用", "第三十六条"), ordinal=9,
-                 text="（三）擅自在城市道路范围内设置地桩、地锁等障碍物；\n（四）非法占用道路临时停车泊位。")
-    composer = composer_of([head, tail], TITLE, ISSUER)
-    draft = composer.compose("我想在家门口的路边装个地锁，这样可以吗？", (RetrievedChunk(tail, 1.0, 1),), Intent.YESNO)
-    assert draft is not None and draft.intent is Intent.YESNO
-    assert "不得实施下列行为" in draft.text and "地锁" in draft.text, draft.text
-    assert draft.text.index("不得实施下列行为") < draft.text.index("（三）")
+@pytest.mark.parametrize(("path", "head", "tail", "question", "intent", "opener", "item"), [
+    (("第五章 责任", "第四十一条"), "有下列情形之一的，不予发放照护补贴：\n（一）申请人已享受同类补贴的；\n（二）申请人提供虚假材料的；",
+     "（三）申请人主动撤回申请的；\n（四）其他不予发放的情形。", "我把申请撤回了还能拿补贴吗？", Intent.GENERAL, "不予发放照护补贴", "主动撤回申请"),
+    # 可以装地锁吗 over （三）擅自…设置…地锁: the opener (不得实施下列行为) is what says no, in a yes-or-no answer too
+    (("第三章 使用", "第三十六条"), "任何单位和个人不得实施下列行为：\n（一）擅自改变公共停车场的性质；\n（二）擅自改变公共停车场的用途；",
+     "（三）擅自在城市道路范围内设置地桩、地锁等障碍物；\n（四）非法占用道路临时停车泊位。", "我想在家门口的路边装个地锁，这样可以吗？", Intent.YESNO,
+     "不得实施下列行为", "地锁"),
+])
+def test_an_item_whose_list_opens_in_the_chunk_before_gets_that_opener_cited(path, head, tail, question, intent, opener, item) -> None:
+    first, last = _cut_article(path, 4, head, tail)
+    composer = composer_of([first, last], TITLE, ISSUER)
+    draft = composer.compose(question, (RetrievedChunk(last, 1.0, 1),), intent)
+    assert draft is not None and draft.intent is intent
+    assert opener in draft.text and item in draft.text, draft.text
+    assert draft.text.index(opener) < draft.text.index("（三）")
     assert "[2]" in draft.text and len(draft.passages) == 2  # the chunk the opener stands in is cited
     assert verified(draft)
 
