@@ -49,8 +49,6 @@ def rules_first(
     stays."""
     if ASKS_PENALTY.search(question) or FIGURE_Q.search(question) or unit_of(question) is not None:
         return tuple(passages)
-    if not any(PENALTY_REFERENCE.search(p.chunk.text) for p in passages):
-        return tuple(passages)
     placed: set[str] = set()
     out: list[RetrievedChunk] = []
     for p in passages:
