@@ -90,6 +90,22 @@ def test_a_list_on_the_lines_after_its_opener_is_counted_on_into_the_next_chunk(
     assert counted_items(c, "申请材料一共有几种？", (RetrievedChunk(broken, 1.0, 1),)) is None  # (二) is missing: not counted
 
 
+def test_a_count_of_kinds_is_taken_from_a_later_passage_when_the_first_opens_no_list() -> None:
+    funds = Chunk(id="f0", source="rules.md", title=TITLE, section_path=("第六章 资金", "第三十三条"), ordinal=9,
+                  text="照护资金主要包括：\n（一）财政安排的资金；\n（二）社会捐助；\n（三）其他资金。")
+    advance = Chunk(id="f1", source="rules.md", title=TITLE, section_path=("第六章 资金", "第三十五条"), ordinal=10,
+                    text="照护资金到位前，区人民政府可以先行垫付，资金到位后拨付归垫。")
+    deadline = Chunk(id="f2", source="rules.md", title=TITLE, section_path=("第六章 资金", "第三十六条"), ordinal=11,
+                     text="区医疗保障部门应当自受理之日起5个工作日内完成审核。")
+    c = composer_of([funds, advance, deadline], TITLE, ISSUER)
+    ranked = (RetrievedChunk(advance, 1.0, 1), RetrievedChunk(funds, 0.9, 2))
+    draft = counted_items(c, "照护资金的来源一共有几类？", ranked)
+    assert draft is not None and "共3类" in draft.text and "社会捐助[2]" in draft.text, draft and draft.text
+    assert verified(draft)
+    # a count of days is the first passage's figure, never a later passage's list counted
+    assert counted_items(c, "审核要几个工作日？", (RetrievedChunk(deadline, 1.0, 1), RetrievedChunk(funds, 0.9, 2))) is None
+
+
 def test_which_ones_over_a_list_opener_gets_the_items_not_a_count() -> None:
     rules = Chunk(id="w0", source="rules.md", title=TITLE, section_path=("第二章 受理", "第六条"), ordinal=7,
                   text="受理时间按以下方法确定：\n（一）无需现场审查的，以网上审查通过时间为受理时间；\n（二）需要现场审查的，以现场审查通过时间为受理时间。")

@@ -238,16 +238,25 @@ def bare_opener(c: Composer, question: str, rc: RetrievedChunk) -> str | None:
     return next((s for s in sentences(rc.chunk.text) if BARE_OPENER.search(s) and c.scorer.overlap(q, s) > 0), None)
 
 
+#: a count of kinds (几类, 多少种, 几项, 几条): of a list, which a later passage may hold when
+#: the first does not; not 几个工作日, which the first passage states as a figure
+_KINDS_COUNTED = re.compile(r"(?:几|多少)(?:种|类|项|条)")
+
+
 def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
     """“…一共有几种？” over a sentence of the first passage that opens a list on the lines
     after it (保障性住房来源包括：), whose words the question shares: its items counted, on into
     the chunks that continue its section, when they are numbered 1, 2, 3 … in one family
     without a gap; each item's first words with its marker, as the verification checks
     (共12条：政府投资兴建的住房[1]、…[2]). None otherwise."""
-    rc = passages[0]
-    opener = bare_opener(c, question, rc)
-    if opener is None:
-        return None
+    for rc in passages[:3] if _KINDS_COUNTED.search(question) else passages[:1]:
+        opener = bare_opener(c, question, rc)
+        if opener is not None and (draft := _counted(c, question, passages, rc, opener)) is not None:
+            return draft
+    return None
+
+
+def _counted(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], rc: RetrievedChunk, opener: str) -> Draft | None:
     taken = run_on(c, rc.chunk, *items_after(rc.chunk.text, opener))
     marks = run_markers([x for _, x in taken])
     if len(taken) < 2 or any(m is None or m[0] != marks[0][0] or m[1] != k + 1 for k, m in enumerate(marks)):  # type: ignore[index]
