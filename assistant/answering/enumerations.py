@@ -16,6 +16,8 @@ from .vocabulary import leaf
 
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+#: the single characters that stand for (一)…(十) and (1)…(20)
+_PARENTHESIZED = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩", "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 
 
 def numeral_value(text: str) -> int:
@@ -37,10 +39,15 @@ _FAMILIES: tuple[tuple[re.Pattern[str], object], ...] = (
     (re.compile(rf"[（(]([{_CN}]{{1,3}})[）)]"), numeral_value),
     (re.compile(r"[（(](\d{1,2})[）)]"), int),
     (re.compile(rf"([{_CIRCLED}])"), lambda c: _CIRCLED.index(c) + 1),
+    (re.compile(rf"([{_PARENTHESIZED[0]}])"), lambda c: _PARENTHESIZED[0].index(c) + 1),
+    (re.compile(rf"([{_PARENTHESIZED[1]}])"), lambda c: _PARENTHESIZED[1].index(c) + 1),
     (re.compile(r"(?:^|(?<=[：:；;。\s]))(\d{1,2})[.．、](?!\d)"), int),
 )
 #: the family of the markers 1. 2. 3.
 _DOTTED = len(_FAMILIES) - 1
+#: items a paragraph opens with 一是, 二是 … at the start of a sentence (信息报送的原则：一是及时报送。…二是…),
+#: read within one paragraph only: a line starting 一是 is no list marker of its own
+_SHI = (re.compile(rf"(?:^|(?<=[。；;：:]))([{_CN}]{{1,2}})是"), numeral_value)
 
 
 def starts_item(text: str) -> bool:
@@ -119,7 +126,7 @@ def enumeration(text: str, least: int = 2) -> Enumeration | None:
     one paragraph of ``text``; the last item ends with its sentence."""
     for paragraph in (p for p in text.split("\n") if p.strip()):
         best: list[re.Match[str]] = []
-        for marker, value in _FAMILIES:
+        for marker, value in (*_FAMILIES, _SHI):
             run: list[re.Match[str]] = []
             for m in marker.finditer(paragraph):
                 n = value(m.group(1))  # type: ignore[operator]
