@@ -11,7 +11,7 @@ from ..text import is_english
 from ..types import RetrievedChunk
 from .compose import ASK_FINE, Composer, Draft
 from .complete import completed
-from .enumerations import enumerated
+from .enumerations import counted_listing, enumerated
 from .leads import bare_opener, counted_items, counted_section
 from .leads import listed as with_items
 from .lists import list_answer
@@ -86,6 +86,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         if best is not None:
             break
     if best is None:
+        if unit == "count" and (counted := counted_listing(c, question, passages)) is not None:
+            return counted  # 一共有多少种 over a list of names no passage counts
         if unit == "count" and _WHICH_LAST.search(question):  # 补贴包括哪几种？ the subject names the kind: its list
             draft = list_answer(c, question, passages)
             if draft is not None:
