@@ -9,6 +9,7 @@ import pytest
 from assistant.answering import Intent
 from assistant.answering.enumerations import counted_listing, enumeration
 from assistant.citations import verify
+from assistant.types import RetrievedChunk
 from assistant.identity import derive_identity
 from assistant.text import ChineseTokenizer
 
@@ -101,3 +102,9 @@ def test_a_list_within_a_sentence_counts_only_for_a_question_sharing_its_words(l
     assert counted_listing(c, "房屋权属证明常用证件一共有多少种？", ranked) is not None
     assert counted_listing(c, "一共有多少种补贴？", ranked) is None  # no word of the question around the list
     assert counted_listing(c, "住房租赁部门职责一共有几项？", ranked) is None  # its items are clauses, not names
+
+
+def test_a_list_within_a_sentence_starts_after_its_verb_not_inside_another_list(listed) -> None:
+    c, _ = listed
+    steps = chunk(("八、经办",), "经办人员指负责受理、调查(包括家庭经济状况调查)、审核、认定等工作的人员。", 45)
+    assert counted_listing(c, "经办人员的工作一共有几类？", (RetrievedChunk(steps, 1.0, 1),)) is None

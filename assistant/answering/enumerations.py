@@ -168,11 +168,17 @@ def enumerated(c: Composer, question: str, rc: RetrievedChunk, count: bool) -> D
     return Draft(f"{c.say('items_count', name=name, count=len(heads), measure=count_word(question), items=items)}。", (rc,), Intent.FIGURE)
 
 
-#: a list within a sentence, its items joined by 、 after what introduces them (房屋权属证明包括：
-#: A、B、C等常用证件。): the words before, the items, and what may follow 等
-_LISTING = re.compile(r"(?P<lead>[^。；;：:]*?(?:包括|包含|分为|主要有|有|为)[：:]?)(?P<items>[^。；;：:，,]+?)(?P<tail>等[^。；;，,]{0,12})?(?=[。；;]|$)")
+#: a list within a sentence, its items joined by 、 after the verb that introduces them (房屋权属证明
+#: 包括：A、B、C等常用证件。): the words before (no clause or list of their own), the items, and
+#: what may follow 等
+_LISTING = re.compile(r"(?:^|(?<=[。；;：:，,\n]))(?P<lead>[^。；;：:、，,（(）)]*?(?:包括|包含|分为|主要有|有以下|如下)[：:]?)(?P<items>[^。；;：:，,]+?)(?P<tail>等[^。；;，,]{0,12})?(?=[。；;]|$)")
 #: an item of such a list is short; a longer one is a clause, not a name
 _ITEM_LONGEST = 24
+
+
+def _balanced(item: str) -> bool:
+    """Does every bracket the item opens close in it, and every one it closes open?"""
+    return all(item.count(a) == item.count(b) for a, b in ("()", "（）"))
 
 
 def counted_listing(c: Composer, question: str, passages: Sequence[RetrievedChunk]) -> Draft | None:
@@ -184,12 +190,12 @@ def counted_listing(c: Composer, question: str, passages: Sequence[RetrievedChun
     for k, rc in enumerate(passages[:3], 1):
         for m in _LISTING.finditer(rc.chunk.text):
             items = [i.strip() for i in m.group("items").split("、")]
-            if len(items) < 3 or not all(0 < len(i) <= _ITEM_LONGEST for i in items):
+            if len(items) < 3 or not all(0 < len(i) <= _ITEM_LONGEST and _balanced(i) for i in items):
                 continue
             around = m.group("lead") + (m.group("tail") or "")
             if sum(1 for t in words if t in around) < 2:
                 continue
-            name = re.sub(r"^\s*\d+[.．、]?|(?:包括|包含|分为|主要有|有|为)[：:]?$", "", m.group("lead")).strip()  # 1房屋…包括：
+            name = re.sub(r"^\s*\d+[.．、]?|(?:包括|包含|分为|主要有|有以下|如下)[：:]?$", "", m.group("lead")).strip()  # 1房屋…包括：
             listed = "、".join(f"{i}[{k}]" for i in items)
             return Draft(f"{c.say('items_count', name=name, count=len(items), measure=count_word(question), items=listed)}。", tuple(passages), Intent.FIGURE)
     return None
