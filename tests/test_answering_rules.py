@@ -804,10 +804,20 @@ def test_a_passage_that_ends_where_its_list_opens_goes_on_with_the_next_chunk_s_
     "text, measures",
     [("储存3年", True), ("有效期5年", True), ("两年", True), ("10个工作日", True),
      ("制定下一年度轮换计划", False), ("上一年的数据", False), ("2021年", False),
-     ("3个月内", True), ("公示时间不少于15日", True), ("自2012年10月1日起实施", False)],
+     ("3个月内", True), ("公示时间不少于15日", True), ("自2012年10月1日起实施", False), ("按季度通报", True)],
 )
 def test_a_duration_is_a_numeral_that_measures_time(text: str, measures: bool) -> None:
     assert bool(pattern("answer_duration").search(text)) is measures
+
+
+@pytest.mark.parametrize(
+    "text, when",
+    [("在每年第一季度前制定计划", True), ("变化的次月调整资助标准", True), ("应当在三十日内答复", True),
+     ("自受理之日起10个工作日内办结", True), ("2025年底前完成", True),
+     ("按季度通报", False), ("三个部门联合审核", False), ("次要问题", False)],
+)
+def test_when_is_answered_by_a_point_or_deadline_in_time(text: str, when: bool) -> None:
+    assert bool(pattern("answer_when").search(text)) is when
 
 
 def test_a_duration_question_is_not_answered_by_next_years_plan(tokenizer: ChineseTokenizer, identity) -> None:
