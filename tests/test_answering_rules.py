@@ -1006,9 +1006,10 @@ def test_a_list_section_keeps_a_marker_a_number_follows(tokenizer: ChineseTokeni
 def test_a_list_run_reads_a_marker_a_number_follows_as_its_next_item(tokenizer: ChineseTokenizer, identity) -> None:
     """1.2024年8月底前… read alone is the decimal 1.2024; as the item a run expects next it is
     item 1, and the list goes on into the chunk that continues its section (3.2025年…)."""
-    from assistant.answering.enumerations import marker_in_run, run_markers
+    from assistant.answering.enumerations import marker_in_run, marker_of, run_markers
 
-    assert marker_in_run("2.2024年9月底前，制定方案。", 2) == (3, 2, "2024年9月底前，制定方案。")
+    dotted = marker_of("1.甲")[0]  # type: ignore[index]
+    assert marker_in_run("2.2024年9月底前，制定方案。", 2) == (dotted, 2, "2024年9月底前，制定方案。")
     assert marker_in_run("2.5亿元用于补助。", 3) is None  # not the number the run expects: a decimal
     assert [m[1] for m in run_markers(["1.3人户家庭；", "2.2人户家庭；", "3.单身家庭；"])] == [1, 2, 3]  # type: ignore[index]
     path = ("三、进度安排",)

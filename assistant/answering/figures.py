@@ -86,8 +86,8 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         if best is not None:
             break
     if best is None:
-        if unit == "count" and (counted := counted_listing(c, question, passages)) is not None:
-            return counted  # 一共有多少种 over a list of names no passage counts
+        if unit == "count" and not _WHICH.search(question) and (counted := counted_listing(c, question, passages)) is not None:
+            return counted  # 一共有多少种 over a list of names no passage counts (哪几种 asks which: their list)
         if unit == "count" and _WHICH_LAST.search(question):  # 补贴包括哪几种？ the subject names the kind: its list
             draft = list_answer(c, question, passages)
             if draft is not None:
