@@ -171,7 +171,8 @@ def enumerated(c: Composer, question: str, rc: RetrievedChunk, count: bool) -> D
 #: a list within a sentence, its items joined by 、 after the verb that introduces them (房屋权属证明
 #: 包括：A、B、C等常用证件。): the words before (no clause or list of their own), the items, and
 #: what may follow 等
-_LISTING = re.compile(r"(?:^|(?<=[。；;：:，,\n]))(?P<lead>[^。；;：:、，,（(）)]*?(?:包括|包含|分为|主要有|有以下|如下)[：:]?)(?P<items>[^。；;：:，,]+?)(?P<tail>等[^。；;，,]{0,12})?(?=[。；;]|$)")
+_INTRODUCING = "(?:包括|包含|分为|主要有|有以下|如下)[：:]?"
+_LISTING = re.compile(rf"(?:^|(?<=[。；;：:，,\n]))(?P<lead>[^。；;：:、，,（(）)]*?{_INTRODUCING})(?P<items>[^。；;：:，,]+?)(?P<tail>等[^。；;，,]{{0,12}})?(?=[。；;]|$)")
 #: an item of such a list is short; a longer one is a clause, not a name
 _ITEM_LONGEST = 24
 
@@ -195,7 +196,7 @@ def counted_listing(c: Composer, question: str, passages: Sequence[RetrievedChun
             around = m.group("lead") + (m.group("tail") or "")
             if sum(1 for t in words if t in around) < 2:
                 continue
-            name = re.sub(r"^\s*\d+[.．、]?|(?:包括|包含|分为|主要有|有以下|如下)[：:]?$", "", m.group("lead")).strip()  # 1房屋…包括：
+            name = re.sub(rf"^\s*\d+[.．、]?|{_INTRODUCING}$", "", m.group("lead")).strip()  # 1房屋…包括：
             listed = "、".join(f"{i}[{k}]" for i in items)
             return Draft(f"{c.say('items_count', name=name, count=len(items), measure=count_word(question), items=listed)}。", tuple(passages), Intent.FIGURE)
     return None

@@ -261,8 +261,8 @@ def counted_section(c: Composer, question: str, passages: tuple[RetrievedChunk, 
     """“报名条件一共列了几条？” over the section the question names, when its every paragraph is
     an item of one run numbered 1, 2, 3 … and no sentence opens the list (its heading does):
     the items counted and cited as :func:`counted_items` counts a list after its opener."""
-    named = [p.chunk for p in passages[:3] if len(leaf(p.chunk)) >= 2 and leaf(p.chunk) in question]
-    if not named or not _KINDS_COUNTED.search(question):
+    named = [p.chunk for p in passages[:3] if len(leaf(p.chunk)) >= 2 and leaf(p.chunk) in question] if _KINDS_COUNTED.search(question) else []
+    if not named:
         return None
     lines = [(ch, ln.strip()) for ch in c.vocab.section_chunks(named[0]) for ln in ch.text.split("\n") if ln.strip()]
     if not lines or not starts_item(lines[0][1]):
