@@ -14,7 +14,7 @@ from assistant.answering.leads import counted_items, counted_section, items_afte
 from assistant.answering.understanding import Intent
 from assistant.types import Chunk, RetrievedChunk
 
-from .handmade import article_chunks, composer_of, verified
+from .handmade import article_chunks, composer_of, section_chunks, verified
 
 TITLE = "《青山区长期照护试行办法》"
 ISSUER = "青山区医疗保障局"
@@ -91,12 +91,11 @@ def test_a_list_on_the_lines_after_its_opener_is_counted_on_into_the_next_chunk(
 
 
 def test_a_count_of_kinds_is_taken_from_a_later_passage_when_the_first_opens_no_list() -> None:
-    funds = Chunk(id="f0", source="rules.md", title=TITLE, section_path=("第六章 资金", "第三十三条"), ordinal=9,
-                  text="照护资金主要包括：\n（一）财政安排的资金；\n（二）社会捐助；\n（三）其他资金。")
-    advance = Chunk(id="f1", source="rules.md", title=TITLE, section_path=("第六章 资金", "第三十五条"), ordinal=10,
-                    text="照护资金到位前，区人民政府可以先行垫付，资金到位后拨付归垫。")
-    deadline = Chunk(id="f2", source="rules.md", title=TITLE, section_path=("第六章 资金", "第三十六条"), ordinal=11,
-                     text="区医疗保障部门应当自受理之日起5个工作日内完成审核。")
+    funds, advance, deadline = section_chunks(TITLE, [
+        ("第三十三条", "照护资金主要包括：\n（一）财政安排的资金；\n（二）社会捐助；\n（三）其他资金。"),
+        ("第三十五条", "照护资金到位前，区人民政府可以先行垫付，资金到位后拨付归垫。"),
+        ("第三十六条", "区医疗保障部门应当自受理之日起5个工作日内完成审核。"),
+    ], source="funds.md")
     c = composer_of([funds, advance, deadline], TITLE, ISSUER)
     ranked = (RetrievedChunk(advance, 1.0, 1), RetrievedChunk(funds, 0.9, 2))
     draft = counted_items(c, "照护资金的来源一共有几类？", ranked)
@@ -107,12 +106,9 @@ def test_a_count_of_kinds_is_taken_from_a_later_passage_when_the_first_opens_no_
 
 
 def test_a_section_of_numbered_paragraphs_named_by_a_count_question_has_them_counted() -> None:
-    first = Chunk(id="c0", source="notice.md", title=TITLE, section_path=("三、报名条件",), ordinal=12,
-                  text="（一）依法登记注册的企业。\n（二）具备结算能力。")
-    second = Chunk(id="c1", source="notice.md", title=TITLE, section_path=("三、报名条件",), ordinal=13,
-                   text="（三）自愿参与活动。\n能按照要求填报信息。\n（四）信誉良好。")
-    loose = Chunk(id="c2", source="notice.md", title=TITLE, section_path=("四、报名方式",), ordinal=14,
-                  text="企业通过平台报名。\n（一）填写申请表。\n（二）提交材料。")
+    first, second = article_chunks(TITLE, ("三、报名条件",), ["（一）依法登记注册的企业。\n（二）具备结算能力。",
+                                                         "（三）自愿参与活动。\n能按照要求填报信息。\n（四）信誉良好。"], source="notice.md")
+    loose, = article_chunks(TITLE, ("四、报名方式",), ["企业通过平台报名。\n（一）填写申请表。\n（二）提交材料。"], first=2, source="notice.md")
     c = composer_of([first, second, loose], TITLE, ISSUER)
     draft = counted_section(c, "公告里的报名条件一共列了几条？", (RetrievedChunk(second, 1.0, 1),))
     # the paragraph without a marker goes on with (三): four items, not five
