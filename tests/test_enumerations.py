@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering import Intent
-from assistant.answering.enumerations import counted_listing, enumeration
+from assistant.answering.enumerations import enumeration
 from assistant.citations import verify
-from assistant.types import RetrievedChunk
 from assistant.identity import derive_identity
 from assistant.text import ChineseTokenizer
 
@@ -75,36 +74,3 @@ def test_an_enumeration_about_something_else_is_not_the_answer(composed) -> None
     draft = c.compose("一共有几个奖项？", ranked, Intent.FIGURE)
     assert draft is None or "共3条" not in draft.text
 
-
-CERTIFICATES = chunk(
-    ("五、常见问答", "问：哪些材料可以证明房屋权属？"),
-    "答：1房屋权属证明包括：房地产所有证、房屋所有权证、不动产权证书等常用证件。租赁双方应当如实填报。",
-    42,
-)
-DEADLINE = chunk(("六、办理时限",), "登记机关应当自受理之日起5个工作日内办结。", 43)
-DUTIES = chunk(("七、部门职责",), "住房租赁部门职责包括：负责统筹全县住房租赁市场的监督管理和信息平台建设运营工作、负责组织协调纠纷调处工作、负责宣传。", 44)
-
-
-@pytest.fixture(scope="module")
-def listed():
-    return composer_over([DEADLINE, CERTIFICATES, DUTIES], ChineseTokenizer(), derive_identity([DOCUMENT]))
-
-
-def test_a_count_no_passage_states_is_the_items_of_a_list_within_a_sentence(listed) -> None:
-    c, ranked = listed
-    draft = c.compose("房屋权属证明常用证件一共有多少种？", ranked, Intent.FIGURE)
-    assert draft is not None and "房屋权属证明共3种" in draft.text and "不动产权证书[2]" in draft.text, draft and draft.text
-    assert verify(draft.text, {k: p.chunk.text for k, p in enumerate(draft.passages, 1)}).ok
-
-
-def test_a_list_within_a_sentence_counts_only_for_a_question_sharing_its_words(listed) -> None:
-    c, ranked = listed
-    assert counted_listing(c, "房屋权属证明常用证件一共有多少种？", ranked) is not None
-    assert counted_listing(c, "一共有多少种补贴？", ranked) is None  # no word of the question around the list
-    assert counted_listing(c, "住房租赁部门职责一共有几项？", ranked) is None  # its items are clauses, not names
-
-
-def test_a_list_within_a_sentence_starts_after_its_verb_not_inside_another_list(listed) -> None:
-    c, _ = listed
-    steps = chunk(("八、经办",), "经办人员指负责受理、调查(包括家庭经济状况调查)、审核、认定等工作的人员。", 45)
-    assert counted_listing(c, "经办人员的工作一共有几类？", (RetrievedChunk(steps, 1.0, 1),)) is None

@@ -168,38 +168,4 @@ def enumerated(c: Composer, question: str, rc: RetrievedChunk, count: bool) -> D
     return Draft(f"{c.say('items_count', name=name, count=len(heads), measure=count_word(question), items=items)}。", (rc,), Intent.FIGURE)
 
 
-#: a list within a sentence, its items joined by 、 after the verb that introduces them (房屋权属证明
-#: 包括：A、B、C等常用证件。): the words before (no clause or list of their own), the items, and
-#: what may follow 等
-_INTRODUCING = "(?:包括|包含|分为|主要有|有以下|如下)[：:]?"
-_LISTING = re.compile(rf"(?:^|(?<=[。；;：:，,\n]))(?P<lead>[^。；;：:、，,（(）)]*?{_INTRODUCING})(?P<items>[^。；;：:，,]+?)(?P<tail>等[^。；;，,]{{0,12}})?(?=[。；;]|$)")
-#: an item of such a list is short; a longer one is a clause, not a name
-_ITEM_LONGEST = 24
-
-
-def _balanced(item: str) -> bool:
-    """Does every bracket the item opens close in it, and every one it closes open?"""
-    return all(item.count(a) == item.count(b) for a, b in ("()", "（）"))
-
-
-def counted_listing(c: Composer, question: str, passages: Sequence[RetrievedChunk]) -> Draft | None:
-    """“房屋权属证明常用证件一共有多少种？” when no passage states the count: the items of a
-    list within a sentence of the first three passages (…包括：A、B、C等常用证件), at least three,
-    whose words before and after the items hold two of the question's words, counted and each
-    cited (共12种：A[1]、B[1]…), as the verification checks."""
-    words = {t for t in c.scorer.qtokens(question) if len(t) >= 2}
-    for k, rc in enumerate(passages[:3], 1):
-        for m in _LISTING.finditer(rc.chunk.text):
-            items = [i.strip() for i in m.group("items").split("、")]
-            if len(items) < 3 or not all(0 < len(i) <= _ITEM_LONGEST and _balanced(i) for i in items):
-                continue
-            around = m.group("lead") + (m.group("tail") or "")
-            if sum(1 for t in words if t in around) < 2:
-                continue
-            name = re.sub(rf"^\s*\d+[.．、]?|{_INTRODUCING}$", "", m.group("lead")).strip()  # 1房屋…包括：
-            listed = "、".join(f"{i}[{k}]" for i in items)
-            return Draft(f"{c.say('items_count', name=name, count=len(items), measure=count_word(question), items=listed)}。", tuple(passages), Intent.FIGURE)
-    return None
-
-
-__all__ = ["Enumeration", "counted_listing", "enumerated", "enumeration", "marker_of", "numbered_run", "numeral_value", "starts_item"]
+__all__ = ["Enumeration", "enumerated", "enumeration", "marker_of", "numbered_run", "numeral_value", "starts_item"]

@@ -11,8 +11,8 @@ from ..text import is_english
 from ..types import RetrievedChunk
 from .compose import ASK_FINE, Composer, Draft
 from .complete import completed
-from .enumerations import counted_listing, enumerated
-from .leads import bare_opener, counted_items, counted_section
+from .enumerations import enumerated
+from .leads import bare_opener, counted_items
 from .leads import listed as with_items
 from .lists import list_answer
 from .scoring import clauses, end, sentences
@@ -54,7 +54,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         which = _WHICH.search(question) is not None  # 哪几种方法: which ones, not how many
         listed = (numbered_list(c, question, passages[0]) or enumerated(c, question, passages[0], count=True)
                   or (None if which or not _COUNTS_KINDS.search(question) else counted_items(c, question, passages))
-                  or counted_parts(c, question, passages) or counted_section(c, question, passages))
+                  or counted_parts(c, question, passages))
         if listed:
             return listed
         opener = bare_opener(c, question, passages[0]) if which else None
@@ -86,8 +86,6 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         if best is not None:
             break
     if best is None:
-        if unit == "count" and not _WHICH.search(question) and (counted := counted_listing(c, question, passages)) is not None:
-            return counted  # 一共有多少种 over a list of names no passage counts (哪几种 asks which: their list)
         if unit == "count" and _WHICH_LAST.search(question):  # 补贴包括哪几种？ the subject names the kind: its list
             draft = list_answer(c, question, passages)
             if draft is not None:
