@@ -10,7 +10,7 @@ import pytest
 from assistant.answering import Composer
 from assistant.answering.complete import completion
 from assistant.answering.general import WHOLE_PASSAGE
-from assistant.answering.leads import counted_items, items_after
+from assistant.answering.leads import counted_items, counted_section, items_after
 from assistant.answering.understanding import Intent
 from assistant.types import Chunk, RetrievedChunk
 
@@ -103,6 +103,19 @@ def test_a_count_of_kinds_is_taken_from_a_later_passage_when_the_first_opens_no_
     assert verified(draft)
     # a count of days is the first passage's figure, never a later passage's list counted
     assert counted_items(c, "审核要几个工作日？", (RetrievedChunk(deadline, 1.0, 1), RetrievedChunk(funds, 0.9, 2))) is None
+
+
+def test_a_section_of_numbered_paragraphs_named_by_a_count_question_has_them_counted() -> None:
+    first, second = article_chunks(TITLE, ("三、报名条件",), ["（一）依法登记注册的企业。\n（二）具备结算能力。",
+                                                         "（三）自愿参与活动。\n能按照要求填报信息。\n（四）信誉良好。"], source="notice.md")
+    loose, = article_chunks(TITLE, ("四、报名方式",), ["企业通过平台报名。\n（一）填写申请表。\n（二）提交材料。"], first=2, source="notice.md")
+    c = composer_of([first, second, loose], TITLE, ISSUER)
+    draft = counted_section(c, "公告里的报名条件一共列了几条？", (RetrievedChunk(second, 1.0, 1),))
+    # the paragraph without a marker goes on with (三): four items, not five
+    assert draft is not None and "报名条件共4条" in draft.text and "信誉良好[1]" in draft.text, draft and draft.text
+    assert verified(draft)
+    assert counted_section(c, "报名方式一共有几条？", (RetrievedChunk(loose, 1.0, 1),)) is None  # a sentence opens it
+    assert counted_section(c, "一共有几条？", (RetrievedChunk(first, 1.0, 1),)) is None  # no section named
 
 
 def test_which_ones_over_a_list_opener_gets_the_items_not_a_count() -> None:

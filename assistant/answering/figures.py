@@ -12,7 +12,7 @@ from ..types import RetrievedChunk
 from .compose import ASK_FINE, Composer, Draft
 from .complete import completed
 from .enumerations import enumerated
-from .leads import bare_opener, counted_items
+from .leads import bare_opener, counted_items, counted_section
 from .leads import listed as with_items
 from .lists import list_answer
 from .scoring import clauses, end, sentences
@@ -54,7 +54,7 @@ def figure(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
         which = _WHICH.search(question) is not None  # 哪几种方法: which ones, not how many
         listed = (numbered_list(c, question, passages[0]) or enumerated(c, question, passages[0], count=True)
                   or (None if which or not _COUNTS_KINDS.search(question) else counted_items(c, question, passages))
-                  or counted_parts(c, question, passages))
+                  or counted_parts(c, question, passages) or counted_section(c, question, passages))
         if listed:
             return listed
         opener = bare_opener(c, question, passages[0]) if which else None

@@ -12,6 +12,7 @@ from .compose import Composer, Draft, with_chunks
 from .enumerations import marker_in_run, run_markers, starts_item
 from .scoring import clauses, end, sentences
 from .understanding import Intent, count_word
+from .vocabulary import leaf
 
 #: a sentence that opens a list: it ends with a colon, or its first item follows the colon
 OPENS_LIST = re.compile(r"[：:]\s*(?:$|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳]|一是)")
@@ -256,15 +257,32 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     return None
 
 
+def counted_section(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
+    """“报名条件一共列了几条？” over the section the question names, when its every paragraph is
+    an item of one run numbered 1, 2, 3 … and no sentence opens the list (its heading does):
+    the items counted and cited as :func:`counted_items` counts a list after its opener."""
+    named = [p.chunk for p in passages[:3] if len(leaf(p.chunk)) >= 2 and leaf(p.chunk) in question] if _KINDS_COUNTED.search(question) else []
+    if not named:
+        return None
+    lines = [(ch, ln.strip()) for ch in c.vocab.section_chunks(named[0]) for ln in ch.text.split("\n") if ln.strip()]
+    if not lines or not starts_item(lines[0][1]):
+        return None
+    # a paragraph without a marker goes on with the item before it
+    return _count(c, question, passages, leaf(named[0]), [(ch, ln) for ch, ln in lines if starts_item(ln)])
+
+
 def _counted(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], rc: RetrievedChunk, opener: str) -> Draft | None:
-    """The list ``opener`` opens in ``rc`` counted, when its items are numbered 1, 2, 3 … in one
-    family without a gap (see :func:`counted_items`); None otherwise."""
-    taken = run_on(c, rc.chunk, *items_after(rc.chunk.text, opener))
+    return _count(c, question, passages, _OPENING_WORDS.sub("", opener).strip(), run_on(c, rc.chunk, *items_after(rc.chunk.text, opener)))
+
+
+def _count(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], name: str, taken: list[tuple[Chunk, str]]) -> Draft | None:
+    """The items ``taken`` (chunk, item) counted under ``name``, when they are numbered 1, 2, 3 …
+    in one family without a gap; each item's first words with its marker, as the verification
+    checks (共12条：政府投资兴建的住房[1]、…[2]). None otherwise."""
     marks = run_markers([x for _, x in taken])
     if len(taken) < 2 or any(m is None or m[0] != marks[0][0] or m[1] != k + 1 for k, m in enumerate(marks)):  # type: ignore[index]
         return None
     heads = [re.split(r"[，,、：:；;。]", m[2], maxsplit=1)[0].strip() for m in marks]  # type: ignore[index]
-    name = _OPENING_WORDS.sub("", opener).strip()
     if not name or not all(heads) or re.search(r"\d", name):
         return None
     allp, number = with_chunks(passages, list(dict.fromkeys(where for where, _ in taken)))
@@ -272,4 +290,4 @@ def _counted(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], r
     return Draft(f"{c.say('items_count', name=name, count=len(heads), measure=count_word(question), items=items)}。", allp, Intent.FIGURE)
 
 
-__all__ = ["BARE_OPENER", "LIST_BUDGET", "OPENS_LIST", "bare_opener", "counted_items", "items_after", "listed", "opener_of"]
+__all__ = ["BARE_OPENER", "LIST_BUDGET", "OPENS_LIST", "bare_opener", "counted_items", "counted_section", "items_after", "listed", "opener_of"]
