@@ -14,7 +14,7 @@ from assistant.answering.leads import counted_items, counted_section, items_afte
 from assistant.answering.understanding import Intent
 from assistant.types import Chunk, RetrievedChunk
 
-from .handmade import article_chunks, composer_of, section_chunks, verified
+from .handmade import article_chunks, composer_of, verified
 
 TITLE = "《青山区长期照护试行办法》"
 ISSUER = "青山区医疗保障局"
@@ -88,21 +88,6 @@ def test_a_list_on_the_lines_after_its_opener_is_counted_on_into_the_next_chunk(
     assert draft is not None and "共4种" in draft.text and "其他途径筹集的住房[2]" in draft.text, draft and draft.text
     assert verified(draft)
     assert counted_items(c, "申请材料一共有几种？", (RetrievedChunk(broken, 1.0, 1),)) is None  # (二) is missing: not counted
-
-
-def test_a_count_of_kinds_is_taken_from_a_later_passage_when_the_first_opens_no_list() -> None:
-    funds, advance, deadline = section_chunks(TITLE, [
-        ("第三十三条", "照护资金主要包括：\n（一）财政安排的资金；\n（二）社会捐助；\n（三）其他资金。"),
-        ("第三十五条", "照护资金到位前，区人民政府可以先行垫付，资金到位后拨付归垫。"),
-        ("第三十六条", "区医疗保障部门应当自受理之日起5个工作日内完成审核。"),
-    ], source="funds.md")
-    c = composer_of([funds, advance, deadline], TITLE, ISSUER)
-    ranked = (RetrievedChunk(advance, 1.0, 1), RetrievedChunk(funds, 0.9, 2))
-    draft = counted_items(c, "照护资金的来源一共有几类？", ranked)
-    assert draft is not None and "共3类" in draft.text and "社会捐助[2]" in draft.text, draft and draft.text
-    assert verified(draft)
-    # a count of days is the first passage's figure, never a later passage's list counted
-    assert counted_items(c, "审核要几个工作日？", (RetrievedChunk(deadline, 1.0, 1), RetrievedChunk(funds, 0.9, 2))) is None
 
 
 def test_a_section_of_numbered_paragraphs_named_by_a_count_question_has_them_counted() -> None:

@@ -239,8 +239,7 @@ def bare_opener(c: Composer, question: str, rc: RetrievedChunk) -> str | None:
     return next((s for s in sentences(rc.chunk.text) if BARE_OPENER.search(s) and c.scorer.overlap(q, s) > 0), None)
 
 
-#: a count of kinds (几类, 多少种, 几项, 几条): of a list, which a later passage may hold when
-#: the first does not; not 几个工作日, which the first passage states as a figure
+#: a count of kinds (几类, 多少种, 几项, 几条): of a list's items; not 几个工作日, a figure
 _KINDS_COUNTED = re.compile(r"(?:几|多少)(?:种|类|项|条)")
 
 
@@ -250,11 +249,11 @@ def counted_items(c: Composer, question: str, passages: tuple[RetrievedChunk, ..
     the chunks that continue its section, when they are numbered 1, 2, 3 … in one family
     without a gap; each item's first words with its marker, as the verification checks
     (共12条：政府投资兴建的住房[1]、…[2]). None otherwise."""
-    for rc in passages[:3] if _KINDS_COUNTED.search(question) else passages[:1]:
-        opener = bare_opener(c, question, rc)
-        if opener is not None and (draft := _counted(c, question, passages, rc, opener)) is not None:
-            return draft
-    return None
+    rc = passages[0]
+    opener = bare_opener(c, question, rc)
+    if opener is None:
+        return None
+    return _count(c, question, passages, _OPENING_WORDS.sub("", opener).strip(), run_on(c, rc.chunk, *items_after(rc.chunk.text, opener)))
 
 
 def counted_section(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -> Draft | None:
@@ -269,10 +268,6 @@ def counted_section(c: Composer, question: str, passages: tuple[RetrievedChunk, 
         return None
     # a paragraph without a marker goes on with the item before it
     return _count(c, question, passages, leaf(named[0]), [(ch, ln) for ch, ln in lines if starts_item(ln)])
-
-
-def _counted(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], rc: RetrievedChunk, opener: str) -> Draft | None:
-    return _count(c, question, passages, _OPENING_WORDS.sub("", opener).strip(), run_on(c, rc.chunk, *items_after(rc.chunk.text, opener)))
 
 
 def _count(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], name: str, taken: list[tuple[Chunk, str]]) -> Draft | None:
