@@ -34,13 +34,16 @@ def numeral_value(text: str) -> int:
     return _CN.index(text) + 1
 
 
+def _one_character(chars: str) -> tuple[re.Pattern[str], object]:
+    """A family of markers that are one character each (①②③, ㈠㈡㈢), numbered in their order."""
+    return re.compile(f"([{chars}])"), lambda c: chars.index(c) + 1
+
+
 #: the marker families, each with how its number is read
 _FAMILIES: tuple[tuple[re.Pattern[str], object], ...] = (
     (re.compile(rf"[（(]([{_CN}]{{1,3}})[）)]"), numeral_value),
     (re.compile(r"[（(](\d{1,2})[）)]"), int),
-    (re.compile(rf"([{_CIRCLED}])"), lambda c: _CIRCLED.index(c) + 1),
-    (re.compile(rf"([{_PARENTHESIZED[0]}])"), lambda c: _PARENTHESIZED[0].index(c) + 1),
-    (re.compile(rf"([{_PARENTHESIZED[1]}])"), lambda c: _PARENTHESIZED[1].index(c) + 1),
+    *(_one_character(chars) for chars in (_CIRCLED, *_PARENTHESIZED)),
     (re.compile(r"(?:^|(?<=[：:；;。\s]))(\d{1,2})[.．、](?!\d)"), int),
 )
 #: the family of the markers 1. 2. 3.

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from ..lexicon import pattern
+from ..text import CN_NUMERAL
 from ..types import Chunk, RetrievedChunk
 from .understanding import FIGURE_Q, unit_of
 
@@ -19,7 +20,7 @@ PENALTY_REFERENCE = pattern("penalty_reference")
 #: a question about a penalty (data/patterns.yaml ask_penalty): the penalty clause answers it
 ASKS_PENALTY = pattern("ask_penalty")
 #: an article a penalty clause names (第二十条, 第20条)
-_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条")
+_ARTICLE = re.compile(rf"第([{CN_NUMERAL}\d]+)条")
 #: at most this many articles are put before one penalty clause (第十五条第二款、第十八条第一款)
 MAX_ARTICLES = 3
 
@@ -35,7 +36,7 @@ def referenced_articles(text: str) -> tuple[str, ...]:
 def article_chunks(article: str, source: str, sequence: Mapping[tuple[str, tuple[str, ...]], Sequence[Chunk]]) -> tuple[Chunk, ...]:
     """The chunks of the document ``source`` under the heading of ``article`` (第二十条, also
     第二十条(犬只出户)), in their order; none when its articles are no headings."""
-    heading = re.compile(re.escape(article) + r"(?![一二三四五六七八九十百零〇\d])")
+    heading = re.compile(re.escape(article) + rf"(?![{CN_NUMERAL}\d])")
     return tuple(c for (src, path), chunks in sequence.items() if src == source and path and heading.match(path[-1]) for c in chunks)
 
 
