@@ -411,6 +411,30 @@ def test_english_when_asks_a_time_as_a_question_word_not_as_a_conjunction(questi
 
 @pytest.mark.parametrize(
     ("question", "unit"),
+    [("通知是哪年哪月哪日印发的？", "date"), ("规划是哪年哪月哪天通过的？", "date"), ("是哪一日公布的？", "date"),
+     ("规划是哪年出台的？", "year"), ("哪年几月开始申报？", "year")],
+)
+def test_which_year_month_and_day_asks_a_date_not_a_year(question: str, unit: str) -> None:
+    """哪年哪月哪日 asks the whole date: a year alone (2024—2035年 of a title) does not answer it."""
+    from assistant.answering.understanding import unit_of
+
+    assert unit_of(question) == unit
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_a_place"),
+    [("示范园建在本市哪个镇？", True), ("风景区具体建在县里哪个位置？", True), ("服务中心设在什么地点？", True),
+     ("转运站建在哪个街道？", True), ("讲话是视察哪个省时说的？", False), ("哪些地方禁止停车？", False)],
+)
+def test_which_town_or_which_spot_asks_a_place(question: str, asks_a_place: bool) -> None:
+    """哪个镇, 哪个位置 ask where, also with a place name between 建在 and the question word."""
+    from assistant.answering.understanding import unit_of
+
+    assert (unit_of(question) == "place") is asks_a_place
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
     [("补贴资金什么时候发放？", "when"), ("专项经费在哪里申领？", "place"), ("补贴资金有几个来源？", "count"),
      ("补贴资金什么时候发放，每人多少钱？", "money"), ("生态安全领域投资多少？", "money"), ("这笔钱要多少？", "money"),
      ("How many times a year is the money checked?", "count"), ("How much money is spent each year?", "money")],
