@@ -24,15 +24,13 @@ WHICH_N = re.compile(r"哪([两二三四五六七八九十]|[2-9]|1\d)(?:个|大
 #: members are asked for (not 第三个, 前两项, 每个; nor 25项指标是从哪几个方面 or 30项分成哪几类,
 #: which ask how the group is divided)
 COUNT_WHICH = re.compile(
-    r"(?<![第前后头近每])(\d+|[两二三四五六七八九十]+)(?:个|大|项|条|类|种|家|所|批|位|名)"
-    r"(?:(?![是有从的里中在和与及对把为要分归属成按由于])[\u4e00-\u9fff]){1,8}?"
+    r"(?<![第前后头近每])(?P<group>(?P<count>\d+|[两二三四五六七八九十]+)(?:个|大|项|条|类|种|家|所|批|位|名)"
+    r"(?:(?![是有从的里中在和与及对把为要分归属成按由于])[\u4e00-\u9fff]){1,8}?)"
     r"(?:具体|分别|都|各|究竟|到底)*(?:是|有|包括|叫|指)?(?:哪些|哪几|什么|啥)"
 )
 #: the group as the question names it: quoted, or by its count (六大优势产业, 四个阶段)
 _QUOTED = re.compile(r"[“\"‘']([^”\"’']{2,16})[”\"’']")
 _COUNTED = re.compile(r"[两二三四五六七八九十]+(?:大|个|项|条|类|种)?[\u4e00-\u9fff]{1,8}?(?=[，。？?、具分都是指里中有包]|$)")
-#: the group a count-first question names, up to what asks for its members
-_GROUP = re.compile(r".+?(?=(?:具体|分别|都|各|究竟|到底)*(?:是|有|包括|叫|指)?(?:哪些|哪几|什么|啥))")
 #: a list's last item joined by 和/及/与 (A、B和C: three)
 _JOINED = re.compile(r"[和及与]")
 #: a count written after a list (四个重点产业, 五大方面, 两大平台)
@@ -79,7 +77,7 @@ def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     """Not stated, when a question asks which N members and no list of the passages has N."""
     m = WHICH_N.search(question)
     first = None if m else COUNT_WHICH.search(question)
-    n = cn_number((m or first).group(1)) if m or first else None
+    n = cn_number(m.group(1)) if m else cn_number(first.group("count")) if first else None
     if n is None or n < 2 or not passages or _counted_otherwise(question, n, passages):
         return None
     sections = {c.vocab.section_chunks(rc.chunk) for rc in passages}
@@ -91,7 +89,7 @@ def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
     named = _QUOTED.search(question) or _COUNTED.search(question[: m.start()] if m else question)
     subject = named.group(1) if named and named.re is _QUOTED else named.group(0) if named else c.say("not_stated_any")
     if first is not None and not _QUOTED.search(question):
-        subject = _GROUP.match(first.group(0)).group(0)  # type: ignore[union-attr]  # 25项建设指标
+        subject = first.group("group")  # 25项建设指标
     return Draft(c.say("not_stated", subject=subject, what=c.say("what_members")), passages, Intent.NOT_STATED)
 
 
