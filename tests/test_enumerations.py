@@ -73,4 +73,3 @@ def test_an_enumeration_about_something_else_is_not_the_answer(composed) -> None
     c, ranked = composed
     draft = c.compose("一共有几个奖项？", ranked, Intent.FIGURE)
     assert draft is None or "共3条" not in draft.text
-
