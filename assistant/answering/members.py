@@ -22,14 +22,6 @@ _NUMERALS = "两二三四五六七八九十"
 #: 哪六个, 是哪四长, 分别是哪五项: the count of the members asked for
 #: (哪两年 asks for years, not for members)
 WHICH_N = re.compile(rf"哪([{_NUMERALS}]|[2-9]|1\d)(?:个|大|项|条|类|种|家|位|方面|部分|(?![年月日天])[\u4e00-\u9fff])")
-#: 25项建设指标具体是哪些, 3个文化机构分别是什么: the count written before the group whose
-#: members are asked for (not 第三个, 前两项, 每个; nor 25项指标是从哪几个方面 or 30项分成哪几类,
-#: which ask how the group is divided)
-COUNT_WHICH = re.compile(
-    rf"(?<![第前后头近每])(?P<group>(?P<count>\d+|[{_NUMERALS}]+)(?:个|大|项|条|类|种|家|所|批|位|名)"
-    r"(?:(?![是有从的里中在和与及对把为要分归属成按由于])[\u4e00-\u9fff]){1,8}?)"
-    r"(?:具体|分别|都|各|究竟|到底)*(?:是|有|包括|叫|指)?(?:哪些|哪几|什么|啥)"
-)
 #: the group as the question names it: quoted, or by its count (六大优势产业, 四个阶段)
 _QUOTED = re.compile(r"[“\"‘']([^”\"’']{2,16})[”\"’']")
 _COUNTED = re.compile(rf"[{_NUMERALS}]+(?:大|个|项|条|类|种)?[\u4e00-\u9fff]{{1,8}}?(?=[，。？?、具分都是指里中有包]|$)")
@@ -66,10 +58,10 @@ def list_sizes(text: str) -> set[int]:
 def _counted_otherwise(question: str, n: int, passages: tuple[RetrievedChunk, ...]) -> bool:
     """Does a passage count the asked kind with another number (the question's 六个阶段, the
     passage's 四个阶段)? Then the question's count is a false premise, answered with the list."""
-    for m in re.finditer(rf"(\d+|[{_NUMERALS}]+)(个|大|项|类|种|条)?([\u4e00-\u9fff]{{2}})", question):
+    for m in re.finditer(rf"([{_NUMERALS}]+)(个|大|项|类|种|条)?([\u4e00-\u9fff]{{2}})", question):
         if cn_number(m.group(1)) != n:
             continue
-        stated = re.compile(rf"(\d+|[{_NUMERALS}]+){m.group(2) or ''}{m.group(3)}")
+        stated = re.compile(rf"([{_NUMERALS}]+){m.group(2) or ''}{m.group(3)}")
         if any(cn_number(x.group(1)) not in (n, None) for rc in passages for x in stated.finditer(rc.chunk.text)):
             return True
     return False
@@ -78,8 +70,7 @@ def _counted_otherwise(question: str, n: int, passages: tuple[RetrievedChunk, ..
 def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], query_vector=None) -> Draft | None:  # type: ignore[no-untyped-def]
     """Not stated, when a question asks which N members and no list of the passages has N."""
     m = WHICH_N.search(question)
-    first = None if m else COUNT_WHICH.search(question)
-    n = cn_number(m.group(1)) if m else cn_number(first.group("count")) if first else None
+    n = cn_number(m.group(1)) if m else None
     if n is None or n < 2 or not passages or _counted_otherwise(question, n, passages):
         return None
     sections = {c.vocab.section_chunks(rc.chunk) for rc in passages}
@@ -90,8 +81,6 @@ def members(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], qu
         return None
     named = _QUOTED.search(question) or _COUNTED.search(question[: m.start()] if m else question)
     subject = named.group(1) if named and named.re is _QUOTED else named.group(0) if named else c.say("not_stated_any")
-    if first is not None and not _QUOTED.search(question):
-        subject = first.group("group")  # 25项建设指标
     return Draft(c.say("not_stated", subject=subject, what=c.say("what_members")), passages, Intent.NOT_STATED)
 
 
