@@ -87,6 +87,19 @@ def written_sum(found: Sequence[tuple[str, Chunk, str]], at: dict[str, int]) -> 
     return parts, "+".join(values), sum_of(values), marks
 
 
+def in_magnitude(fa: str, fb: str) -> tuple[str, str]:
+    """Two figures written in words in 万 or 亿 (一百万元, 五十万元) as numbers of that magnitude
+    (100万元, 50万元): their difference is then said as the documents count (50万元)."""
+    na, nb = numeral(fa), numeral(fb)
+    magnitude = na[-1:]
+    if magnitude not in ("万", "亿") or nb[-1:] != magnitude or na[0].isdigit() or nb[0].isdigit():
+        return fa, fb
+    a, b = cn_number(na[:-1]), cn_number(nb[:-1])
+    if not a or not b:
+        return fa, fb
+    return f"{a}{magnitude}{unit_of_figure(fa)}", f"{b}{magnitude}{unit_of_figure(fb)}"
+
+
 def figures_of(c: Composer, parts: Sequence[Part], unit: str) -> tuple[list[tuple[str, Chunk, str]], list[str]]:
     """Each part's own figure of ``unit`` (with the chunk stating it), in the unit most of
     them are in, and the names of the parts without one."""
@@ -362,6 +375,6 @@ def _multiple(
 
 
 __all__ = [
-    "aggregate", "figures_of", "number", "numeral", "over_clauses", "over_sections", "plain", "said_difference", "stated_figures",
+    "aggregate", "figures_of", "in_magnitude", "number", "numeral", "over_clauses", "over_sections", "plain", "said_difference", "stated_figures",
     "unit_of_figure", "unsaid_quantity", "written_sum",
 ]

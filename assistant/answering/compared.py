@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..text import cn_number
 from ..types import RetrievedChunk
-from .aggregate import aggregate, number, numeral, said_difference, stated_figures, unit_of_figure
+from .aggregate import aggregate, in_magnitude, number, said_difference, stated_figures, unit_of_figure
 from .compose import Composer, Draft
 from .scoring import clauses, end, sentences
+from .spread import spread
 from .understanding import Intent, measure_named, unit_of
 from .vocabulary import leaf
 
@@ -36,7 +36,7 @@ def aggregate_or_compared(c: Composer, question: str, passages: tuple[RetrievedC
     the difference of the figures of the two sides of a comparison."""
     draft = aggregate(c, question, passages, query_vector)
     if draft is None or draft.intent is Intent.NOT_STATED:
-        return compared(c, question, passages) or draft
+        return compared(c, question, passages) or spread(c, question, passages) or draft
     return draft
 
 
@@ -57,24 +57,11 @@ def compared(c: Composer, question: str, passages: tuple[RetrievedChunk, ...]) -
         return None
     if ca == cb:
         ca, cb = fa, fb
-    fa, fb = _in_magnitude(fa, fb)
+    fa, fb = in_magnitude(fa, fb)
     unit = unit_of_figure(fa)
     shown = "个百分点" if unit in ("%", "％") else unit
     marks = "".join(dict.fromkeys(f"[{p + 1}]" for p in (pa, pb)))
     return Draft(said_difference(c, f"{ca}[{pa + 1}]", f"{cb}[{pb + 1}]", fa, fb, shown, marks), passages, Intent.AGGREGATE)
-
-
-def _in_magnitude(fa: str, fb: str) -> tuple[str, str]:
-    """Two figures written in words in 万 or 亿 (一百万元, 五十万元) as numbers of that magnitude
-    (100万元, 50万元): their difference is then said as the documents count (50万元)."""
-    na, nb = numeral(fa), numeral(fb)
-    magnitude = na[-1:]
-    if magnitude not in ("万", "亿") or nb[-1:] != magnitude or na[0].isdigit() or nb[0].isdigit():
-        return fa, fb
-    a, b = cn_number(na[:-1]), cn_number(nb[:-1])
-    if not a or not b:
-        return fa, fb
-    return f"{a}{magnitude}{unit_of_figure(fa)}", f"{b}{magnitude}{unit_of_figure(fb)}"
 
 
 def _sides(question: str) -> tuple[str, str, str] | None:
