@@ -56,6 +56,8 @@ def test_the_range_of_the_case_asked_gives_its_difference_and_its_multiple() -> 
     assert draft is not None and draft.intent is Intent.AGGREGATE, draft
     assert "五百元以上二千元以下" in draft.text and "2000-500=1500元" in draft.text and "五万元" not in draft.text
     assert verified(draft)
+    draft = ask([FINES], "擅自改动供热设施、逾期不改的个人，最高罚款比最低罚款多多少钱？")  # the case both share counts for each
+    assert draft is not None and "2000-500=1500元" in draft.text, draft
     draft = ask([OTHER, FINES], "供热企业未按时供热的，罚款上限是下限的几倍？")
     assert draft is not None and "10÷5≈2倍" in draft.text and verified(draft), draft
 

@@ -6,7 +6,8 @@ verification checks them.
 The question names both ends (a word of the highest and one of the lowest, or 上下限) and asks
 a difference or a multiple; the range is the clause of the first passages stating two figures
 of the kind asked, one as its lower bound (以上, 至, 到) and one as its upper (以下, 以内), whose
-sentence and section hold most of the question's other words. No answer when no such clause
+case (the clauses of its sentence before the first figure, and those since the figure before
+it) holds most of the question's other words, then its sentence and section. No answer when no such clause
 holds any of them: a range of another thing answers nothing."""
 
 from __future__ import annotations
@@ -65,13 +66,16 @@ def spread(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     for pos, rc in enumerate(passages[:PASSAGES]):
         section = leaf(rc.chunk) or rc.chunk.section
         for s in sentences(rc.chunk.text):
+            parts = clauses(s)
+            first = next((k for k, part in enumerate(parts) if wanted.search(part)), len(parts))
+            condition = "".join(parts[:first])  # the case of every figure of the sentence
             lead = ""
-            for clause in clauses(s):
+            for clause in parts:
                 found = ranges_in(end(clause), wanted)
                 if found is None:
                     lead += clause
                     continue
-                own = sum(w in lead + clause for w in words)
+                own = sum(w in condition + lead + clause for w in words)
                 score = own + 0.5 * sum(w in s or w in section for w in words) + 0.4 / (pos + 1)
                 if own + sum(w in s or w in section for w in words) and (best is None or score > best[0]):
                     best = (score, pos, end(clause), found)
