@@ -22,6 +22,7 @@ from .lists import definition, list_answer, membership
 from .members import members
 from .effective import effective_date
 from .parts import document_part
+from .outline import outline
 from .rates import per_unit
 from .respectively import respective
 from .spans import date_span
@@ -51,9 +52,9 @@ HANDLERS: dict[Intent, Handler] = {
 #: of a date range,
 #: which N members of a group no passage lists (哪六个产业), the band of a scale that holds
 #: the question's own amount (罚了8万元, 奖励多少), a price per unit applied to the question's
-#: own amount (报了3000千瓦时), a part of the document asked by name (文号), the day the
-#: document takes effect (本条例自2019年7月1日起施行)
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, interval, date_span, validity_end, members, banded, per_unit, document_part, effective_date)
+#: own amount (报了3000千瓦时), a part of the document asked by name (文号), its chapters and
+#: articles (这个办法一共分几章), the day the document takes effect (本条例自2019年7月1日起施行)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, interval, date_span, validity_end, members, banded, per_unit, document_part, outline, effective_date)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
