@@ -47,6 +47,9 @@ def test_the_chapters_or_articles_asked(question: str, asked: set[str]) -> None:
 def test_a_document_s_chapters_and_articles_in_order() -> None:
     assert chapters(RULES) == ["第一章 总则", "第二章 申请", "第三章 附则"]
     assert [name for name, _ in articles(RULES)] == ["第一条", "第二条", "第三条", "第四条"]  # an article cut in two is one
+    issued = [Chunk(id=f"n{k}", source="n.md", title=TITLE, section_path=("关于印发《办法》的通知", *c.section_path), ordinal=k, text=c.text)
+              for k, c in enumerate(RULES)]
+    assert chapters(issued) == chapters(RULES)  # under the notice that issues it
 
 
 def test_chapters_and_articles_are_answered_first_to_last_citing_the_last_article() -> None:

@@ -22,8 +22,9 @@ _ARTICLE = re.compile(rf"^第[{CN_NUMERAL}\d]+条")
 
 
 def chapters(chunks: list[Chunk]) -> list[str]:
-    """The chapter headings of a document's chunks (第一章 总则), in order, each once."""
-    return list(dict.fromkeys(p for ch in chunks for p in ch.section_path[:1] if _CHAPTER.match(p)))
+    """The chapter headings of a document's chunks (第一章 总则), in order, each once, at whatever
+    level they stand (under the notice that issues the document too)."""
+    return list(dict.fromkeys(p for ch in chunks for p in ch.section_path if _CHAPTER.match(p)))
 
 
 def articles(chunks: list[Chunk]) -> list[tuple[str, Chunk]]:
