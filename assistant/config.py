@@ -74,13 +74,6 @@ class Settings(BaseSettings):
     fusion_weight: float = Field(
         0.5, ge=0.0, le=1.0, description="Weight of the dense score in hybrid fusion."
     )
-    fusion_adapt: float = Field(
-        0.5, ge=0.0, le=1.0,
-        description=(
-            "How far the dense weight moves with the share s of a Chinese question's keywords the index "
-            "knows: fusion_weight + fusion_adapt·(0.5 − s), within [0, 1] (0: a fixed weight)."
-        ),
-    )
 
     # --- answering --------------------------------------------------------
     answer_mode: AnswerMode = Field("extractive", description="extractive (no LLM) or llm.")

@@ -90,13 +90,9 @@ class Retriever:
             dense = self.index.dense(vector, n if mode != "keyword" else 1)
             timings["embed_ms"] = (t1 - t0) * 1000
             timings["dense_ms"] = (time.perf_counter() - t1) * 1000
-        weight = self.settings.fusion_weight
         if mode in ("keyword", "hybrid"):
             t0 = time.perf_counter()
-            tokens = self.keyword_tokens(query)
-            keyword = self.index.keyword(tokens, n)
-            if not is_english(query):
-                weight = adapted_weight(weight, self.settings.fusion_adapt, self.index.known_share(tokens))
+            keyword = self.index.keyword(self.keyword_tokens(query), n)
             timings["keyword_ms"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         if mode == "dense":
@@ -104,7 +100,7 @@ class Retriever:
         elif mode == "keyword":
             ranked = keyword
         elif mode == "hybrid":
-            ranked = fuse(dense, keyword, self.settings.fusion, weight)
+            ranked = fuse(dense, keyword, self.settings.fusion, self.settings.fusion_weight)
         else:
             raise ValueError(f"unknown retrieval mode {mode!r}")
         ranked = self.section_first(query, ranked)
@@ -156,19 +152,6 @@ def expansions(query: str, glossary: Sequence[Term], synonyms: Mapping[str, Sequ
         elif key in query:
             out.extend(words)
     return out
-
-
-def adapted_weight(weight: float, adapt: float, known: float) -> float:
-    """The dense weight for a question of which a share ``known`` of the keywords is in the
-    index: the keyword ranking stands on fewer of a question's words the fewer the index
-    has (a colloquial or reworded question), so meaning counts more, and less for a question
-    in the documents' own words. ``weight`` at half known, moved by ``adapt``·(0.5 − known),
-    kept within [0, 1]. Fitted on the foreign development corpora (single-turn answerable
-    questions with evidence, 3,036): hit@5 0.931 → 0.936 and hit@1 0.749 → 0.759 at
-    ``adapt`` 0.5 (0.3–0.7 alike, 1.0 less); the Linjiang sets' 3,263 unchanged within 0.1
-    point. English questions keep ``weight``: their keywords are the corpus words their
-    English words stand for, so the share says nothing about them (with them: −3 hit@5)."""
-    return min(1.0, max(0.0, weight + adapt * (0.5 - known)))
 
 
 def fuse(

@@ -122,10 +122,6 @@ class PlanIndex:
                 raise server_error(self.settings, err) from err
         return [(self.by_id[i], 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
-    def known_share(self, tokens: list[str]) -> float:
-        """The share of ``tokens`` the keyword index has (0 for none)."""
-        return sum(t in self.bm25.vocab_dict for t in tokens) / len(tokens) if tokens else 0.0
-
     def keyword(self, tokens: list[str], k: int) -> list[tuple[Chunk, float]]:
         """Best chunks by BM25 over jieba tokens; chunks with score 0 are left out."""
         known = [t for t in tokens if t in self.bm25.vocab_dict]
