@@ -205,7 +205,7 @@ def test_every_template_is_filled_for_a_derived_identity(identity) -> None:
              "sentence": "s", "basis": "b", "expression": "1+2", "total": "3", "unit": "万元", "marks": "[1]", "names": "n",
              "a": "1", "b": "2", "result": "1", "figure": "1万元", "mark": "[1]", "money": "1万元", "value": "1", "share": "1",
              "text": "t", "which": "第三", "body": "b", "days": 180, "said": "s", "amount": "400万元", "rate": "3%", "price": "1.2元/千瓦时", "range": "4月1日至6月20日", "year": 2029, "measure": "条",
-             "both": 181, "months": 6, "years": 8, "through": "", "length": "5年"}
+             "both": 181, "months": 6, "years": 8, "through": "", "length": "5年", "first": "第一条", "last": "第九条"}
     for key in load_templates():
         text = wording(key, **given)
         assert "{" not in text, key

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .aggregate import aggregate, in_magnitude, number, said_difference, stated_figures, unit_of_figure
 from .compose import Composer, Draft
@@ -23,8 +24,7 @@ from .vocabulary import leaf
 _THAN = re.compile(r"^(?P<a>.+?)比(?P<b>.+?)(?<!最)(?:多|少|高|低|长|短|早|晚|大|小|贵|便宜)(?:出|了)?[^，。？?]{0,6}?(?:多少|几)")
 #: A和B(相比)…相差多少: the two sides, then the quantity they share
 _APART = re.compile(r"^(?P<a>.+?)(?:和|与|跟|同)(?P<b>.+?)(?:相比)?[，,]?(?P<q>[^，,]*?)(?:相差|差距|差)(?:是|有)?(?:多少|几)")
-_HIGHEST = re.compile(r"最高|上限|最多|封顶|顶格|最长")
-_LOWEST = re.compile(r"最低|下限|最少|起点|最短")
+_HIGHEST, _LOWEST = pattern("range_highest"), pattern("range_lowest")
 #: the first passages a side's figure is looked for in
 _PASSAGES = 5
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..lexicon import pattern
 from ..types import RetrievedChunk
 from .aggregate import in_magnitude, number, said_difference, said_multiple, stated_figures, unit_of_figure
 from .compose import Composer, Draft
@@ -22,9 +23,8 @@ from .scoring import clauses, end, sentences
 from .understanding import DIFFERENCE, MULTIPLE, Intent, unit_of
 from .vocabulary import leaf
 
-#: the words of each end of a range a question may name
-HIGHEST = re.compile(r"最高|上限|最多|封顶|顶格")
-LOWEST = re.compile(r"最低|下限|最少|起步|起点")
+#: the words of each end of a range a question may name (data/patterns.yaml range_highest, range_lowest)
+HIGHEST, LOWEST = pattern("range_highest"), pattern("range_lowest")
 BOTH_ENDS = re.compile(r"上下限|高低限|最高最低")
 #: how a clause writes a range between two figures: the lower bound's word after the first
 #: (以上, 至, 到), the upper bound's after the second (以下, 以内) or nothing
@@ -89,8 +89,9 @@ def spread(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     if MULTIPLE.search(question):
         if float(number(low)) == 0:
             return None
-        return Draft(quoted + said_multiple(c, f"上限{high}", f"下限{low}", high, low, mark), passages, Intent.AGGREGATE)
-    return Draft(quoted + said_difference(c, f"上限{high}", f"下限{low}", high, low, unit_of_figure(high), mark), passages, Intent.AGGREGATE)
+        return Draft(quoted + said_multiple(c, c.say("upper_end", figure=high), c.say("lower_end", figure=low), high, low, mark), passages, Intent.AGGREGATE)
+    return Draft(quoted + said_difference(c, c.say("upper_end", figure=high), c.say("lower_end", figure=low), high, low,
+                                                     unit_of_figure(high), mark), passages, Intent.AGGREGATE)
 
 
 __all__: Sequence[str] = ["asks_spread", "ranges_in", "spread"]
