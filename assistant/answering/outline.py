@@ -1,4 +1,4 @@
-"""How a document is divided, asked of the document itself: “这个办法一共分几章？”, “这部条例一共
+"""How a document is divided, asked of the document itself: “这个办法一共分几章？”, “这个条例一共
 分几章、几条？” are answered from its headings (第一章 总则 … 第六章 附则) and its articles (第一条 …
 第二十八条), which no passage states as a count. The answer names the first and last of each
 as the document numbers them (第一章至第六章, 第一条至第二十八条), figures the passages hold,

@@ -7,13 +7,12 @@ The question names both ends (a word of the highest and one of the lowest, or �
 a difference or a multiple; the range is the clause of the first passages stating two figures
 of the kind asked, one as its lower bound (以上, 至, 到) and one as its upper (以下, 以内), whose
 case (the clauses of its sentence before the first figure, and those since the figure before
-it) holds most of the question's other words, then its sentence and section. No answer when no such clause
-holds any of them: a range of another thing answers nothing."""
+it) holds most of the question's other words, then its sentence and section. No answer when
+no such clause holds any of them: a range of another thing answers nothing."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from ..lexicon import pattern
 from ..types import RetrievedChunk
@@ -41,7 +40,7 @@ def asks_spread(question: str) -> bool:
 
 def ranges_in(clause: str, wanted: re.Pattern[str]) -> tuple[str, str] | None:
     """The lower and upper figure of the one range a clause states (五百元以上二千元以下), or None."""
-    figures = [m for m in wanted.finditer(clause)]
+    figures = list(wanted.finditer(clause))
     if len(figures) != 2:
         return None
     low, high = figures
@@ -76,8 +75,9 @@ def spread(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
                     lead += clause
                     continue
                 own = sum(w in condition + lead + clause for w in words)
-                score = own + 0.5 * sum(w in s or w in section for w in words) + 0.4 / (pos + 1)
-                if own + sum(w in s or w in section for w in words) and (best is None or score > best[0]):
+                around = sum(w in s or w in section for w in words)
+                score = own + 0.5 * around + 0.4 / (pos + 1)
+                if own + around and (best is None or score > best[0]):
                     best = (score, pos, end(clause), found)
                 lead = ""
     if best is None:
@@ -86,12 +86,12 @@ def spread(c: Composer, question: str, passages: tuple[RetrievedChunk, ...], que
     high, low = in_magnitude(high, low)
     mark = f"[{pos + 1}]"
     quoted = f"{clause}{mark}。"
+    upper, lower = c.say("upper_end", figure=high), c.say("lower_end", figure=low)
     if MULTIPLE.search(question):
         if float(number(low)) == 0:
             return None
-        return Draft(quoted + said_multiple(c, c.say("upper_end", figure=high), c.say("lower_end", figure=low), high, low, mark), passages, Intent.AGGREGATE)
-    return Draft(quoted + said_difference(c, c.say("upper_end", figure=high), c.say("lower_end", figure=low), high, low,
-                                                     unit_of_figure(high), mark), passages, Intent.AGGREGATE)
+        return Draft(quoted + said_multiple(c, upper, lower, high, low, mark), passages, Intent.AGGREGATE)
+    return Draft(quoted + said_difference(c, upper, lower, high, low, unit_of_figure(high), mark), passages, Intent.AGGREGATE)
 
 
-__all__: Sequence[str] = ["asks_spread", "ranges_in", "spread"]
+__all__ = ["asks_spread", "ranges_in", "spread"]
