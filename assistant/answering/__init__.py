@@ -10,6 +10,7 @@ given to the composer; :func:`assistant.citations.renumber` turns them into cita
 from __future__ import annotations
 
 from .compared import aggregate_or_compared
+from .attachments import attachments
 from .bands import banded
 from .compose import Composer, Draft, Handler, quote_fallback
 from .coverage import Decision, Thresholds, decide, refusal_text
@@ -53,8 +54,8 @@ HANDLERS: dict[Intent, Handler] = {
 #: which N members of a group no passage lists (哪六个产业), the band of a scale that holds
 #: the question's own amount (罚了8万元, 奖励多少), a price per unit applied to the question's
 #: own amount (报了3000千瓦时), a part of the document asked by name (文号), its chapters and
-#: articles (这个办法一共分几章), the day the document takes effect (本条例自2019年7月1日起施行)
-FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, interval, date_span, validity_end, members, banded, per_unit, document_part, outline, effective_date)
+#: articles (这个办法一共分几章), the attachments it lists (附了哪几个附件), the day the document takes effect (本条例自2019年7月1日起施行)
+FIRST: tuple[Handler, ...] = (ratio, nth_part, items_total, respective, term_total, extended_limit, interval, date_span, validity_end, members, banded, per_unit, document_part, outline, attachments, effective_date)
 
 __all__ = [
     "FIRST", "HANDLERS", "Composer", "Decision", "Draft", "Intent", "SentenceScorer", "Thresholds", "Vocabulary",
