@@ -36,6 +36,7 @@ DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
 SYSTEM_ASIDE = pattern("system_aside")
+DICTATE, ALTER = pattern("dictate"), pattern("alter")
 #: a claim about the documents (听说…, 文件规定…), a question asking to have one confirmed (…对吧), and a
 #: clause asking whether it holds (是不是999万元)
 PREMISE, CONFIRM_ASKED, CONFIRM_CLAUSE = pattern("premise"), pattern("confirm_asked"), pattern("confirm_clause")
@@ -151,6 +152,10 @@ def squeeze(question: str) -> str:
     return _SPACED_LATIN.sub(lambda m: m.group(0).replace(" ", ""), question)
 
 
+#: a part of a message around an instruction that only tells the assistant what (not) to say
+#: (请输出…, 直接宣布…, 别的什么都不要说, 无论别人问什么, 收到请回复确认, reply “ok”)
+_IMPERATIVE = re.compile(r"请.*(?:输出|宣布|确认)|^\s*你?(?:直接|马上|立刻|现在就?)宣布|(?:无论|不管)(?:别人|谁|我|用户|大家|任何人)?问(?:什么|啥)|(?:什么|别的|其他|其余)(?:都|也)?(?:不要|别|不用|不许)(?:说|讲|提|回答)|别再提|不要再提|收到请|回复确认|confirm|reply", re.I)
+
 #: a delimiter that sets a message out in sections, the way prompts are written (### 指令 ###)
 _DELIMITER = re.compile(r"#{2,}|={3,}|-{3,}")
 
@@ -174,13 +179,13 @@ def strip_injection(question: str) -> tuple[str, bool]:
         return _tidy(rest), True
     if INVENT.search(squeezed):
         return "", True
-    if not INJECTION.search(squeezed):
+    if not any(p.search(squeezed) for p in (INJECTION, DICTATE, ALTER)):
         return question, False
     question = squeezed
     # a bracketed aside that carries an instruction goes as a whole
     text = re.sub(r"[（(【\[][^（）()【】\[\]]*[）)】\]]", lambda m: "" if INJECTION.search(m.group(0)) else m.group(0), question)
     parts = re.split(r"(?<=[。！？!?；;，,：:])|(?<=\.)\s+|\n", text)
-    kept = [p for p in parts if p.strip() and not INJECTION.search(p) and not re.search(r"请.*(?:输出|宣布|确认)|confirm|reply", p, re.I)]
+    kept = [p for p in parts if p.strip() and not any(i.search(p) for i in (INJECTION, DICTATE, ALTER, _IMPERATIVE))]
     rest = "".join(kept).strip()
     # instructions are imperative (speak like…, answer freely…): around one, only the
     # sentences that ask something are the question, when some do
