@@ -32,7 +32,7 @@ def _lines(chunks: list[Chunk], at: int, text: str) -> list[tuple[str, Chunk]]:
     out = [(line.strip(), chunks[at]) for line in text.split("\n") if line.strip()]
     for ch in chunks[at + 1 :]:
         lines = [line.strip() for line in ch.text.split("\n") if line.strip()]
-        if not lines or marker_of(lines[0]) is None and marker_in_run(lines[0], 2) is None:
+        if not lines or (marker_of(lines[0]) is None and marker_in_run(lines[0], 2) is None):
             break
         out += [(line, ch) for line in lines]
     return out
