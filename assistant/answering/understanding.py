@@ -44,6 +44,7 @@ COMPOSE, POSITION = pattern("compose"), pattern("ask_position")
 #: an act of deceit or evasion, a question asking how to do something, and what makes a question
 #: about such an act one about its consequence or prevention
 WRONGDOING, ASK_HOW, WRONGDOING_ABOUT = pattern("wrongdoing"), pattern("ask_how"), pattern("wrongdoing_about")
+EVADE = pattern("evade")
 #: a length of time named (期限, 有效期, 多久)
 LENGTH_OF_TIME = pattern("length_of_time")
 #: money asked for itself, not only named as the subject of another question
@@ -195,9 +196,14 @@ def strip_injection(question: str) -> tuple[str, bool]:
 
 def asks_to_deceive(question: str) -> bool:
     """Does the question ask how to deceive or evade (教我怎么伪造出生证明, 如何躲过检查偷排,
-    how can I fake an invoice)? Not one that asks what follows from it, who deals with it or how
+    how can I fake an invoice, 怎么…才不会被发现)? Not one that asks what follows from it, who deals with it or how
     it is prevented (伪造材料会被怎么处理, 如何防止骗保): those the documents answer."""
-    return bool(WRONGDOING.search(question) and ASK_HOW.search(question) and not WRONGDOING_ABOUT.search(question))
+    if WRONGDOING.search(question) and ASK_HOW.search(question) and not WRONGDOING_ABOUT.search(question):
+        return True
+    # 怎么改装水表少交水费还不被查出来: doing it so as not to be found out, whatever it is; the rest of the
+    # question tells whether that is asked how to do (its 被 is no victim's, 不会被 no consequence asked)
+    rest = EVADE.sub("", question)
+    return rest != question and bool(ASK_HOW.search(rest)) and not WRONGDOING_ABOUT.search(rest)
 
 
 def misuse(query: str) -> str | None:
