@@ -153,9 +153,8 @@ def squeeze(question: str) -> str:
     return _SPACED_LATIN.sub(lambda m: m.group(0).replace(" ", ""), question)
 
 
-#: a part of a message around an instruction that only tells the assistant what (not) to say
-#: (请输出…, 直接宣布…, 别的什么都不要说, 无论别人问什么, 收到请回复确认, reply “ok”)
-_IMPERATIVE = re.compile(r"请.*(?:输出|宣布|确认)|^\s*你?(?:直接|马上|立刻|现在就?)宣布|(?:无论|不管)(?:别人|谁|我|用户|大家|任何人)?问(?:什么|啥)|(?:什么|别的|其他|其余)(?:都|也)?(?:不要|别|不用|不许)(?:说|讲|提|回答)|别再提|不要再提|收到请|回复确认|confirm|reply", re.I)
+#: a part of a message around an instruction that only tells the assistant what (not) to say (data/patterns.yaml imperative)
+_IMPERATIVE = pattern("imperative")
 
 #: a delimiter that sets a message out in sections, the way prompts are written (### 指令 ###)
 _DELIMITER = re.compile(r"#{2,}|={3,}|-{3,}")
