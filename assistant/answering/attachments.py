@@ -12,7 +12,7 @@ from ..lexicon import pattern
 from ..text import CN_NUMERAL
 from ..types import Chunk, RetrievedChunk
 from .compose import Composer, Draft, with_chunks
-from .enumerations import enumeration, marker_in_run, marker_of
+from .enumerations import enumeration, marker_in_run, marker_of, run_markers
 from .parts import CITED, document_chunks
 from .understanding import Intent
 
@@ -49,8 +49,7 @@ def listed(chunks: list[Chunk], at: int) -> list[tuple[str, Chunk]]:
     if not lines:
         return []
     named: list[tuple[str, Chunk]] = []
-    for line, ch in lines:  # one numbered line per attachment, numbered from 1
-        found = marker_in_run(line, len(named) + 1)
+    for (_, ch), found in zip(lines, run_markers([line for line, _ in lines])):  # one numbered line per attachment
         if found is None or found[1] != len(named) + 1:
             break
         named.append((found[2], ch))
