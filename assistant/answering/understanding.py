@@ -36,7 +36,6 @@ DIFFERENCE, WHO, AGENT = pattern("difference"), pattern("who"), pattern("agent")
 INJECTION, FOLLOWUP, PRONOUN = pattern("injection"), pattern("followup"), pattern("pronoun")
 INVENT, MULTIPLE, ASKS = pattern("invent"), pattern("multiple"), pattern("asks")
 SYSTEM_ASIDE = pattern("system_aside")
-DICTATE, ALTER = pattern("dictate"), pattern("alter")
 #: a claim about the documents (听说…, 文件规定…), a question asking to have one confirmed (…对吧), and a
 #: clause asking whether it holds (是不是999万元)
 PREMISE, CONFIRM_ASKED, CONFIRM_CLAUSE = pattern("premise"), pattern("confirm_asked"), pattern("confirm_clause")
@@ -153,7 +152,7 @@ def squeeze(question: str) -> str:
     return _SPACED_LATIN.sub(lambda m: m.group(0).replace(" ", ""), question)
 
 
-#: a part of a message around an instruction that only tells the assistant what (not) to say (data/patterns.yaml imperative)
+#: a part of a message around an instruction that only asks for output or a confirmation (data/patterns.yaml imperative)
 _IMPERATIVE = pattern("imperative")
 
 #: a delimiter that sets a message out in sections, the way prompts are written (### 指令 ###)
@@ -179,13 +178,13 @@ def strip_injection(question: str) -> tuple[str, bool]:
         return _tidy(rest), True
     if INVENT.search(squeezed):
         return "", True
-    if not any(p.search(squeezed) for p in (INJECTION, DICTATE, ALTER)):
+    if not INJECTION.search(squeezed):
         return question, False
     question = squeezed
     # a bracketed aside that carries an instruction goes as a whole
     text = re.sub(r"[（(【\[][^（）()【】\[\]]*[）)】\]]", lambda m: "" if INJECTION.search(m.group(0)) else m.group(0), question)
     parts = re.split(r"(?<=[。！？!?；;，,：:])|(?<=\.)\s+|\n", text)
-    kept = [p for p in parts if p.strip() and not any(i.search(p) for i in (INJECTION, DICTATE, ALTER, _IMPERATIVE))]
+    kept = [p for p in parts if p.strip() and not INJECTION.search(p) and not _IMPERATIVE.search(p)]
     rest = "".join(kept).strip()
     # instructions are imperative (speak like…, answer freely…): around one, only the
     # sentences that ask something are the question, when some do
